@@ -1,0 +1,148 @@
+//! The C ABI the worklet glue (`www/mixer-worklet.js`) calls: one mixer and its buffers in
+//! static memory, no imports, exported under these names on wasm32:
+//!
+//! | export | use |
+//! |---|---|
+//! | `init(sample_rate: f32, ports: u32)` | once, with the worklet's `sampleRate`; resets to silence |
+//! | `input_ptr(port: u32) -> *mut f32` | [`BLOCK`] floats to write input `port` into (null if out of range) |
+//! | `output_ptr(port: u32) -> *mut f32` | [`BLOCK`] floats to read output `port` from (null if out of range) |
+//! | `set_gain(from: u32, to: u32, gain: f32)` | ramp the `from -> to` link; takes effect at the next `process` |
+//! | `process(active_inputs_mask: u32)` | mix one quantum; bit `i` set = input `i` was written |
+//! | `block_frames() -> u32`, `max_ports() -> u32` | [`BLOCK`] and [`MAX_PORTS`], for the glue to check |
+//!
+//! The buffer addresses never change, but the glue must re-create its views if
+//! `memory.buffer` changes (this module never grows memory; the check is cheap insurance).
+//!
+//! On other targets the same functions are ordinary Rust functions (not exported), so the
+//! state handling can be tested natively.
+
+// The whole crate denies `unsafe_code`; this module is the one exception, for two reasons:
+// `#[no_mangle]` (which the lint counts as unsafe, since exported names can clash at link time)
+// is the only way to give JS stable export names without wasm-bindgen glue, which cannot run in
+// an AudioWorklet; and the state must live in a `static mut`, because JS writes the input
+// buffers through raw addresses into wasm memory, outside anything Rust's borrow checker sees.
+#![allow(unsafe_code)]
+
+use crate::{Block, Mixer, BLOCK, MAX_PORTS};
+
+struct State {
+    mixer: Mixer,
+    inputs: [Block; MAX_PORTS],
+    outputs: [Block; MAX_PORTS],
+}
+
+static mut STATE: State = State {
+    mixer: Mixer::new(),
+    inputs: [[0.0; BLOCK]; MAX_PORTS],
+    outputs: [[0.0; BLOCK]; MAX_PORTS],
+};
+
+/// The only way to reach [`STATE`]. Each export calls it once and drops the reference before
+/// returning, so no two references are ever alive together.
+fn state() -> &'static mut State {
+    // SAFETY: an AudioWorkletGlobalScope is single-threaded and wasm32-unknown-unknown here is
+    // built without threads, so exports never run concurrently or re-entrantly; each export
+    // holds the returned reference only for its own duration. JS touches the buffers only
+    // between calls. Natively, only one test (`abi::tests::round_trip`, and the single test in
+    // `tests/no_alloc.rs`, its own process) calls these functions.
+    unsafe { &mut *core::ptr::addr_of_mut!(STATE) }
+}
+
+/// Resets the mixer to silence for `ports` ports (at most [`MAX_PORTS`]) at `sample_rate` Hz,
+/// and clears all buffers.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn init(sample_rate: f32, ports: u32) {
+    let state = state();
+    state.mixer.init(sample_rate, ports as usize);
+    state.inputs = [[0.0; BLOCK]; MAX_PORTS];
+    state.outputs = [[0.0; BLOCK]; MAX_PORTS];
+}
+
+/// Address of input `port`'s block of [`BLOCK`] floats, or null if `port >= MAX_PORTS`.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn input_ptr(port: u32) -> *mut f32 {
+    state()
+        .inputs
+        .get_mut(port as usize)
+        .map_or(core::ptr::null_mut(), |block| block.as_mut_ptr())
+}
+
+/// Address of output `port`'s block of [`BLOCK`] floats, or null if `port >= MAX_PORTS`.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn output_ptr(port: u32) -> *mut f32 {
+    state()
+        .outputs
+        .get_mut(port as usize)
+        .map_or(core::ptr::null_mut(), |block| block.as_mut_ptr())
+}
+
+/// Ramps the `from -> to` link towards `gain`; see [`Mixer::set_gain`]. Out-of-range ports
+/// and NaN are ignored.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn set_gain(from: u32, to: u32, gain: f32) {
+    // Nothing to report an error to: JS validates, and a bad call must not disturb the mix.
+    let _accepted = state().mixer.set_gain(from as usize, to as usize, gain);
+}
+
+/// Mixes the input blocks into the output blocks. Bit `i` of `active_inputs_mask` says input
+/// `i` was written this quantum.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn process(active_inputs_mask: u32) {
+    let state = state();
+    state
+        .mixer
+        .process(&state.inputs, active_inputs_mask, &mut state.outputs);
+}
+
+/// [`BLOCK`], so the glue can check it agrees on the render quantum.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn block_frames() -> u32 {
+    BLOCK as u32
+}
+
+/// [`MAX_PORTS`], so the glue can check the port count it was given.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn max_ports() -> u32 {
+    MAX_PORTS as u32
+}
+
+// `no_std` on wasm32 needs a panic handler. Nothing here should panic (no indexing that the
+// compiler cannot prove in range, no allocation); if something does, trap: the worklet's
+// `process` throws and the browser stops the node, which is better than mixing garbage.
+#[cfg(all(target_arch = "wasm32", not(test), feature = "panic-handler"))]
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The only test in this binary that touches the static state (see [`state`]).
+    #[test]
+    fn round_trip() {
+        assert_eq!(block_frames(), 128);
+        assert_eq!(max_ports(), 17);
+        assert!(input_ptr(17).is_null());
+        assert!(output_ptr(17).is_null());
+        init(48_000.0, 2);
+        let (input, output) = (input_ptr(1), output_ptr(0));
+        assert!(!input.is_null() && !output.is_null());
+        assert_eq!(input_ptr(1), input, "addresses are stable");
+        set_gain(1, 0, 0.5);
+        set_gain(5, 0, 1.0);
+        set_gain(0, 1, f32::NAN);
+        for _ in 0..3 {
+            // Stands in for the JS side, which writes through the address between calls.
+            state().inputs[1] = [0.5; BLOCK];
+            process(0b10);
+        }
+        assert_eq!(state().outputs[0], [0.25; BLOCK]);
+        assert_eq!(state().outputs[1], [0.0; BLOCK]);
+        init(48_000.0, 2);
+        assert_eq!(state().inputs[1], [0.0; BLOCK]);
+        process(0b10);
+        assert_eq!(state().outputs[0], [0.0; BLOCK]);
+    }
+}

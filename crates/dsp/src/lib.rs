@@ -1,0 +1,44 @@
+//! Audio kernels for the conference mixer, run inside an `AudioWorklet`.
+//!
+//! Everything works on fixed blocks of [`BLOCK`] frames, Web Audio's render quantum, at whatever
+//! sample rate the `AudioContext` runs. Nothing here knows about worklets: the glue in
+//! `www/mixer-worklet.js` copies each quantum into the static buffers of [`abi`] and calls the
+//! exported functions, which drive one [`Mixer`].
+//!
+//! The driver loop, once per render quantum:
+//!
+//! 1. write every present input into its block (`abi::input_ptr`), build the presence mask;
+//! 2. call `abi::process(mask)` ([`Mixer::process`] natively);
+//! 3. read every output block (`abi::output_ptr`).
+//!
+//! Gain changes (`abi::set_gain`, [`Mixer::set_gain`]) may come at any time between quanta and
+//! ramp in over [`RAMP_SECONDS`].
+//!
+//! Nothing allocates: all state is fixed-size arrays (checked by `tests/no_alloc.rs`).
+#![cfg_attr(not(test), no_std)]
+#![warn(missing_docs)]
+
+// Native builds (the rlib in tests, the host cdylib that `cargo test` also links) take std's
+// panic handler; the wasm32 cdylib brings its own (see `abi`).
+#[cfg(not(target_arch = "wasm32"))]
+extern crate std;
+
+pub mod abi;
+mod limiter;
+mod mixer;
+
+pub use limiter::{Limiter, CEILING, KNEE};
+pub use mixer::{Mixer, MAX_GAIN, RAMP_SECONDS};
+
+/// Frames per block: the Web Audio render quantum.
+pub const BLOCK: usize = 128;
+
+/// Ports of the mixer: port 0 is the local microphone (input) and speaker (output), ports
+/// `1..=16` are remote call legs.
+pub const MAX_PORTS: usize = 17;
+
+/// One block of mono samples.
+pub type Block = [f32; BLOCK];
+
+/// Sample rate used when [`Mixer::init`] or [`Limiter::new`] is given a nonsensical one.
+pub const DEFAULT_SAMPLE_RATE: f32 = 48_000.0;

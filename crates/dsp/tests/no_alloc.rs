@@ -1,0 +1,97 @@
+//! `process` must never allocate: it runs on the audio thread, where an allocation can stall a
+//! render quantum. A counting global allocator fails the test if anything allocates on this
+//! thread while the mixer runs (fundsp checks its graphs the same way).
+
+// Implementing `GlobalAlloc` is unsafe by definition; this file is test-only.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use dsp::{abi, Mixer, BLOCK, MAX_PORTS};
+
+struct CountingAllocator;
+
+static FORBIDDEN_ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    // `const` initialisation: reading it never allocates or registers a destructor.
+    static FORBID: Cell<bool> = const { Cell::new(false) };
+}
+
+fn note_allocation() {
+    if FORBID.try_with(Cell::get).unwrap_or(false) {
+        FORBIDDEN_ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; counting has no effect
+// on the memory handed out.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note_allocation();
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+fn forbidding_allocations<R>(body: impl FnOnce() -> R) -> R {
+    FORBID.with(|forbid| forbid.set(true));
+    let result = body();
+    FORBID.with(|forbid| forbid.set(false));
+    result
+}
+
+/// The only test in this binary: it drives the static state behind `dsp::abi`.
+#[test]
+fn mixing_never_allocates() {
+    // The counter must notice an allocation, or a zero below would prove nothing.
+    let noticed = forbidding_allocations(|| std::hint::black_box(Box::new(1_u8)));
+    drop(noticed);
+    assert_eq!(FORBIDDEN_ALLOCATIONS.swap(0, Ordering::Relaxed), 1);
+
+    let mut mixer = Box::new(Mixer::new());
+    let mut inputs = Box::new([[0.0_f32; BLOCK]; MAX_PORTS]);
+    let mut outputs = Box::new([[0.0_f32; BLOCK]; MAX_PORTS]);
+    forbidding_allocations(|| {
+        abi::init(44_100.0, MAX_PORTS as u32);
+        mixer.init(44_100.0, MAX_PORTS);
+        for n in 0..2_000_u32 {
+            // Keep ramps running the whole time: re-target a changing set of links.
+            let from = n % MAX_PORTS as u32;
+            let to = (n * 7 + 3) % MAX_PORTS as u32;
+            let gain = (n % 5) as f32 * 0.4;
+            abi::set_gain(from, to, gain);
+            assert!(mixer.set_gain(from as usize, to as usize, gain));
+            for (port, input) in inputs.iter_mut().enumerate() {
+                input.fill(((n as usize + port) % 3) as f32 - 1.0);
+            }
+            let mask = if n % 10 == 0 { 0x1_5555 } else { 0x1_ffff };
+            abi::process(mask);
+            mixer.process(&inputs, mask, &mut outputs);
+        }
+    });
+    assert_eq!(FORBIDDEN_ALLOCATIONS.load(Ordering::Relaxed), 0);
+    assert!(outputs.iter().flatten().all(|s| s.abs() <= dsp::CEILING));
+}

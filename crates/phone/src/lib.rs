@@ -1,0 +1,24 @@
+//! Sans-IO call engine for the softphone: it turns the agent's commands and the network's
+//! SIP into lines, media instructions and a [`PhoneView`] snapshot for the UI.
+//!
+//! # Driver loop
+//! ```text
+//! phone.handle(input, now)          // a command, a WebSocket frame, local SDP, transport up/down
+//! while let Some(out) = phone.poll_output() { .. }   // frames to send, media work, view changed
+//! phone.poll_timeout()              // arm one timer; on expiry call handle_timeout(now)
+//! ```
+//! Drain `poll_output` after every `handle` and `handle_timeout`, then re-arm the timer.
+//! The engine owns policy: the UI renders [`Phone::view`] and never reaches into SIP.
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod engine;
+mod mix;
+mod target;
+mod view;
+
+pub use engine::{Command, Input, MediaAction, Output, Phone, PhoneConfig, MIX_PORTS};
+pub use mix::MixMatrix;
+pub use target::{parse_target, TargetError};
+pub use view::{Direction, LineId, LineState, LineView, Outcome, PhoneView, RegStatus};
+pub use web_time::Instant;

@@ -1,0 +1,212 @@
+//! A small registrar and stateful-enough proxy for the in-memory network: digest-challenged
+//! REGISTER, location lookup, Record-Route, and response routing by its own Via branch.
+
+use std::collections::HashMap;
+
+use sip::{digest, DigestChallenge, Message, Method, NameAddr, Request, Response};
+
+pub const DOMAIN: &str = "sip.test";
+const RECORD_ROUTE: &str = "<sip:proxy.sip.test;lr>";
+
+/// Where the proxy sends a frame: to the phone with this index.
+pub type Out = Vec<(usize, String)>;
+
+#[derive(Default)]
+pub struct Proxy {
+    /// user -> (phone index, contact URI)
+    location: HashMap<String, (usize, String)>,
+    /// contact host -> phone index, for in-dialog requests
+    hosts: HashMap<String, usize>,
+    /// our branch -> phone that sent the request
+    pending: HashMap<String, usize>,
+    /// caller's branch -> our branch (so CANCEL follows its INVITE)
+    forwarded: HashMap<String, String>,
+    counter: u64,
+    nonce: u64,
+    /// Requests seen, method and R-URI user, for assertions.
+    pub log: Vec<String>,
+    /// Users whose phones answer INVITEs with this status instead of ringing.
+    pub refuse: HashMap<String, u16>,
+}
+
+fn password_of(user: &str) -> String {
+    format!("{user}pw")
+}
+
+fn reply(req: &Request, status: u16) -> Response {
+    let mut resp = Response::new(status, Response::default_reason(status));
+    for v in req.headers.get_all("Via") {
+        resp.headers.push("Via", v.to_owned());
+    }
+    for name in ["From", "To", "Call-ID", "CSeq"] {
+        if let Some(v) = req.headers.get(name) {
+            resp.headers.push(name, v.to_owned());
+        }
+    }
+    resp
+}
+
+/// Splits `Digest k="v", k2=v2` into pairs.
+fn auth_params(value: &str) -> HashMap<String, String> {
+    let rest = value.trim_start_matches("Digest").trim();
+    rest.split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| {
+            (
+                k.trim().to_lowercase(),
+                v.trim().trim_matches('"').to_owned(),
+            )
+        })
+        .collect()
+}
+
+impl Proxy {
+    pub fn handle(&mut self, from: usize, frame: &str) -> Out {
+        match Message::parse(frame.as_bytes()).expect("phones send valid SIP") {
+            Message::Request(req) => self.request(from, req),
+            Message::Response(resp) => self.response(resp),
+        }
+    }
+
+    fn request(&mut self, from: usize, mut req: Request) -> Out {
+        let user = req.uri.user.clone().unwrap_or_default();
+        self.log.push(format!("{} {}", req.method, user));
+        if req.method == Method::Register {
+            return self.register(from, &req);
+        }
+        let in_dialog = req.headers.to().is_ok_and(|t| t.tag().is_some());
+        let dest = if in_dialog || req.headers.get("Route").is_some() {
+            let routes: Vec<String> = req.headers.get_all("Route").map(str::to_owned).collect();
+            req.headers.remove("Route");
+            for r in routes.iter().filter(|r| !r.contains("proxy.sip.test")) {
+                req.headers.push("Route", r.clone());
+            }
+            self.hosts.get(&req.uri.host.to_lowercase()).copied()
+        } else {
+            match self.location.get(&user) {
+                Some((idx, contact)) => {
+                    req.uri = contact.parse().expect("stored contact parses");
+                    Some(*idx)
+                }
+                None => None,
+            }
+        };
+        let Some(dest) = dest else {
+            if req.method == Method::Ack {
+                return vec![];
+            }
+            return vec![(from, reply(&req, 404).to_string())];
+        };
+        if req.method == Method::Invite && !in_dialog {
+            if let Some(status) = self.refuse.get(&user) {
+                let mut resp = reply(&req, *status);
+                let to = req.headers.to().unwrap().with_tag("refused");
+                resp.headers.set("To", to.to_string());
+                return vec![(from, resp.to_string())];
+            }
+            req.headers.push_front("Record-Route", RECORD_ROUTE);
+        }
+        let theirs = req
+            .headers
+            .top_via()
+            .ok()
+            .and_then(|v| v.branch().map(str::to_owned))
+            .unwrap_or_default();
+        let ours = match (req.method.clone(), self.forwarded.get(&theirs)) {
+            (Method::Cancel | Method::Ack, Some(b)) => b.clone(),
+            _ => {
+                self.counter += 1;
+                format!("z9hG4bKproxy{}", self.counter)
+            }
+        };
+        self.forwarded.insert(theirs, ours.clone());
+        self.pending.insert(ours.clone(), from);
+        req.headers
+            .push_front("Via", format!("SIP/2.0/WS proxy.sip.test;branch={ours}"));
+        vec![(dest, req.to_string())]
+    }
+
+    fn response(&mut self, mut resp: Response) -> Out {
+        let vias: Vec<String> = resp.headers.get_all("Via").map(str::to_owned).collect();
+        let Some(top) = vias.first() else {
+            return vec![];
+        };
+        let branch = top
+            .split("branch=")
+            .nth(1)
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("");
+        let Some(&origin) = self.pending.get(branch) else {
+            return vec![];
+        };
+        resp.headers.remove("Via");
+        for v in &vias[1..] {
+            resp.headers.push("Via", v.clone());
+        }
+        vec![(origin, resp.to_string())]
+    }
+
+    fn register(&mut self, from: usize, req: &Request) -> Out {
+        let to = req.headers.to().expect("REGISTER has To");
+        let user = to.uri.user.clone().unwrap_or_default();
+        let Some(auth) = req.headers.get("Authorization") else {
+            self.nonce += 1;
+            let mut resp = reply(req, 401);
+            resp.headers.push(
+                "WWW-Authenticate",
+                format!(
+                    "Digest realm=\"{DOMAIN}\", nonce=\"n{}\", qop=\"auth\", algorithm=MD5",
+                    self.nonce
+                ),
+            );
+            return vec![(from, resp.to_string())];
+        };
+        let p = auth_params(auth);
+        let challenge: DigestChallenge = format!(
+            "Digest realm=\"{}\", nonce=\"{}\", qop=\"auth\", algorithm=MD5",
+            p["realm"], p["nonce"]
+        )
+        .parse()
+        .unwrap();
+        let nc = u32::from_str_radix(p.get("nc").map_or("1", |s| s), 16).unwrap();
+        let expected = digest::respond(
+            &challenge,
+            "REGISTER",
+            &p["uri"],
+            &user,
+            &password_of(&user),
+            p.get("cnonce").map_or("", |s| s),
+            nc,
+        )
+        .unwrap();
+        if expected.response != p["response"] {
+            self.nonce += 1;
+            let mut resp = reply(req, 401);
+            resp.headers.push(
+                "WWW-Authenticate",
+                format!(
+                    "Digest realm=\"{DOMAIN}\", nonce=\"n{}\", qop=\"auth\"",
+                    self.nonce
+                ),
+            );
+            return vec![(from, resp.to_string())];
+        }
+        let contact: NameAddr = req.headers.contacts().unwrap().remove(0);
+        let expires = req.headers.expires().unwrap().unwrap_or(600);
+        let mut resp = reply(req, 200);
+        if expires == 0 {
+            self.location.remove(&user);
+        } else {
+            self.hosts.insert(contact.uri.host.to_lowercase(), from);
+            self.location.insert(user, (from, contact.uri.to_string()));
+            let mut c = contact.clone();
+            c.params.set("expires", Some(&expires.to_string()));
+            resp.headers.push("Contact", c.to_string());
+        }
+        let to_tagged = to.with_tag("reg");
+        resp.headers.set("To", to_tagged.to_string());
+        vec![(from, resp.to_string())]
+    }
+}

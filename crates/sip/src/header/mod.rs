@@ -1,0 +1,8 @@
+//! Typed header values, one module per header. Each type parses from and prints to the
+//! header's value text and round-trips.
+
+pub(crate) mod auth;
+pub(crate) mod cseq;
+pub(crate) mod name_addr;
+pub(crate) mod params;
+pub(crate) mod via;

@@ -1,0 +1,44 @@
+//! Sans-IO SIP (RFC 3261, RFC 7118): messages, dialogs, registration and a user agent.
+//!
+//! The message layer: [`Message::parse`] turns one WebSocket frame into a [`Request`] or [`Response`];
+//! [`Request::to_bytes`] / [`Response::to_bytes`] print one. Headers keep their raw text
+//! ([`Headers`]) and decode typed values ([`Via`], [`NameAddr`], [`CSeq`],
+//! [`DigestChallenge`]) on demand. [`digest`] answers authentication challenges. Nothing here
+//! does IO, reads a clock or draws random numbers: branch ids, tags and cnonces come from the
+//! caller.
+//!
+//! On top of it, [`UserAgent`] registers an account and places and answers calls over one
+//! WebSocket flow; its module docs spell out the driver loop.
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod dialog;
+pub mod digest;
+mod error;
+mod header;
+mod headers;
+mod message;
+mod method;
+mod parse;
+mod registration;
+mod rng;
+mod ua;
+mod uri;
+
+pub use dialog::{Dialog, DialogError};
+pub use digest::{DigestChallenge, DigestCredentials, DigestError};
+pub use error::ParseError;
+pub use header::cseq::CSeq;
+pub use header::name_addr::NameAddr;
+pub use header::params::Params;
+pub use header::via::Via;
+pub use headers::{Header, Headers};
+pub use message::{Message, Request, Response};
+pub use method::Method;
+pub use parse::Limits;
+pub use registration::{RegistrationError, RegistrationState};
+pub use rng::Rng;
+pub use ua::{
+    caller_label, CallId, EndReason, UaConfig, UaError, UaEvent, UserAgent, T1, T2, TIMER_64T1,
+};
+pub use uri::Uri;

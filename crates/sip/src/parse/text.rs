@@ -1,0 +1,129 @@
+//! Lexical helpers shared by the header parsers (RFC 3261 §25.1).
+
+/// `token` characters.
+pub(crate) fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-.!%*_+`'~".contains(c)
+}
+
+/// A non-empty run of `token` characters.
+pub(crate) fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(is_token_char)
+}
+
+/// The longest prefix of `s` no longer than `max` bytes that ends on a char boundary.
+pub(crate) fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Reads the quoted string that `s` starts with; returns it unescaped and what follows.
+pub(crate) fn unquote(s: &str) -> Result<(String, &str), &'static str> {
+    let mut chars = s.char_indices();
+    if chars.next().map(|(_, c)| c) != Some('"') {
+        return Err("expected a quoted string");
+    }
+    let mut out = String::new();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Ok((out, &s[i + 1..])),
+            '\\' => match chars.next() {
+                Some((_, '\r' | '\n')) | None => return Err("bad escape in quoted string"),
+                Some((_, e)) => out.push(e),
+            },
+            '\r' | '\n' => return Err("line end in quoted string"),
+            c => out.push(c),
+        }
+    }
+    Err("unterminated quoted string")
+}
+
+/// `s` as a quoted string, escaping `"` and `\`.
+pub(crate) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// Splits `s` at each `sep` that is outside quoted strings and angle brackets.
+pub(crate) fn split_top(s: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted, mut escaped, mut angle) = (0, false, false, 0u32);
+    for (i, c) in s.char_indices() {
+        if quoted {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => quoted = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => quoted = true,
+            '<' => angle += 1,
+            '>' => angle = angle.saturating_sub(1),
+            c if c == sep && angle == 0 => {
+                parts.push(&s[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+/// Splits `s` before the first char matching `f`; the second part keeps that char.
+pub(crate) fn split_at_first(s: &str, f: impl Fn(char) -> bool) -> (&str, &str) {
+    match s.find(f) {
+        Some(i) => s.split_at(i),
+        None => (s, ""),
+    }
+}
+
+/// Parses a decimal number made of ASCII digits only (no sign, no spaces).
+pub(crate) fn digits<T: core::str::FromStr>(s: &str) -> Option<T> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_strings_round_trip() {
+        let q = quote(r#"a "b" \c"#);
+        assert_eq!(q, r#""a \"b\" \\c""#);
+        assert_eq!(unquote(&q).unwrap(), (r#"a "b" \c"#.to_owned(), ""));
+        assert!(unquote("\"open").is_err());
+        assert!(unquote("\"x\\").is_err());
+    }
+
+    #[test]
+    fn split_respects_quotes_and_angles() {
+        let parts = split_top(r#""a,b" <sip:x;p=1,2>, c"#, ',');
+        assert_eq!(parts, vec![r#""a,b" <sip:x;p=1,2>"#, " c"]);
+    }
+
+    #[test]
+    fn cut_stays_on_char_boundary() {
+        assert_eq!(cut("héllo", 2), "h");
+        assert_eq!(cut("abc", 10), "abc");
+    }
+}

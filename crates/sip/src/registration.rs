@@ -1,0 +1,267 @@
+//! Registration client (RFC 3261 §10, RFC 5626 outbound contact parameters).
+
+use std::time::Duration;
+
+use web_time::Instant;
+
+use crate::rng::Rng;
+use crate::ua::UaConfig;
+use crate::{digest, DigestChallenge, Method, NameAddr, Request, Response, Uri};
+
+/// Where the account's registration stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RegistrationState {
+    /// Not registered, and not trying.
+    Unregistered,
+    /// A REGISTER is on its way.
+    Registering,
+    /// The registrar accepted us for `expires` seconds.
+    Registered {
+        /// Granted lifetime in seconds.
+        expires: u32,
+    },
+    /// The last attempt failed.
+    Failed(RegistrationError),
+}
+
+/// Why registration failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistrationError {
+    /// The registrar refused our credentials (a second challenge for the same request).
+    #[error("wrong credentials")]
+    WrongCredentials,
+    /// The registrar answered with an error.
+    #[error("registrar answered {status} {reason}")]
+    Rejected {
+        /// SIP status.
+        status: u16,
+        /// Reason phrase.
+        reason: String,
+    },
+    /// No answer in time (Timer F).
+    #[error("no answer from the registrar")]
+    Timeout,
+    /// The WebSocket closed.
+    #[error("connection to the server lost")]
+    TransportDown,
+}
+
+/// How long to wait before trying again after a failure.
+const RETRY_AFTER: Duration = Duration::from_secs(30);
+
+#[derive(Debug)]
+pub(crate) struct Registration {
+    wanted: bool,
+    call_id: String,
+    from_tag: String,
+    cseq: u32,
+    state: RegistrationState,
+    refresh_at: Option<Instant>,
+    /// The challenge to answer in the next REGISTER and the header it came in.
+    challenge: Option<(DigestChallenge, u16)>,
+    /// Whether the REGISTER in flight carried credentials.
+    sent_credentials: bool,
+    retry_auth: bool,
+    nc: u32,
+}
+
+impl Registration {
+    pub(crate) fn new(rng: &mut Rng) -> Self {
+        Self {
+            wanted: false,
+            call_id: rng.token(20),
+            from_tag: rng.token(10),
+            cseq: 0,
+            state: RegistrationState::Unregistered,
+            refresh_at: None,
+            challenge: None,
+            sent_credentials: false,
+            retry_auth: false,
+            nc: 0,
+        }
+    }
+
+    pub(crate) fn wanted(&self) -> bool {
+        self.wanted
+    }
+
+    pub(crate) fn want(&mut self, wanted: bool) {
+        self.wanted = wanted;
+        self.refresh_at = None;
+    }
+
+    pub(crate) fn refresh_at(&self) -> Option<Instant> {
+        self.refresh_at
+    }
+
+    pub(crate) fn refresh_due(&self, now: Instant) -> bool {
+        self.refresh_at.is_some_and(|t| t <= now)
+    }
+
+    pub(crate) fn retry_with_auth(&self) -> bool {
+        self.retry_auth
+    }
+
+    fn set(&mut self, state: RegistrationState) -> Option<RegistrationState> {
+        (self.state != state).then(|| {
+            self.state = state.clone();
+            state
+        })
+    }
+
+    pub(crate) fn transport_lost(&mut self) -> Option<RegistrationState> {
+        self.refresh_at = None;
+        if self.wanted {
+            self.set(RegistrationState::Failed(RegistrationError::TransportDown))
+        } else {
+            None
+        }
+    }
+
+    pub(crate) fn sent(&mut self) -> Option<RegistrationState> {
+        self.refresh_at = None;
+        if self.wanted && !matches!(self.state, RegistrationState::Registered { .. }) {
+            self.set(RegistrationState::Registering)
+        } else {
+            None
+        }
+    }
+
+    pub(crate) fn timed_out(&mut self, now: Instant) -> Option<RegistrationState> {
+        if !self.wanted {
+            return self.set(RegistrationState::Unregistered);
+        }
+        self.refresh_at = Some(now + RETRY_AFTER);
+        self.set(RegistrationState::Failed(RegistrationError::Timeout))
+    }
+
+    /// The next REGISTER (or un-REGISTER when not wanted).
+    pub(crate) fn request(&mut self, cfg: &UaConfig, contact: &Uri, rng: &mut Rng) -> Request {
+        self.cseq += 1;
+        let expires = if self.wanted { cfg.register_expires } else { 0 };
+        let mut registrar = cfg.aor.clone();
+        registrar.user = None;
+        registrar.password = None;
+        registrar.params = Default::default();
+        let mut aor = NameAddr::new(cfg.aor.clone());
+        aor.display_name.clone_from(&cfg.display_name);
+        let mut req = Request::new(Method::Register, registrar);
+        req.headers.push("Max-Forwards", "70");
+        req.headers
+            .push("From", aor.clone().with_tag(&self.from_tag).to_string());
+        req.headers.push("To", aor.to_string());
+        req.headers.push("Call-ID", self.call_id.clone());
+        req.headers.push("CSeq", format!("{} REGISTER", self.cseq));
+        let mut binding = NameAddr::new(contact.clone());
+        binding
+            .params
+            .set("+sip.instance", Some(&format!("\"<{}>\"", cfg.instance_id)));
+        binding.params.set("reg-id", Some("1"));
+        req.headers.push("Contact", binding.to_string());
+        req.headers.push("Expires", expires.to_string());
+        req.headers.push("Supported", "path, outbound");
+        self.sent_credentials = false;
+        self.retry_auth = false;
+        if let Some((ch, status)) = &self.challenge {
+            self.nc += 1;
+            let cnonce = rng.token(16);
+            let uri = req.uri.to_string();
+            if let Ok(creds) = digest::respond(
+                ch,
+                "REGISTER",
+                &uri,
+                &cfg.auth_user,
+                &cfg.password,
+                &cnonce,
+                self.nc,
+            ) {
+                let name = if *status == 407 {
+                    "Proxy-Authorization"
+                } else {
+                    "Authorization"
+                };
+                req.headers.push(name, creds.to_string());
+                self.sent_credentials = true;
+            }
+        }
+        req
+    }
+
+    pub(crate) fn on_response(
+        &mut self,
+        resp: &Response,
+        challenge: Option<&DigestChallenge>,
+        contact: &Uri,
+        now: Instant,
+    ) -> Option<RegistrationState> {
+        self.retry_auth = false;
+        match resp.status {
+            100..=199 => None,
+            200..=299 if !self.wanted => {
+                self.refresh_at = None;
+                self.set(RegistrationState::Unregistered)
+            }
+            200..=299 => {
+                let expires = granted_expires(resp, contact).unwrap_or(0);
+                if expires == 0 {
+                    return self.set(RegistrationState::Failed(RegistrationError::Rejected {
+                        status: resp.status,
+                        reason: "registrar kept no binding".into(),
+                    }));
+                }
+                // Refresh well before expiry, as JsSIP and desk phones do.
+                let lead = u64::from(expires).saturating_sub(u64::from(expires / 10).max(5));
+                self.refresh_at = Some(now + Duration::from_secs(lead.max(1)));
+                self.set(RegistrationState::Registered { expires })
+            }
+            401 | 407 => match challenge {
+                Some(ch) if !self.sent_credentials || ch.stale => {
+                    if self
+                        .challenge
+                        .as_ref()
+                        .is_none_or(|(c, _)| c.nonce != ch.nonce)
+                    {
+                        self.nc = 0;
+                    }
+                    self.challenge = Some((ch.clone(), resp.status));
+                    self.retry_auth = true;
+                    None
+                }
+                _ => {
+                    self.wanted = false;
+                    self.refresh_at = None;
+                    self.set(RegistrationState::Failed(
+                        RegistrationError::WrongCredentials,
+                    ))
+                }
+            },
+            _ => {
+                self.refresh_at = self.wanted.then(|| now + RETRY_AFTER);
+                self.set(RegistrationState::Failed(RegistrationError::Rejected {
+                    status: resp.status,
+                    reason: resp.reason.clone(),
+                }))
+            }
+        }
+    }
+}
+
+/// The lifetime the registrar granted our own binding.
+fn granted_expires(resp: &Response, contact: &Uri) -> Option<u32> {
+    let ours = resp
+        .headers
+        .contacts()
+        .ok()?
+        .into_iter()
+        .find(|c| c.uri.user == contact.user && c.uri.host.eq_ignore_ascii_case(&contact.host));
+    match ours {
+        Some(c) => c
+            .params
+            .value("expires")
+            .and_then(|v| v.parse().ok())
+            .or_else(|| resp.headers.expires().ok().flatten()),
+        None => None,
+    }
+}

@@ -1,0 +1,343 @@
+//! The client side: answers to the requests we sent, and Timer B/F.
+
+use web_time::Instant;
+
+use super::{CallId, CallState, ClientTransaction, EndReason, Owner, UaEvent, UserAgent};
+use crate::digest;
+use crate::{Dialog, DigestChallenge, Method, NameAddr, Request, Response};
+
+impl UserAgent {
+    pub(super) fn on_response(&mut self, resp: Response, now: Instant) {
+        let Ok(via) = resp.headers.top_via() else {
+            return self.malformed("response without a usable Via");
+        };
+        let Ok(cseq) = resp.headers.cseq() else {
+            return self.malformed("response without a usable CSeq");
+        };
+        let branch = via.branch().unwrap_or_default().to_owned();
+        let matches = self
+            .transactions
+            .get(&branch)
+            .is_some_and(|t| t.method == cseq.method);
+        if !matches {
+            // A 2xx retransmission after our transaction ended: the ACK was lost.
+            if resp.status / 100 == 2 && cseq.method == Method::Invite {
+                self.reack(&resp);
+            }
+            return;
+        }
+        let final_response = resp.status >= 200;
+        let tx = if final_response {
+            self.transactions.remove(&branch)
+        } else {
+            self.transactions.get(&branch).cloned()
+        };
+        let Some(tx) = tx else { return };
+        match tx.owner {
+            Owner::Register => self.on_register_response(&resp, now),
+            Owner::Invite(call) => self.on_invite_response(call, &tx.request, resp, now),
+            Owner::InDialog(call) if final_response => self.drop_if_ended(call),
+            Owner::InDialog(_) | Owner::Cancel => {}
+        }
+    }
+
+    fn on_register_response(&mut self, resp: &Response, now: Instant) {
+        let challenge = challenge_of(resp);
+        let contact = self.contact_uri();
+        let state = self
+            .registration
+            .on_response(resp, challenge.as_ref(), &contact, now);
+        if let Some(state) = state {
+            self.events.push_back(UaEvent::Registration(state));
+        }
+        if self.registration.retry_with_auth() && self.transport_up {
+            self.send_register(now);
+        }
+    }
+
+    fn on_invite_response(&mut self, id: CallId, req: &Request, resp: Response, now: Instant) {
+        let Some(call) = self.calls.get(&id) else {
+            return;
+        };
+        let cancelling = call.state == CallState::Cancelling;
+        match resp.status {
+            100 => {}
+            101..=199 => {
+                if let Ok(dialog) = Dialog::as_uac(req, &resp) {
+                    if let Some(c) = self.calls.get_mut(&id) {
+                        c.dialog.get_or_insert(dialog);
+                    }
+                }
+                if !cancelling {
+                    self.events.push_back(UaEvent::Progress {
+                        call: id,
+                        status: resp.status,
+                    });
+                }
+            }
+            200..=299 => self.on_invite_2xx(id, req, resp, cancelling, now),
+            401 | 407 if !call.auth_tried && !cancelling => {
+                self.ack_non_2xx(req, &resp);
+                match challenge_of(&resp) {
+                    Some(ch) => {
+                        if let Some(c) = self.calls.get_mut(&id) {
+                            c.auth_tried = true;
+                        }
+                        let branch = self.resend_with_auth(
+                            req.clone(),
+                            &ch,
+                            resp.status,
+                            Owner::Invite(id),
+                            now,
+                        );
+                        if let Some(c) = self.calls.get_mut(&id) {
+                            c.branch = branch;
+                        }
+                    }
+                    None => self.end_call(id, rejected(&resp)),
+                }
+            }
+            _ => {
+                self.ack_non_2xx(req, &resp);
+                let reason = if cancelling {
+                    EndReason::LocalHangup
+                } else {
+                    rejected(&resp)
+                };
+                self.end_call(id, reason);
+            }
+        }
+    }
+
+    fn on_invite_2xx(
+        &mut self,
+        id: CallId,
+        req: &Request,
+        resp: Response,
+        cancel: bool,
+        now: Instant,
+    ) {
+        let dialog = match Dialog::as_uac(req, &resp) {
+            Ok(d) => d,
+            Err(e) => {
+                self.malformed(&e.to_string());
+                return self.end_call(id, rejected(&resp));
+            }
+        };
+        let seq = req.headers.cseq().map(|c| c.seq).unwrap_or(1);
+        let ack = dialog.ack(seq);
+        self.send_request(ack, Owner::InDialog(id), now);
+        let Some(c) = self.calls.get_mut(&id) else {
+            return;
+        };
+        c.dialog = Some(dialog);
+        c.state = CallState::Confirmed;
+        if cancel {
+            // Our CANCEL crossed the 2xx: the call exists now, so end it with BYE.
+            self.send_bye(id, now);
+            self.end_call(id, EndReason::LocalHangup);
+        } else {
+            let answer = String::from_utf8_lossy(&resp.body).into_owned();
+            self.events
+                .push_back(UaEvent::Answered { call: id, answer });
+        }
+    }
+
+    /// The ACK for a non-2xx final response belongs to the INVITE transaction (§17.1.1.3).
+    fn ack_non_2xx(&mut self, invite: &Request, resp: &Response) {
+        let mut ack = Request::new(Method::Ack, invite.uri.clone());
+        for name in ["Via", "Max-Forwards", "From", "Call-ID", "Route"] {
+            for v in invite.headers.get_all(name) {
+                ack.headers.push(name, v.to_owned());
+            }
+        }
+        if let Some(to) = resp.headers.get("To") {
+            ack.headers.push("To", to.to_owned());
+        }
+        let seq = invite.headers.cseq().map(|c| c.seq).unwrap_or(1);
+        ack.headers.push("CSeq", format!("{seq} ACK"));
+        self.transmit_text(ack.to_string());
+    }
+
+    fn reack(&mut self, resp: &Response) {
+        let Ok(call_id) = resp.headers.call_id() else {
+            return;
+        };
+        let found = self.calls.iter().find_map(|(id, c)| {
+            let d = c.dialog.as_ref()?;
+            (d.call_id == call_id)
+                .then(|| (*id, d.ack(c.invite.headers.cseq().map_or(1, |s| s.seq))))
+        });
+        if let Some((_, mut ack)) = found {
+            let branch = self.rng.branch();
+            ack.headers.push_front(
+                "Via",
+                format!("SIP/2.0/WS {};branch={branch};rport", self.via_host),
+            );
+            self.transmit_text(ack.to_string());
+        }
+    }
+
+    /// Re-sends `req` with credentials for `challenge`, a new branch and the next CSeq.
+    fn resend_with_auth(
+        &mut self,
+        mut req: Request,
+        challenge: &DigestChallenge,
+        status: u16,
+        owner: Owner,
+        now: Instant,
+    ) -> String {
+        let cnonce = self.rng.token(16);
+        let uri = req.uri.to_string();
+        let creds = digest::respond(
+            challenge,
+            req.method.as_str(),
+            &uri,
+            &self.cfg.auth_user,
+            &self.cfg.password,
+            &cnonce,
+            1,
+        );
+        let creds = match creds {
+            Ok(c) => c,
+            Err(e) => {
+                self.malformed(&e.to_string());
+                if let Owner::Invite(id) = owner {
+                    self.end_call(
+                        id,
+                        EndReason::Rejected {
+                            status,
+                            reason: e.to_string(),
+                        },
+                    );
+                }
+                return String::new();
+            }
+        };
+        let header = if status == 407 {
+            "Proxy-Authorization"
+        } else {
+            "Authorization"
+        };
+        req.headers.remove("Authorization");
+        req.headers.remove("Proxy-Authorization");
+        req.headers.push(header, creds.to_string());
+        if let Ok(cseq) = req.headers.cseq() {
+            req.headers
+                .set("CSeq", format!("{} {}", cseq.seq + 1, cseq.method));
+        }
+        if let Owner::Invite(id) = owner {
+            if let Some(c) = self.calls.get_mut(&id) {
+                c.invite = req.clone();
+            }
+        }
+        self.send_request(req, owner, now)
+    }
+
+    pub(super) fn send_register(&mut self, now: Instant) {
+        self.transactions.retain(|_, t| t.owner != Owner::Register);
+        let contact = self.contact_uri();
+        let req = self
+            .registration
+            .request(&self.cfg, &contact, &mut self.rng);
+        self.send_request(req, Owner::Register, now);
+        if let Some(state) = self.registration.sent() {
+            self.events.push_back(UaEvent::Registration(state));
+        }
+    }
+
+    pub(super) fn send_cancel(&mut self, id: CallId, now: Instant) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        call.state = CallState::Cancelling;
+        let invite = call.invite.clone();
+        let branch = call.branch.clone();
+        let mut cancel = Request::new(Method::Cancel, invite.uri.clone());
+        cancel.headers.push(
+            "Via",
+            format!("SIP/2.0/WS {};branch={branch};rport", self.via_host),
+        );
+        for name in ["Max-Forwards", "From", "To", "Call-ID", "Route"] {
+            for v in invite.headers.get_all(name) {
+                cancel.headers.push(name, v.to_owned());
+            }
+        }
+        let seq = invite.headers.cseq().map(|c| c.seq).unwrap_or(1);
+        cancel.headers.push("CSeq", format!("{seq} CANCEL"));
+        self.transmit_text(cancel.to_string());
+        // The CANCEL shares the INVITE's branch; track it under its own key for Timer F.
+        let key = format!("{branch}/cancel");
+        self.transactions.insert(
+            key,
+            ClientTransaction {
+                method: Method::Cancel,
+                owner: Owner::Cancel,
+                request: cancel,
+                deadline: now + super::TIMER_64T1,
+            },
+        );
+    }
+
+    pub(super) fn send_bye(&mut self, id: CallId, now: Instant) {
+        let Some(dialog) = self.calls.get_mut(&id).and_then(|c| c.dialog.as_mut()) else {
+            return;
+        };
+        let bye = dialog.request(Method::Bye);
+        self.send_request(bye, Owner::InDialog(id), now);
+    }
+
+    pub(super) fn on_transaction_timeout(&mut self, tx: ClientTransaction, now: Instant) {
+        match tx.owner {
+            Owner::Register => {
+                if let Some(state) = self.registration.timed_out(now) {
+                    self.events.push_back(UaEvent::Registration(state));
+                }
+            }
+            Owner::Invite(id) => self.end_call(id, EndReason::Timeout),
+            Owner::InDialog(id) => self.drop_if_ended(id),
+            Owner::Cancel => {}
+        }
+    }
+
+    fn drop_if_ended(&mut self, id: CallId) {
+        if self
+            .calls
+            .get(&id)
+            .is_some_and(|c| c.state == CallState::Ended)
+        {
+            self.end_call(id, EndReason::LocalHangup);
+        }
+    }
+
+    pub(super) fn malformed(&mut self, reason: &str) {
+        self.events.push_back(UaEvent::Malformed {
+            reason: reason.to_owned(),
+        });
+    }
+}
+
+fn challenge_of(resp: &Response) -> Option<DigestChallenge> {
+    let ch = if resp.status == 407 {
+        resp.headers.proxy_authenticate()
+    } else {
+        resp.headers.www_authenticate()
+    };
+    ch.ok().flatten()
+}
+
+fn rejected(resp: &Response) -> EndReason {
+    EndReason::Rejected {
+        status: resp.status,
+        reason: resp.reason.clone(),
+    }
+}
+
+/// The display form of a caller for the UI: display name, else the user part, else the URI.
+pub fn caller_label(from: &NameAddr) -> String {
+    from.display_name
+        .clone()
+        .filter(|n| !n.is_empty())
+        .or_else(|| from.uri.user.clone())
+        .unwrap_or_else(|| from.uri.to_string())
+}

@@ -1,0 +1,521 @@
+//! The user agent: registration and calls over one reliable transport (SIP over WebSocket,
+//! RFC 7118), driven sans-IO.
+//!
+//! # Driver loop
+//! ```text
+//! ua.transport_up(now) / ua.receive(bytes, now) / ua.invite(..) / ua.handle_timeout(now)
+//! loop { ua.poll_transmit() }   // frames to send on the WebSocket
+//! loop { ua.poll_event() }      // what happened, for the call engine
+//! ua.poll_timeout()             // when to call handle_timeout next
+//! ```
+//! After every input drain `poll_transmit` and `poll_event` until they return `None`, then
+//! re-arm the one timer from `poll_timeout`.
+
+mod client;
+mod server;
+
+pub use client::caller_label;
+
+use std::collections::{BTreeMap, VecDeque};
+use std::time::Duration;
+
+use web_time::Instant;
+
+use crate::registration::{Registration, RegistrationState};
+use crate::rng::Rng;
+use crate::{Dialog, Limits, Message, Method, NameAddr, Request, Response, Uri};
+
+/// RFC 3261 T1, the round-trip estimate.
+pub const T1: Duration = Duration::from_millis(500);
+/// RFC 3261 T2, the cap of the 2xx retransmission interval.
+pub const T2: Duration = Duration::from_secs(4);
+/// Timers B, F and H: 64 * T1.
+pub const TIMER_64T1: Duration = Duration::from_secs(32);
+
+/// Who this user agent is and how it signs in.
+#[derive(Debug, Clone)]
+pub struct UaConfig {
+    /// Address of record, e.g. `sip:1001@127.0.0.1`.
+    pub aor: Uri,
+    /// Shown to the called party.
+    pub display_name: Option<String>,
+    /// Digest user name.
+    pub auth_user: String,
+    /// Digest password.
+    pub password: String,
+    /// Registration lifetime asked of the registrar, in seconds.
+    pub register_expires: u32,
+    /// RFC 5626 instance id (`urn:uuid:...`), stable per browser profile.
+    pub instance_id: String,
+    /// User-Agent header value.
+    pub user_agent: String,
+    /// Seed for tags, branches, Call-IDs and cnonces.
+    pub seed: u64,
+}
+
+/// A call known to the user agent; ids are never reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CallId(pub u64);
+
+/// How a call ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EndReason {
+    /// We hung up (BYE or CANCEL sent).
+    LocalHangup,
+    /// The peer hung up (BYE received).
+    RemoteHangup,
+    /// The caller gave up before we answered (CANCEL received).
+    CallerCancelled,
+    /// We declined an incoming call.
+    LocalDecline,
+    /// The called party declined (603, or 486 Busy Here, 600 Busy Everywhere).
+    Rejected {
+        /// SIP status.
+        status: u16,
+        /// Reason phrase as received.
+        reason: String,
+    },
+    /// No final answer in time (Timer B), or no ACK to our 2xx.
+    Timeout,
+}
+
+/// Something the call engine must know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UaEvent {
+    /// Registration changed state.
+    Registration(RegistrationState),
+    /// A new incoming call with its SDP offer.
+    Incoming {
+        /// The new call.
+        call: CallId,
+        /// The caller as it appears in From.
+        from: NameAddr,
+        /// The SDP offer.
+        offer: String,
+    },
+    /// A provisional answer to our INVITE (180 Ringing, 183 Session Progress).
+    Progress {
+        /// The call.
+        call: CallId,
+        /// 180, 183...
+        status: u16,
+    },
+    /// The called party answered, with its SDP answer.
+    Answered {
+        /// The call.
+        call: CallId,
+        /// The SDP answer.
+        answer: String,
+    },
+    /// The ACK to our 2xx arrived: the incoming call is fully up.
+    Confirmed {
+        /// The call.
+        call: CallId,
+    },
+    /// The call is over.
+    Ended {
+        /// The call.
+        call: CallId,
+        /// Why.
+        reason: EndReason,
+    },
+    /// A received message was rejected; nothing else changed.
+    Malformed {
+        /// What was wrong with it.
+        reason: String,
+    },
+}
+
+/// Errors from commands that name a call the user agent does not have, or one in the wrong state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UaError {
+    /// No such call.
+    #[error("no call {0:?}")]
+    NoSuchCall(CallId),
+    /// The command does not apply to the call's state.
+    #[error("call {call:?} cannot {action} now")]
+    WrongState {
+        /// The call.
+        call: CallId,
+        /// What was asked.
+        action: &'static str,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Caller,
+    Callee,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CallState {
+    /// INVITE sent (or received and not yet answered).
+    Early,
+    /// We sent 2xx and wait for the ACK.
+    AwaitingAck,
+    Confirmed,
+    /// CANCEL sent; wait for 487 (or a 2xx that crossed it).
+    Cancelling,
+    Ended,
+}
+
+#[derive(Debug)]
+struct Call {
+    role: Role,
+    state: CallState,
+    /// The INVITE we sent last (caller) or received (callee).
+    invite: Request,
+    /// Caller: the branch of the INVITE client transaction in progress.
+    branch: String,
+    /// Callee: our To tag. Caller: our From tag.
+    local_tag: String,
+    dialog: Option<Dialog>,
+    auth_tried: bool,
+    /// Callee: the 2xx to retransmit until the ACK arrives (RFC 3261 §13.3.1.4).
+    retransmit: Option<Retransmit>,
+}
+
+#[derive(Debug)]
+struct Retransmit {
+    response: Response,
+    at: Instant,
+    interval: Duration,
+    give_up: Instant,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Owner {
+    Register,
+    Invite(CallId),
+    InDialog(CallId),
+    Cancel,
+}
+
+/// A client transaction on a reliable transport (RFC 3261 §17.1): no retransmissions, only
+/// Timer B (INVITE) or F (non-INVITE) waiting for a final response.
+#[derive(Debug, Clone)]
+struct ClientTransaction {
+    method: Method,
+    owner: Owner,
+    request: Request,
+    /// Timer B or F.
+    deadline: Instant,
+}
+
+/// A SIP user agent for one account on one WebSocket flow.
+#[derive(Debug)]
+pub struct UserAgent {
+    cfg: UaConfig,
+    rng: Rng,
+    limits: Limits,
+    /// RFC 7118 §5: a random `.invalid` host for Via and Contact.
+    via_host: String,
+    contact_user: String,
+    transport_up: bool,
+    registration: Registration,
+    calls: BTreeMap<CallId, Call>,
+    next_call: u64,
+    transactions: BTreeMap<String, ClientTransaction>,
+    transmit: VecDeque<String>,
+    events: VecDeque<UaEvent>,
+}
+
+impl UserAgent {
+    /// A user agent that does nothing until the transport is up and `register` is called.
+    pub fn new(cfg: UaConfig) -> Self {
+        let mut rng = Rng::new(cfg.seed);
+        let via_host = format!("{}.invalid", rng.token(12).to_lowercase());
+        let contact_user = rng.token(8).to_lowercase();
+        let registration = Registration::new(&mut rng);
+        Self {
+            cfg,
+            rng,
+            limits: Limits::default(),
+            via_host,
+            contact_user,
+            transport_up: false,
+            registration,
+            calls: BTreeMap::new(),
+            next_call: 1,
+            transactions: BTreeMap::new(),
+            transmit: VecDeque::new(),
+            events: VecDeque::new(),
+        }
+    }
+
+    /// Our account settings.
+    pub fn config(&self) -> &UaConfig {
+        &self.cfg
+    }
+
+    /// Our Contact URI (RFC 7118: `.invalid` host, `transport=ws`, RFC 5626 `ob`).
+    pub fn contact_uri(&self) -> Uri {
+        let mut uri = Uri::new_sip(Some(&self.contact_user), &self.via_host, None);
+        uri.params.set("transport", Some("ws"));
+        uri.params.set("ob", None);
+        uri
+    }
+
+    /// The WebSocket is open: start or resume registration.
+    pub fn transport_up(&mut self, now: Instant) {
+        self.transport_up = true;
+        if self.registration.wanted() {
+            self.send_register(now);
+        }
+    }
+
+    /// The WebSocket closed. Calls keep their dialogs (their media is peer to peer); the
+    /// registration is lost until the transport is back.
+    pub fn transport_down(&mut self, _now: Instant) {
+        self.transport_up = false;
+        self.transmit.clear();
+        self.transactions.retain(|_, t| t.owner != Owner::Register);
+        if let Some(state) = self.registration.transport_lost() {
+            self.events.push_back(UaEvent::Registration(state));
+        }
+    }
+
+    /// Register (and keep refreshing) the account.
+    pub fn register(&mut self, now: Instant) {
+        self.registration.want(true);
+        if self.transport_up {
+            self.send_register(now);
+        }
+    }
+
+    /// Remove our registration (sign-out).
+    pub fn unregister(&mut self, now: Instant) {
+        self.registration.want(false);
+        if self.transport_up {
+            self.send_register(now);
+        }
+    }
+
+    /// Place a call to `target` with our SDP `offer`.
+    pub fn invite(&mut self, target: Uri, offer: String, now: Instant) -> CallId {
+        let id = CallId(self.next_call);
+        self.next_call += 1;
+        let local_tag = self.rng.token(10);
+        let mut from = NameAddr::new(self.cfg.aor.clone()).with_tag(&local_tag);
+        from.display_name.clone_from(&self.cfg.display_name);
+        let mut req = Request::new(Method::Invite, target.clone());
+        req.headers.push("Max-Forwards", "70");
+        req.headers.push("From", from.to_string());
+        req.headers.push("To", NameAddr::new(target).to_string());
+        req.headers.push(
+            "Call-ID",
+            format!("{}@{}", self.rng.token(20), self.via_host),
+        );
+        req.headers.push("CSeq", "1 INVITE");
+        req.headers
+            .push("Contact", NameAddr::new(self.contact_uri()).to_string());
+        req.headers.push("Allow", ALLOW);
+        req.headers.push("Supported", "outbound");
+        req.headers.push("Content-Type", "application/sdp");
+        req.body = offer.into_bytes();
+        let call = Call {
+            role: Role::Caller,
+            state: CallState::Early,
+            invite: req.clone(),
+            branch: String::new(),
+            local_tag,
+            dialog: None,
+            auth_tried: false,
+            retransmit: None,
+        };
+        self.calls.insert(id, call);
+        let branch = self.send_request(req, Owner::Invite(id), now);
+        if let Some(call) = self.calls.get_mut(&id) {
+            call.branch = branch;
+        }
+        id
+    }
+
+    /// Tell the caller that the phone is ringing (180).
+    pub fn ringing(&mut self, call: CallId, _now: Instant) -> Result<(), UaError> {
+        let c = self.callee_early(call, "ring")?;
+        let (invite, tag) = (c.invite.clone(), c.local_tag.clone());
+        let resp = self.uas_response(&invite, 180, &tag);
+        self.send_response(&resp);
+        Ok(())
+    }
+
+    /// Answer an incoming call with our SDP `answer` (200 OK, retransmitted until ACKed).
+    pub fn answer(&mut self, call: CallId, answer: String, now: Instant) -> Result<(), UaError> {
+        let c = self.callee_early(call, "answer")?;
+        let (invite, tag) = (c.invite.clone(), c.local_tag.clone());
+        let mut resp = self.uas_response(&invite, 200, &tag);
+        resp.headers.push("Content-Type", "application/sdp");
+        resp.body = answer.into_bytes();
+        self.send_response(&resp);
+        let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
+        c.state = CallState::AwaitingAck;
+        c.retransmit = Some(Retransmit {
+            response: resp,
+            at: now + T1,
+            interval: T1,
+            give_up: now + TIMER_64T1,
+        });
+        Ok(())
+    }
+
+    /// Decline an incoming call with `status` (486 Busy Here, 603 Decline...).
+    pub fn reject(&mut self, call: CallId, status: u16, _now: Instant) -> Result<(), UaError> {
+        let c = self.callee_early(call, "decline")?;
+        let (invite, tag) = (c.invite.clone(), c.local_tag.clone());
+        let resp = self.uas_response(&invite, status, &tag);
+        self.send_response(&resp);
+        self.end_call(call, EndReason::LocalDecline);
+        Ok(())
+    }
+
+    /// Hang up: CANCEL while our INVITE is unanswered, 603 for an unanswered incoming
+    /// call, BYE once answered.
+    pub fn hangup(&mut self, call: CallId, now: Instant) -> Result<(), UaError> {
+        let c = self.calls.get(&call).ok_or(UaError::NoSuchCall(call))?;
+        match (c.role, c.state) {
+            (_, CallState::Ended) => Err(UaError::WrongState {
+                call,
+                action: "hang up",
+            }),
+            (Role::Callee, CallState::Early) => self.reject(call, 603, now),
+            (Role::Caller, CallState::Early) => {
+                self.send_cancel(call, now);
+                Ok(())
+            }
+            (_, CallState::Cancelling) => Ok(()),
+            (_, CallState::AwaitingAck | CallState::Confirmed) => {
+                self.send_bye(call, now);
+                self.end_call(call, EndReason::LocalHangup);
+                Ok(())
+            }
+        }
+    }
+
+    /// Feed one WebSocket frame. A malformed message is reported as
+    /// [`UaEvent::Malformed`] and changes nothing else.
+    pub fn receive(&mut self, frame: &[u8], now: Instant) {
+        // RFC 5626 §4.4.1: a CRLF keep-alive ping or its pong.
+        if frame.iter().all(|b| matches!(b, b'\r' | b'\n')) {
+            return;
+        }
+        match Message::parse_with(frame, &self.limits) {
+            Ok(Message::Request(req)) => self.on_request(req, now),
+            Ok(Message::Response(resp)) => self.on_response(resp, now),
+            Err(e) => self.events.push_back(UaEvent::Malformed {
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// Fire whatever timers are due at `now`.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let expired: Vec<String> = self
+            .transactions
+            .iter()
+            .filter(|(_, t)| t.deadline <= now)
+            .map(|(b, _)| b.clone())
+            .collect();
+        for branch in expired {
+            if let Some(tx) = self.transactions.remove(&branch) {
+                self.on_transaction_timeout(tx, now);
+            }
+        }
+        self.retransmit_2xx(now);
+        if self.registration.refresh_due(now) && self.transport_up {
+            self.send_register(now);
+        }
+    }
+
+    /// The next frame to send on the WebSocket.
+    #[must_use]
+    pub fn poll_transmit(&mut self) -> Option<String> {
+        self.transmit.pop_front()
+    }
+
+    /// The next event for the call engine.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<UaEvent> {
+        self.events.pop_front()
+    }
+
+    /// When `handle_timeout` must be called next, if any timer is armed.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let tx = self.transactions.values().map(|t| t.deadline);
+        let rt = self
+            .calls
+            .values()
+            .filter_map(|c| c.retransmit.as_ref().map(|r| r.at.min(r.give_up)));
+        let reg = self.registration.refresh_at();
+        tx.chain(rt).chain(reg).min()
+    }
+
+    fn callee_early(&self, call: CallId, action: &'static str) -> Result<&Call, UaError> {
+        let c = self.calls.get(&call).ok_or(UaError::NoSuchCall(call))?;
+        if c.role != Role::Callee || c.state != CallState::Early {
+            return Err(UaError::WrongState { call, action });
+        }
+        Ok(c)
+    }
+
+    fn end_call(&mut self, call: CallId, reason: EndReason) {
+        if let Some(c) = self.calls.get_mut(&call) {
+            if c.state != CallState::Ended {
+                c.state = CallState::Ended;
+                c.retransmit = None;
+                self.events.push_back(UaEvent::Ended { call, reason });
+            }
+        }
+        // Ended calls are kept only while a transaction may still answer for them.
+        let live: Vec<CallId> = self
+            .transactions
+            .values()
+            .filter_map(|t| match t.owner {
+                Owner::Invite(id) | Owner::InDialog(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        self.calls
+            .retain(|id, c| c.state != CallState::Ended || live.contains(id));
+    }
+
+    /// Adds Via and queues `req` in a new client transaction; returns its branch.
+    fn send_request(&mut self, mut req: Request, owner: Owner, now: Instant) -> String {
+        let branch = self.rng.branch();
+        req.headers.remove("Via");
+        let via = format!("SIP/2.0/WS {};branch={branch};rport", self.via_host);
+        req.headers.push_front("Via", via);
+        if req.headers.get("User-Agent").is_none() {
+            req.headers.push("User-Agent", self.cfg.user_agent.clone());
+        }
+        self.transmit_text(req.to_string());
+        if req.method != Method::Ack {
+            let tx = ClientTransaction {
+                method: req.method.clone(),
+                owner,
+                request: req,
+                deadline: now + TIMER_64T1,
+            };
+            self.transactions.insert(branch.clone(), tx);
+        }
+        branch
+    }
+
+    fn send_response(&mut self, resp: &Response) {
+        self.transmit_text(resp.to_string());
+    }
+
+    fn transmit_text(&mut self, text: String) {
+        if self.transport_up {
+            self.transmit.push_back(text);
+        }
+    }
+}
+
+/// Methods we accept, for Allow headers.
+const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS";
