@@ -230,3 +230,32 @@ fn lost_ack_still_connects_when_2xx_is_retransmitted() {
         "the re-sent ACK confirmed it"
     );
 }
+
+#[test]
+fn a_ringing_call_waits_for_the_answer_past_timer_b() {
+    let mut net = Net::new(&["1001", "1002"]);
+    net.sign_in_all();
+    call_b(&mut net);
+    net.run_for(Duration::from_secs(90));
+    assert_eq!(net.state(A), Some(LineState::Ringing));
+    net.command(B, Command::Answer);
+    net.settle();
+    assert_eq!(net.state(A), Some(LineState::Connected));
+}
+
+#[test]
+fn an_unanswered_call_gives_up_after_timer_c() {
+    let mut net = Net::new(&["1001", "1002"]);
+    net.sign_in_all();
+    call_b(&mut net);
+    net.run_for(Duration::from_secs(182));
+    assert_eq!(net.state(A), Some(LineState::Ended(Outcome::NoAnswer)));
+    net.settle();
+    assert_eq!(
+        net.state(B),
+        Some(LineState::Ended(Outcome::Missed)),
+        "the attempt was cancelled"
+    );
+    net.run_for(Duration::from_secs(60));
+    assert_eq!(net.state(A), None, "the line is free again");
+}

@@ -40,5 +40,6 @@ pub use registration::{RegistrationError, RegistrationState};
 pub use rng::Rng;
 pub use ua::{
     caller_label, CallId, EndReason, UaConfig, UaError, UaEvent, UserAgent, T1, T2, TIMER_64T1,
+    TIMER_C,
 };
 pub use uri::Uri;

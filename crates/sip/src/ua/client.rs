@@ -30,7 +30,15 @@ impl UserAgent {
         let tx = if final_response {
             self.transactions.remove(&branch)
         } else {
-            self.transactions.get(&branch).cloned()
+            // Timer B only guards the Calling state (§17.1.1.2): once the far end rings, wait
+            // as long as a proxy would (Timer C) before giving up.
+            let tx = self.transactions.get_mut(&branch);
+            tx.map(|t| {
+                if t.method == Method::Invite {
+                    t.deadline = now + super::TIMER_C;
+                }
+                t.clone()
+            })
         };
         let Some(tx) = tx else { return };
         match tx.owner {
@@ -294,7 +302,24 @@ impl UserAgent {
                     self.events.push_back(UaEvent::Registration(state));
                 }
             }
-            Owner::Invite(id) => self.end_call(id, EndReason::Timeout),
+            Owner::Invite(id) => {
+                let ringing = self
+                    .calls
+                    .get(&id)
+                    .is_some_and(|c| c.state == CallState::Early);
+                if ringing && self.transport_up {
+                    // Timer C: cancel the attempt, and keep the INVITE transaction a while
+                    // so the 487 that follows is acknowledged.
+                    self.send_cancel(id, now);
+                    let branch = self.calls.get(&id).map(|c| c.branch.clone());
+                    if let Some(branch) = branch {
+                        let mut tx = tx;
+                        tx.deadline = now + super::TIMER_64T1;
+                        self.transactions.insert(branch, tx);
+                    }
+                }
+                self.end_call(id, EndReason::Timeout);
+            }
             Owner::InDialog(id) => self.drop_if_ended(id),
             Owner::Cancel => {}
         }

@@ -31,6 +31,8 @@ pub const T1: Duration = Duration::from_millis(500);
 pub const T2: Duration = Duration::from_secs(4);
 /// Timers B, F and H: 64 * T1.
 pub const TIMER_64T1: Duration = Duration::from_secs(32);
+/// How long an INVITE may ring unanswered (RFC 3261 Timer C, "greater than 3 minutes").
+pub const TIMER_C: Duration = Duration::from_secs(181);
 
 /// Who this user agent is and how it signs in.
 #[derive(Debug, Clone)]
