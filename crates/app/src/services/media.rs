@@ -1,0 +1,126 @@
+//! Carries out the engine's media instructions with WebRTC and the mixer worklet.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use phone::{Input, LineId, MediaAction};
+use wasm_bindgen_futures::spawn_local;
+use web::{AudioEngine, IceServer, PeerSession};
+
+use super::Driver;
+
+/// A line's peer connection and the mixer port its audio uses.
+type Legs = HashMap<LineId, (Rc<PeerSession>, u32)>;
+
+#[derive(Clone)]
+pub(crate) struct Media {
+    audio: AudioEngine,
+    ice: Rc<Vec<IceServer>>,
+    peers: Rc<RefCell<Legs>>,
+}
+
+/// `stun:host:3478 turn:user:pass@host` style lists are out of scope: plain URLs only, and
+/// TURN credentials come from the server's config in a later issue.
+fn parse_ice(list: &str) -> Vec<IceServer> {
+    list.split([' ', ',', '\n'])
+        .map(str::trim)
+        .filter(|s| s.starts_with("stun:") || s.starts_with("turn:") || s.starts_with("turns:"))
+        .map(|url| IceServer {
+            urls: vec![url.to_owned()],
+            username: None,
+            credential: None,
+        })
+        .collect()
+}
+
+impl Media {
+    pub(crate) fn new(audio: AudioEngine, ice_servers: &str) -> Self {
+        Self {
+            audio,
+            ice: Rc::new(parse_ice(ice_servers)),
+            peers: Rc::default(),
+        }
+    }
+
+    pub(crate) fn apply(&self, action: MediaAction, driver: Driver) {
+        match action {
+            MediaAction::CreateOffer { line, port } => {
+                let this = self.clone();
+                spawn_local(async move {
+                    let result = match this.new_peer(line, port) {
+                        Ok(peer) => peer.create_offer().await.map_err(|e| e.to_string()),
+                        Err(e) => Err(e),
+                    };
+                    driver.handle(local_sdp(line, result));
+                });
+            }
+            MediaAction::CreateAnswer { line, port, offer } => {
+                let this = self.clone();
+                spawn_local(async move {
+                    let result = match this.new_peer(line, port) {
+                        Ok(peer) => peer.answer_offer(&offer).await.map_err(|e| e.to_string()),
+                        Err(e) => Err(e),
+                    };
+                    driver.handle(local_sdp(line, result));
+                });
+            }
+            MediaAction::ApplyAnswer { line, answer } => {
+                let Some(peer) = self.peer(line) else { return };
+                spawn_local(async move {
+                    if let Err(e) = peer.apply_answer(&answer).await {
+                        driver.handle(Input::MediaFailed {
+                            line,
+                            reason: e.to_string(),
+                        });
+                    }
+                });
+            }
+            MediaAction::Close { line } => {
+                if let Some((peer, port)) = self.peers.borrow_mut().remove(&line) {
+                    peer.close();
+                    self.audio.detach_remote(port);
+                }
+            }
+            MediaAction::Mix(matrix) => self.audio.set_matrix(&matrix.gains),
+            _ => {}
+        }
+    }
+
+    fn peer(&self, line: LineId) -> Option<Rc<PeerSession>> {
+        self.peers.borrow().get(&line).map(|(p, _)| p.clone())
+    }
+
+    fn new_peer(&self, line: LineId, port: usize) -> Result<Rc<PeerSession>, String> {
+        let port = u32::try_from(port).map_err(|_| "no such mixer port".to_owned())?;
+        let track = self
+            .audio
+            .outgoing_track(port)
+            .ok_or_else(|| format!("mixer has no port {port}"))?;
+        let audio = self.audio.clone();
+        let peer = PeerSession::new(&self.ice, &track, move |stream| {
+            if let Err(e) = audio.attach_remote(port, &stream) {
+                web_sys::console::warn_1(&format!("remote audio: {e}").into());
+            }
+        })
+        .map_err(|e| e.to_string())?;
+        let peer = Rc::new(peer);
+        self.peers.borrow_mut().insert(line, (peer.clone(), port));
+        Ok(peer)
+    }
+
+    pub(crate) fn close_all(&self) {
+        for (_, (peer, port)) in self.peers.borrow_mut().drain() {
+            peer.close();
+            self.audio.detach_remote(port);
+        }
+        self.audio.close();
+    }
+}
+
+fn local_sdp(line: LineId, result: Result<String, String>) -> Input {
+    match result {
+        Ok(sdp) => Input::LocalSdp { line, sdp },
+        Err(reason) => Input::MediaFailed { line, reason },
+    }
+}

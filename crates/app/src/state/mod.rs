@@ -1,0 +1,60 @@
+//! What the agent typed into the sign-in form, remembered across reloads (never the password).
+
+use web_sys::Storage;
+
+/// The sign-in settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Settings {
+    pub(crate) ws_url: String,
+    pub(crate) sip_uri: String,
+    /// STUN/TURN URLs, separated by spaces or commas; empty for host candidates only.
+    pub(crate) ice_servers: String,
+}
+
+const KEY_WS: &str = "softphone.ws_url";
+const KEY_URI: &str = "softphone.sip_uri";
+const KEY_ICE: &str = "softphone.ice_servers";
+const KEY_INSTANCE: &str = "softphone.instance_id";
+
+fn storage() -> Option<Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+impl Settings {
+    /// The remembered settings, or the local demo's.
+    pub(crate) fn load() -> Self {
+        Self {
+            ws_url: load(KEY_WS).unwrap_or_else(|| "ws://127.0.0.1:8088".into()),
+            sip_uri: load(KEY_URI).unwrap_or_else(|| "sip:1001@127.0.0.1".into()),
+            ice_servers: load(KEY_ICE).unwrap_or_default(),
+        }
+    }
+
+    pub(crate) fn save(&self) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(KEY_WS, &self.ws_url);
+            let _ = s.set_item(KEY_URI, &self.sip_uri);
+            let _ = s.set_item(KEY_ICE, &self.ice_servers);
+        }
+    }
+}
+
+/// The RFC 5626 instance id of this browser profile, created once.
+pub(crate) fn instance_id() -> String {
+    if let Some(id) = load(KEY_INSTANCE) {
+        return id;
+    }
+    let uuid = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("{:032x}", (js_sys::Math::random() * 1e18) as u128));
+    let id = format!("urn:uuid:{uuid}");
+    if let Some(s) = storage() {
+        let _ = s.set_item(KEY_INSTANCE, &id);
+    }
+    id
+}

@@ -1,0 +1,479 @@
+//! The audio graph: microphone and remote legs into the mixer worklet, its outputs to the
+//! speaker and to the legs' outgoing tracks.
+//!
+//! ```text
+//! mic ──────────────► worklet in 0      worklet out 0 ──► speaker (ctx.destination)
+//!                                                     └──► AnalyserNode (test probe)
+//! remote leg k ─────► worklet in k      worklet out k ──► MediaStreamAudioDestinationNode k
+//!  (+ muted <audio>)                                        └─ its track: what leg k sends
+//! ```
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    AnalyserNode, AudioContext, AudioContextState, AudioWorkletNode, AudioWorkletNodeOptions,
+    ChannelCountMode, HtmlAudioElement, MediaStream, MediaStreamAudioDestinationNode,
+    MediaStreamAudioSourceNode, MediaStreamConstraints, MediaStreamTrack, Response,
+};
+
+use crate::error::{await_promise, console_warn, ignore_promise, window, JsResultExt, WebError};
+use crate::probe::{self, Probe};
+
+/// The processor name registered by `mixer-worklet.js`.
+const PROCESSOR: &str = "softphone-mixer";
+const WORKLET_FILE: &str = "mixer-worklet.js";
+const DSP_FILE: &str = "dsp.wasm";
+const PROBE_FFT_SIZE: u32 = 8192;
+
+/// The page's audio: one AudioContext, the mixer worklet with `ports` ports (0 is the
+/// agent: microphone in, speaker out; 1.. are remote legs). Cheap to clone; all clones are
+/// the same engine. Dropping the last clone closes it.
+#[derive(Clone)]
+pub struct AudioEngine {
+    inner: Rc<Inner>,
+}
+
+struct Remote {
+    source: MediaStreamAudioSourceNode,
+    element: HtmlAudioElement,
+}
+
+struct Inner {
+    ctx: AudioContext,
+    node: AudioWorkletNode,
+    port: web_sys::MessagePort,
+    ports: u32,
+    mic: MediaStream,
+    mic_source: MediaStreamAudioSourceNode,
+    analyser: AnalyserNode,
+    /// Index `k - 1` feeds port `k`'s outgoing track.
+    outgoing: Vec<MediaStreamAudioDestinationNode>,
+    /// Index `k - 1` holds what feeds port `k`'s input.
+    remotes: RefCell<Vec<Option<Remote>>>,
+    probe: RefCell<Option<Probe>>,
+    _on_processor_error: Closure<dyn FnMut(web_sys::Event)>,
+    _on_port_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    closed: Cell<bool>,
+}
+
+/// Closes the context if `start` fails half way, so a failed start leaks nothing.
+struct CtxGuard(Option<AudioContext>);
+
+impl Drop for CtxGuard {
+    fn drop(&mut self) {
+        if let Some(ctx) = self.0.take() {
+            if let Ok(p) = ctx.close() {
+                ignore_promise(p);
+            }
+        }
+    }
+}
+
+fn join(base_url: &str, file: &str) -> String {
+    if base_url.is_empty() || base_url.ends_with('/') {
+        format!("{base_url}{file}")
+    } else {
+        format!("{base_url}/{file}")
+    }
+}
+
+fn set(target: &JsValue, key: &str, value: &JsValue) -> Result<(), WebError> {
+    Reflect::set(target, &JsValue::from_str(key), value)
+        .op("Reflect.set")
+        .map(drop)
+}
+
+fn has(target: &JsValue, key: &str) -> bool {
+    Reflect::get(target, &JsValue::from_str(key)).is_ok_and(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// Fetches and compiles the DSP module on the main thread (the worklet scope cannot fetch).
+async fn compile_dsp(url: &str) -> Result<JsValue, WebError> {
+    let window = window()?;
+    let response: Response = await_promise(window.fetch_with_str(url), "fetch dsp.wasm")
+        .await?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(WebError::Http {
+            url: url.to_owned(),
+            status: response.status(),
+        });
+    }
+    // arrayBuffer + compile rather than compileStreaming: the module is tiny, and this
+    // does not depend on the server sending `Content-Type: application/wasm`.
+    let bytes = await_promise(
+        response.array_buffer().op("Response.arrayBuffer")?,
+        "fetch dsp.wasm",
+    )
+    .await?;
+    await_promise(js_sys::WebAssembly::compile(&bytes), "WebAssembly.compile").await
+}
+
+fn mic_constraints() -> Result<MediaStreamConstraints, WebError> {
+    let audio = Object::new();
+    for key in ["echoCancellation", "noiseSuppression", "autoGainControl"] {
+        set(&audio, key, &JsValue::FALSE)?;
+    }
+    let constraints = MediaStreamConstraints::new();
+    constraints.set_audio(&audio);
+    constraints.set_video(&JsValue::FALSE);
+    Ok(constraints)
+}
+
+impl AudioEngine {
+    /// Builds the whole graph. `base_url` is where `dsp.wasm` and `mixer-worklet.js` are
+    /// served (`"./"` next to index.html). `ports` counts port 0 (the agent) and must be at
+    /// least 1.
+    ///
+    /// Call it from a user gesture (a click) if you can: the AudioContext is created before
+    /// the first await, so it starts running; otherwise it starts suspended and
+    /// [`resume`](Self::resume) must be called from a gesture later. Asks for the
+    /// microphone (echo cancellation, noise suppression and auto gain off).
+    pub async fn start(base_url: &str, ports: u32) -> Result<Self, WebError> {
+        if ports == 0 {
+            return Err(WebError::BadPort(0));
+        }
+        let window = window()?;
+        let ctx = AudioContext::new().op("new AudioContext")?;
+        let mut guard = CtxGuard(Some(ctx.clone()));
+
+        // Start the three slow things together; await them one by one.
+        if !has(&ctx, "audioWorklet") {
+            return Err(WebError::Unsupported(
+                "AudioWorklet (needs https or localhost)",
+            ));
+        }
+        let worklet = ctx.audio_worklet().op("AudioContext.audioWorklet")?;
+        let added = worklet
+            .add_module(&join(base_url, WORKLET_FILE))
+            .op("audioWorklet.addModule")?;
+        let navigator = window.navigator();
+        if !has(&navigator, "mediaDevices") {
+            ignore_promise(added);
+            return Err(WebError::Unsupported(
+                "navigator.mediaDevices (needs https or localhost)",
+            ));
+        }
+        let devices = navigator.media_devices().op("navigator.mediaDevices")?;
+        let user_media = devices
+            .get_user_media_with_constraints(&mic_constraints()?)
+            .op("getUserMedia")?;
+        let module = compile_dsp(&join(base_url, DSP_FILE)).await;
+        let added = await_promise(added, "audioWorklet.addModule").await;
+        let mic = await_promise(user_media, "getUserMedia").await;
+        let mic: MediaStream = mic?.unchecked_into();
+        let module = match (module, added) {
+            (Ok(module), Ok(_)) => module,
+            (Err(e), _) | (_, Err(e)) => {
+                stop_tracks(&mic);
+                return Err(e);
+            }
+        };
+
+        let result = Self::build(&ctx, &module, mic.clone(), ports);
+        if result.is_err() {
+            stop_tracks(&mic);
+        }
+        let engine = result?;
+        guard.0 = None;
+        Ok(engine)
+    }
+
+    fn build(
+        ctx: &AudioContext,
+        module: &JsValue,
+        mic: MediaStream,
+        ports: u32,
+    ) -> Result<Self, WebError> {
+        let processor_options = Object::new();
+        set(&processor_options, "module", module)?;
+        set(&processor_options, "ports", &ports.into())?;
+        let channel_counts: Array = (0..ports).map(|_| JsValue::from(1)).collect();
+        let options = AudioWorkletNodeOptions::new();
+        options.set_number_of_inputs(ports);
+        options.set_number_of_outputs(ports);
+        options.set_output_channel_count(&channel_counts);
+        options.set_channel_count(1);
+        options.set_channel_count_mode(ChannelCountMode::Explicit);
+        options.set_processor_options(Some(&processor_options));
+        let node = AudioWorkletNode::new_with_options(ctx, PROCESSOR, &options)
+            .op("new AudioWorkletNode")?;
+        let port = node.port().op("AudioWorkletNode.port")?;
+        let on_processor_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_: web_sys::Event| {
+            console_warn("softphone-mixer: the worklet processor threw; audio is silent");
+        });
+        node.set_onprocessorerror(Some(on_processor_error.as_ref().unchecked_ref()));
+        // The worklet answers a malformed message with {type: "error", message}.
+        let on_port_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
+                let data = e.data();
+                let field = |key: &str| {
+                    Reflect::get(&data, &JsValue::from_str(key))
+                        .ok()
+                        .and_then(|v| v.as_string())
+                };
+                if field("type").as_deref() == Some("error") {
+                    let message = field("message").unwrap_or_default();
+                    console_warn(&format!("softphone-mixer: {message}"));
+                }
+            });
+        port.set_onmessage(Some(on_port_message.as_ref().unchecked_ref()));
+
+        let mic_source = ctx
+            .create_media_stream_source(&mic)
+            .op("createMediaStreamSource (microphone)")?;
+        mic_source
+            .connect_with_audio_node_and_output_and_input(&node, 0, 0)
+            .op("connect microphone")?;
+
+        node.connect_with_audio_node_and_output(&ctx.destination(), 0)
+            .op("connect speaker")?;
+        let analyser = ctx.create_analyser().op("createAnalyser")?;
+        analyser.set_fft_size(PROBE_FFT_SIZE);
+        node.connect_with_audio_node_and_output(&analyser, 0)
+            .op("connect analyser")?;
+
+        let mut outgoing = Vec::with_capacity(ports as usize - 1);
+        for k in 1..ports {
+            let dest = ctx
+                .create_media_stream_destination()
+                .op("createMediaStreamDestination")?;
+            // Mono track, as the mixer output is mono (otherwise it is upmixed to stereo).
+            dest.set_channel_count(1);
+            node.connect_with_audio_node_and_output(&dest, k)
+                .op("connect leg output")?;
+            outgoing.push(dest);
+        }
+
+        let probe = probe::install(&analyser, ctx)?;
+        Ok(Self {
+            inner: Rc::new(Inner {
+                ctx: ctx.clone(),
+                node,
+                port,
+                ports,
+                mic,
+                mic_source,
+                analyser,
+                outgoing,
+                remotes: RefCell::new((1..ports).map(|_| None).collect()),
+                probe: RefCell::new(Some(probe)),
+                _on_processor_error: on_processor_error,
+                _on_port_message: on_port_message,
+                closed: Cell::new(false),
+            }),
+        })
+    }
+
+    /// `AudioContext.resume()`: call from a user gesture when [`is_running`](Self::is_running)
+    /// is false. Browsers keep the promise pending (or reject) without a gesture.
+    pub async fn resume(&self) -> Result<(), WebError> {
+        let promise = self.inner.ctx.resume().op("AudioContext.resume")?;
+        await_promise(promise, "AudioContext.resume")
+            .await
+            .map(drop)
+    }
+
+    /// Whether the AudioContext is running (audio flows). False until a user gesture on a
+    /// page that has had none.
+    pub fn is_running(&self) -> bool {
+        self.inner.ctx.state() == AudioContextState::Running
+    }
+
+    /// The context's sample rate in Hz (what the DSP runs at).
+    pub fn sample_rate(&self) -> f32 {
+        self.inner.ctx.sample_rate()
+    }
+
+    /// Number of mixer ports, including port 0.
+    pub fn ports(&self) -> u32 {
+        self.inner.ports
+    }
+
+    /// What the leg on `port` (1..ports) sends: the track of that port's
+    /// MediaStreamAudioDestinationNode. The same track every call for a given port.
+    pub fn outgoing_track(&self, port: u32) -> Option<MediaStreamTrack> {
+        let dest = self.inner.outgoing.get(port.checked_sub(1)? as usize)?;
+        dest.stream()
+            .get_audio_tracks()
+            .get(0)
+            .dyn_into::<MediaStreamTrack>()
+            .ok()
+    }
+
+    /// The microphone's stream (for device labels or a local level meter).
+    pub fn microphone(&self) -> MediaStream {
+        self.inner.mic.clone()
+    }
+
+    /// Feeds `remote` (a leg's received stream) into mixer input `port` (1..ports),
+    /// replacing whatever fed it. Also plays it through a hidden, muted `<audio>` element:
+    /// Chromium gives Web Audio only silence from a remote WebRTC track otherwise.
+    pub fn attach_remote(&self, port: u32, remote: &MediaStream) -> Result<(), WebError> {
+        let inner = &self.inner;
+        if inner.closed.get() {
+            return Err(WebError::Closed);
+        }
+        let slot = self.remote_slot(port)?;
+        self.detach_remote(port);
+
+        let document = window()?
+            .document()
+            .ok_or(WebError::Unsupported("a document"))?;
+        let element: HtmlAudioElement = document
+            .create_element("audio")
+            .op("createElement audio")?
+            .unchecked_into();
+        element.set_muted(true);
+        element.set_autoplay(true);
+        element.set_hidden(true);
+        let _ = element.set_attribute("data-softphone-port", &port.to_string());
+        element.set_src_object(Some(remote));
+        let body = document
+            .body()
+            .ok_or(WebError::Unsupported("a document body"))?;
+        body.append_child(&element).op("append <audio>")?;
+        if let Ok(playing) = element.play() {
+            ignore_promise(playing);
+        }
+
+        let source = match inner.ctx.create_media_stream_source(remote) {
+            Ok(source) => source,
+            Err(e) => {
+                remove_element(&element);
+                return Err(WebError::js("createMediaStreamSource (remote)", &e));
+            }
+        };
+        if let Err(e) = source.connect_with_audio_node_and_output_and_input(&inner.node, 0, port) {
+            remove_element(&element);
+            return Err(WebError::js("connect remote", &e));
+        }
+        inner.remotes.borrow_mut()[slot] = Some(Remote { source, element });
+        Ok(())
+    }
+
+    /// Disconnects whatever feeds input `port` and removes its `<audio>` element.
+    pub fn detach_remote(&self, port: u32) {
+        let Ok(slot) = self.remote_slot(port) else {
+            return;
+        };
+        let old = self.inner.remotes.borrow_mut()[slot].take();
+        if let Some(old) = old {
+            old.source.disconnect().ok();
+            remove_element(&old.element);
+        }
+    }
+
+    fn remote_slot(&self, port: u32) -> Result<usize, WebError> {
+        if port == 0 || port >= self.inner.ports {
+            return Err(WebError::BadPort(port));
+        }
+        Ok(port as usize - 1)
+    }
+
+    /// How loud input `from` is in output `to` (0 = silent, 1 = unity).
+    /// Sends `{type:"gain", from, to, gain}` to the worklet.
+    pub fn set_gain(&self, from: u32, to: u32, gain: f32) {
+        let msg = Object::new();
+        let built = set(&msg, "type", &"gain".into())
+            .and_then(|()| set(&msg, "from", &from.into()))
+            .and_then(|()| set(&msg, "to", &to.into()))
+            .and_then(|()| set(&msg, "gain", &gain.into()));
+        if built.is_ok() {
+            self.post(&msg);
+        }
+    }
+
+    /// Sets the whole matrix: `gains[from][to]`. Sends `{type:"matrix", gains}`.
+    pub fn set_matrix(&self, gains: &[Vec<f32>]) {
+        let rows: Array = gains
+            .iter()
+            .map(|row| row.iter().map(|&g| JsValue::from(g)).collect::<Array>())
+            .collect();
+        let msg = Object::new();
+        if set(&msg, "type", &"matrix".into())
+            .and_then(|()| set(&msg, "gains", &rows))
+            .is_ok()
+        {
+            self.post(&msg);
+        }
+    }
+
+    fn post(&self, msg: &JsValue) {
+        if self.inner.closed.get() {
+            return;
+        }
+        if let Err(e) = self.inner.port.post_message(msg) {
+            console_warn(&WebError::js("worklet port.postMessage", &e).to_string());
+        }
+    }
+
+    /// Tears everything down: remote sources and `<audio>` elements, the microphone, the
+    /// legs' outgoing tracks (they end), the probe, the context. Idempotent.
+    pub fn close(&self) {
+        self.inner.close();
+    }
+}
+
+impl Inner {
+    fn close(&self) {
+        if self.closed.replace(true) {
+            return;
+        }
+        for remote in self
+            .remotes
+            .borrow_mut()
+            .iter_mut()
+            .filter_map(Option::take)
+        {
+            remote.source.disconnect().ok();
+            remove_element(&remote.element);
+        }
+        self.probe.borrow_mut().take();
+        self.mic_source.disconnect().ok();
+        self.analyser.disconnect().ok();
+        self.node.disconnect().ok();
+        self.node.set_onprocessorerror(None);
+        self.port.set_onmessage(None);
+        self.port.close();
+        stop_tracks(&self.mic);
+        for dest in &self.outgoing {
+            stop_tracks(&dest.stream());
+        }
+        match self.ctx.close() {
+            Ok(p) => ignore_promise(p),
+            Err(e) => console_warn(&WebError::js("AudioContext.close", &e).to_string()),
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+impl std::fmt::Debug for AudioEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AudioEngine")
+            .field("ports", &self.inner.ports)
+            .field("closed", &self.inner.closed.get())
+            .finish_non_exhaustive()
+    }
+}
+
+fn remove_element(element: &HtmlAudioElement) {
+    element.set_src_object(None);
+    element.remove();
+}
+
+fn stop_tracks(stream: &MediaStream) {
+    for track in stream.get_tracks().iter() {
+        if let Ok(track) = track.dyn_into::<MediaStreamTrack>() {
+            track.stop();
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! One RTCPeerConnection per call leg. SDP goes in and out as whole strings: SIP here
+//! carries no trickle ICE, so offers and answers wait for candidate gathering to finish.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceGatheringState, RtcIceServer,
+    RtcPeerConnection, RtcPeerConnectionState, RtcRtpSender, RtcSdpType, RtcSessionDescriptionInit,
+    RtcTrackEvent,
+};
+
+use crate::error::{await_promise, JsResultExt, WebError};
+use crate::timer::Timer;
+
+/// Longest wait for ICE gathering before the SDP is taken as it is.
+const GATHER_CAP_MS: u32 = 3000;
+
+/// `pc.addTrack(track, stream)`, catching the exception web-sys's binding would let
+/// unwind through Rust.
+fn add_track(
+    pc: &RtcPeerConnection,
+    track: &MediaStreamTrack,
+    stream: &MediaStream,
+) -> Result<RtcRtpSender, JsValue> {
+    let method: Function = js_sys::Reflect::get(pc, &JsValue::from_str("addTrack"))?.dyn_into()?;
+    Ok(method.call2(pc, track, stream)?.unchecked_into())
+}
+
+/// A STUN or TURN server for ICE.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    pub username: Option<String>,
+    pub credential: Option<String>,
+}
+
+/// `RTCPeerConnection.connectionState`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PeerState {
+    New,
+    Connecting,
+    Connected,
+    Disconnected,
+    Failed,
+    Closed,
+}
+
+impl PeerState {
+    fn from_js(state: RtcPeerConnectionState) -> Self {
+        match state {
+            RtcPeerConnectionState::New => Self::New,
+            RtcPeerConnectionState::Connecting => Self::Connecting,
+            RtcPeerConnectionState::Connected => Self::Connected,
+            RtcPeerConnectionState::Disconnected => Self::Disconnected,
+            RtcPeerConnectionState::Failed => Self::Failed,
+            _ => Self::Closed,
+        }
+    }
+}
+
+/// One call leg's media session. Dropping it closes the connection.
+pub struct PeerSession {
+    pc: RtcPeerConnection,
+    sender: RtcRtpSender,
+    _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
+    on_state: RefCell<Option<Closure<dyn FnMut()>>>,
+}
+
+fn configuration(ice_servers: &[IceServer]) -> RtcConfiguration {
+    let servers: Array = ice_servers
+        .iter()
+        .map(|s| {
+            let server = RtcIceServer::new();
+            let urls: Array = s.urls.iter().map(|u| JsValue::from_str(u)).collect();
+            server.set_urls(&urls);
+            if let Some(username) = &s.username {
+                server.set_username(username);
+            }
+            if let Some(credential) = &s.credential {
+                server.set_credential(credential);
+            }
+            JsValue::from(server)
+        })
+        .collect();
+    let config = RtcConfiguration::new();
+    config.set_ice_servers(&servers);
+    config
+}
+
+fn description(kind: RtcSdpType, sdp: &str) -> RtcSessionDescriptionInit {
+    let init = RtcSessionDescriptionInit::new(kind);
+    init.set_sdp(sdp);
+    init
+}
+
+impl PeerSession {
+    /// Creates the connection and adds `outgoing` (normally
+    /// [`AudioEngine::outgoing_track`](crate::AudioEngine::outgoing_track) for the leg's
+    /// port) in a new stream. `on_remote` gets the far end's stream when its track arrives,
+    /// which happens while [`apply_answer`](Self::apply_answer) or
+    /// [`answer_offer`](Self::answer_offer) runs.
+    pub fn new(
+        ice_servers: &[IceServer],
+        outgoing: &MediaStreamTrack,
+        on_remote: impl FnMut(MediaStream) + 'static,
+    ) -> Result<Self, WebError> {
+        let pc = RtcPeerConnection::new_with_configuration(&configuration(ice_servers))
+            .op("new RTCPeerConnection")?;
+        let stream = MediaStream::new().op("new MediaStream")?;
+        let sender = match add_track(&pc, outgoing, &stream) {
+            Ok(sender) => sender,
+            Err(e) => {
+                pc.close();
+                return Err(WebError::js("RTCPeerConnection.addTrack", &e));
+            }
+        };
+
+        let on_remote = Rc::new(RefCell::new(on_remote));
+        let on_track = Closure::<dyn FnMut(RtcTrackEvent)>::new(move |e: RtcTrackEvent| {
+            let stream = match e.streams().get(0).dyn_into::<MediaStream>() {
+                Ok(stream) => stream,
+                Err(_) => {
+                    let tracks = Array::of1(&e.track());
+                    match MediaStream::new_with_tracks(&tracks) {
+                        Ok(stream) => stream,
+                        Err(err) => {
+                            crate::error::console_warn(
+                                &WebError::js("new MediaStream (remote)", &err).to_string(),
+                            );
+                            return;
+                        }
+                    }
+                }
+            };
+            if let Ok(mut f) = on_remote.try_borrow_mut() {
+                f(stream);
+            }
+        });
+        pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
+
+        Ok(Self {
+            pc,
+            sender,
+            _on_track: on_track,
+            on_state: RefCell::new(None),
+        })
+    }
+
+    /// Calls `f` on every change of the connection state (ICE + DTLS), replacing any
+    /// earlier callback. `Failed` or `Disconnected` is the cue for an ICE restart.
+    pub fn on_state_change(&self, mut f: impl FnMut(PeerState) + 'static) {
+        let pc = self.pc.clone();
+        let closure =
+            Closure::<dyn FnMut()>::new(move || f(PeerState::from_js(pc.connection_state())));
+        self.pc
+            .set_onconnectionstatechange(Some(closure.as_ref().unchecked_ref()));
+        // The previous closure (if any) is dropped only after the handler is replaced.
+        self.on_state.replace(Some(closure));
+    }
+
+    /// The connection state now.
+    pub fn state(&self) -> PeerState {
+        PeerState::from_js(self.pc.connection_state())
+    }
+
+    /// createOffer, setLocalDescription, wait for ICE gathering (at most ~3 s), and the
+    /// complete local SDP with its candidates.
+    pub async fn create_offer(&self) -> Result<String, WebError> {
+        let offer = await_promise(self.pc.create_offer(), "createOffer").await?;
+        self.set_local(offer.unchecked_into()).await?;
+        self.gathered_sdp().await
+    }
+
+    /// setRemoteDescription with the far end's answer to our offer.
+    pub async fn apply_answer(&self, sdp: &str) -> Result<(), WebError> {
+        let promise = self
+            .pc
+            .set_remote_description(&description(RtcSdpType::Answer, sdp));
+        await_promise(promise, "setRemoteDescription (answer)")
+            .await
+            .map(drop)
+    }
+
+    /// setRemoteDescription with the far end's offer, createAnswer, setLocalDescription,
+    /// wait for ICE gathering (at most ~3 s), and the complete local SDP.
+    pub async fn answer_offer(&self, remote_sdp: &str) -> Result<String, WebError> {
+        let promise = self
+            .pc
+            .set_remote_description(&description(RtcSdpType::Offer, remote_sdp));
+        await_promise(promise, "setRemoteDescription (offer)").await?;
+        let answer = await_promise(self.pc.create_answer(), "createAnswer").await?;
+        self.set_local(answer.unchecked_into()).await?;
+        self.gathered_sdp().await
+    }
+
+    /// Sends `track` instead of the current one (None sends silence), without
+    /// renegotiation.
+    pub async fn replace_track(&self, track: Option<&MediaStreamTrack>) -> Result<(), WebError> {
+        await_promise(
+            self.sender.replace_track(track),
+            "RTCRtpSender.replaceTrack",
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Closes the connection; no callback runs after this.
+    pub fn close(&self) {
+        self.pc.set_ontrack(None);
+        self.pc.set_onconnectionstatechange(None);
+        self.pc.close();
+    }
+
+    async fn set_local(&self, desc: RtcSessionDescriptionInit) -> Result<(), WebError> {
+        await_promise(self.pc.set_local_description(&desc), "setLocalDescription")
+            .await
+            .map(drop)
+    }
+
+    async fn gathered_sdp(&self) -> Result<String, WebError> {
+        wait_for_gathering(&self.pc, GATHER_CAP_MS).await;
+        self.pc
+            .local_description()
+            .map(|d| d.sdp())
+            .ok_or(WebError::Js {
+                op: "localDescription",
+                message: "no local description after setLocalDescription".into(),
+            })
+    }
+}
+
+/// Resolves when ICE gathering is complete, or after `cap_ms` whichever comes first.
+async fn wait_for_gathering(pc: &RtcPeerConnection, cap_ms: u32) {
+    if pc.ice_gathering_state() == RtcIceGatheringState::Complete {
+        return;
+    }
+    let mut resolve: Option<Function> = None;
+    let promise = Promise::new(&mut |res, _rej| resolve = Some(res));
+    let Some(resolve) = resolve else {
+        return;
+    };
+    let pc_in = pc.clone();
+    let done = resolve.clone();
+    let on_change = Closure::<dyn FnMut()>::new(move || {
+        if pc_in.ice_gathering_state() == RtcIceGatheringState::Complete {
+            let _ = done.call0(&JsValue::UNDEFINED);
+        }
+    });
+    let listener: &Function = on_change.as_ref().unchecked_ref();
+    // Listeners rather than on* properties, so nobody else's handler is replaced.
+    let _ = pc.add_event_listener_with_callback("icegatheringstatechange", listener);
+    let _ = pc.add_event_listener_with_callback("icecandidate", listener);
+    let timer = Timer::once(cap_ms, move || {
+        let _ = resolve.call0(&JsValue::UNDEFINED);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    drop(timer);
+    let _ = pc.remove_event_listener_with_callback("icegatheringstatechange", listener);
+    let _ = pc.remove_event_listener_with_callback("icecandidate", listener);
+}
+
+impl Drop for PeerSession {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+impl std::fmt::Debug for PeerSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PeerSession")
+            .field("state", &self.state())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,72 @@
+//! `window.softphoneProbe`: lets end-to-end tests read what the agent hears.
+//!
+//! ```js
+//! const { sampleRate, samples } = window.softphoneProbe.speakerSamples(); // Float32Array
+//! window.softphoneProbe.contextState(); // "running" | "suspended" | "closed"
+//! ```
+//! `samples` is the latest `fftSize` (8192) samples of mixer output 0, the speaker mix.
+
+use js_sys::{Float32Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::{AnalyserNode, AudioContext};
+
+use crate::error::{JsResultExt, WebError};
+
+const PROBE: &str = "softphoneProbe";
+
+/// The installed probe; dropping it removes `window.softphoneProbe` (if it is still ours).
+pub(crate) struct Probe {
+    object: Object,
+    _speaker_samples: Closure<dyn FnMut() -> JsValue>,
+    _context_state: Closure<dyn FnMut() -> JsValue>,
+}
+
+fn set(target: &JsValue, key: &str, value: &JsValue) -> Result<(), WebError> {
+    Reflect::set(target, &JsValue::from_str(key), value)
+        .op("Reflect.set")
+        .map(drop)
+}
+
+/// Installs `window.softphoneProbe` reading `analyser`, replacing any earlier probe.
+pub(crate) fn install(analyser: &AnalyserNode, ctx: &AudioContext) -> Result<Probe, WebError> {
+    let window = crate::error::window()?;
+
+    let analyser = analyser.clone();
+    let sample_rate = ctx.sample_rate();
+    let speaker_samples = Closure::<dyn FnMut() -> JsValue>::new(move || {
+        let mut buf = vec![0.0_f32; analyser.fft_size() as usize];
+        analyser.get_float_time_domain_data(&mut buf);
+        let out = Object::new();
+        let _ = Reflect::set(&out, &"sampleRate".into(), &sample_rate.into());
+        let _ = Reflect::set(&out, &"samples".into(), &Float32Array::from(&buf[..]));
+        out.into()
+    });
+    let ctx = ctx.clone();
+    let context_state = Closure::<dyn FnMut() -> JsValue>::new(move || {
+        // AudioContextState has no Display; the JS value is the string itself.
+        JsValue::from(ctx.state())
+    });
+
+    let object = Object::new();
+    set(&object, "speakerSamples", speaker_samples.as_ref())?;
+    set(&object, "contextState", context_state.as_ref())?;
+    set(&window, PROBE, &object)?;
+    Ok(Probe {
+        object,
+        _speaker_samples: speaker_samples,
+        _context_state: context_state,
+    })
+}
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let key = JsValue::from_str(PROBE);
+        let ours = Reflect::get(&window, &key).is_ok_and(|v| v == JsValue::from(&self.object));
+        if ours {
+            let _ = Reflect::delete_property(&window, &key);
+        }
+    }
+}
