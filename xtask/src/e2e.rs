@@ -1,0 +1,92 @@
+//! `cargo xtask e2e`: the app in Debian's Chromium against a real Kamailio, driven by
+//! Playwright from `node --test` (tests/e2e/*.test.mjs).
+
+use std::fs;
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use crate::build;
+use crate::kamailio::{Kamailio, SIP_DOMAIN, WS_URL};
+use crate::util::{bail, cmd, output, root, run, Context, Result};
+use crate::wav;
+
+pub(crate) const HTTP_PORT: u16 = 8080;
+/// Per test; a hung browser or a missing UI element fails the test instead of the run.
+const TEST_TIMEOUT_MS: u32 = 120_000;
+
+pub(crate) struct Options {
+    pub(crate) grep: Option<String>,
+    pub(crate) build: bool,
+}
+
+fn fixtures() -> Result<(PathBuf, PathBuf)> {
+    let dir = root().join("tests/fixtures");
+    let a = dir.join("agent-a-440hz.wav");
+    let b = dir.join("agent-b-660hz.wav");
+    // -6 dBFS, 10 s: whole numbers of cycles, so the fake microphone loops without a click
+    wav::write_if_changed(&a, &wav::tone(440.0, 0.5, 10))?;
+    wav::write_if_changed(&b, &wav::tone(660.0, 0.5, 10))?;
+    Ok((a, b))
+}
+
+pub(crate) fn run_e2e(opts: &Options) -> Result {
+    if opts.build {
+        build::run_build()?;
+    }
+    let dist = root().join("dist");
+    if !dist.join("index.html").exists() {
+        bail!(
+            "{} has no index.html: run `cargo xtask build`",
+            dist.display()
+        );
+    }
+    let (wav_a, wav_b) = fixtures()?;
+    let e2e = root().join("tests/e2e");
+    let run_dir = e2e.join(".run");
+    // a fresh Kamailio knows no user: start test-user allocation from 2001 again
+    let _ = fs::remove_dir_all(run_dir.join("users"));
+    fs::create_dir_all(&run_dir).context("create tests/e2e/.run")?;
+    if TcpListener::bind(("127.0.0.1", HTTP_PORT)).is_err() {
+        bail!("127.0.0.1:{HTTP_PORT} is taken (is `cargo xtask dev` running?): the tests serve dist/ there");
+    }
+
+    let mut files: Vec<PathBuf> = fs::read_dir(&e2e)
+        .context("read tests/e2e")?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+
+    let help = output(cmd("node").arg("--help")).unwrap_or_default();
+    let mut node = cmd("node");
+    node.current_dir(&e2e)
+        .arg("--test")
+        .arg("--test-reporter=spec");
+    if help.contains("--test-concurrency") {
+        // one browser pair at a time: two cores, and audio checks need the CPU
+        node.arg("--test-concurrency=1");
+    }
+    if help.contains("--test-timeout") {
+        node.arg(format!("--test-timeout={TEST_TIMEOUT_MS}"));
+    }
+    if let Some(p) = &opts.grep {
+        node.arg(format!("--test-name-pattern={p}"));
+    }
+    node.args(&files)
+        .env("SOFTPHONE_DIST", &dist)
+        .env("SOFTPHONE_WAV_A", &wav_a)
+        .env("SOFTPHONE_WAV_B", &wav_b)
+        .env("SOFTPHONE_HTTP_PORT", HTTP_PORT.to_string())
+        .env("SOFTPHONE_WS_URL", WS_URL)
+        .env("SOFTPHONE_SIP_DOMAIN", SIP_DOMAIN)
+        .env("SOFTPHONE_RUN_DIR", &run_dir)
+        .env("CHROMIUM", "/usr/bin/chromium");
+
+    let kamailio = Kamailio::start()?;
+    let result = run(&mut node);
+    if result.is_err() {
+        println!("e2e: Kamailio's log: {}", kamailio.log.display());
+    }
+    drop(kamailio);
+    result
+}

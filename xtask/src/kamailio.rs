@@ -1,0 +1,187 @@
+//! Kamailio on loopback: the SIP server of `dev` and `e2e` (config: tests/kamailio/kamailio.cfg).
+
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{bail, check_interrupted, cmd, root, stop_child, track, Context, Result};
+
+pub(crate) const WS_URL: &str = "ws://127.0.0.1:8088";
+pub(crate) const HEALTH_ADDR: &str = "127.0.0.1:8088";
+pub(crate) const SIP_DOMAIN: &str = "127.0.0.1";
+
+/// A running Kamailio; dropping it stops it (SIGTERM, then SIGKILL to its process group).
+pub(crate) struct Kamailio {
+    child: Child,
+    pub(crate) log: PathBuf,
+}
+
+pub(crate) fn run_dir() -> PathBuf {
+    root().join("target/kamailio-run")
+}
+
+fn addr(s: &str) -> SocketAddr {
+    s.parse().expect("valid socket address")
+}
+
+/// GET /health on the WebSocket port answers 200 when Kamailio is ready.
+pub(crate) fn healthy() -> bool {
+    let Ok(mut s) = TcpStream::connect_timeout(&addr(HEALTH_ADDR), Duration::from_millis(300))
+    else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
+    let _ = s.set_write_timeout(Some(Duration::from_secs(1)));
+    if s.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1:8088\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    while n < 12 {
+        match s.read(&mut buf[n..]) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => n += k,
+        }
+    }
+    let head = String::from_utf8_lossy(&buf[..n]);
+    head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200")
+}
+
+/// Fails with a clear message when Kamailio's ports are taken.
+fn check_ports_free() -> Result {
+    let pidfile = run_dir().join("kamailio.pid");
+    let hint = format!(
+        "is `cargo xtask dev` or another Kamailio running? (last pid file: {})",
+        pidfile.display()
+    );
+    if TcpStream::connect_timeout(&addr(HEALTH_ADDR), Duration::from_millis(300)).is_ok() {
+        bail!("something already listens on {HEALTH_ADDR}: {hint}");
+    }
+    if TcpListener::bind("127.0.0.1:5060").is_err() {
+        bail!("TCP 127.0.0.1:5060 is taken: {hint}");
+    }
+    if UdpSocket::bind("127.0.0.1:5060").is_err() {
+        bail!("UDP 127.0.0.1:5060 is taken: {hint}");
+    }
+    Ok(())
+}
+
+impl Kamailio {
+    /// Starts Kamailio in the background and waits (up to 10 s) until /health answers.
+    pub(crate) fn start() -> Result<Self> {
+        check_ports_free()?;
+        let dir = run_dir();
+        fs::create_dir_all(&dir).context(format_args!("create {}", dir.display()))?;
+        for stale in ["kamailio.pid", "kamailio_ctl"] {
+            let _ = fs::remove_file(dir.join(stale));
+        }
+        let log = dir.join("kamailio.log");
+        let out = File::create(&log).context(format_args!("create {}", log.display()))?;
+        let err = out.try_clone().context("dup log file")?;
+        let cfg = root().join("tests/kamailio/kamailio.cfg");
+        let mut c = cmd("kamailio");
+        c.arg("-DD") // foreground, children still forked
+            .arg("-E") // log to stderr (the log file)
+            .arg("-f")
+            .arg(&cfg)
+            .arg("-Y")
+            .arg(&dir)
+            .arg("-P")
+            .arg(dir.join("kamailio.pid"))
+            .args(["-m", "64", "-M", "8", "-A"])
+            .arg(format!(
+                "CTL_SOCKET=\"unix:{}\"",
+                dir.join("kamailio_ctl").display()
+            ))
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            // its own process group: we stop it ourselves, also after Ctrl-C, and can kill
+            // every one of its processes if it does not stop
+            .process_group(0);
+        let child = c.spawn().context(
+            "cannot run kamailio (install it with `cargo xtask setup`, or apt-get install kamailio kamailio-websocket-modules)",
+        )?;
+        track(child.id());
+        let mut k = Self { child, log };
+        let t0 = Instant::now();
+        loop {
+            if healthy() {
+                println!(
+                    "kamailio: ready in {} ms (pid {}, log {})",
+                    t0.elapsed().as_millis(),
+                    k.child.id(),
+                    k.log.display()
+                );
+                return Ok(k);
+            }
+            if let Ok(Some(status)) = k.child.try_wait() {
+                bail!(
+                    "kamailio exited ({status}) during start-up; end of {}:\n{}",
+                    k.log.display(),
+                    k.log_tail(30)
+                );
+            }
+            if t0.elapsed() > Duration::from_secs(10) {
+                let tail = k.log_tail(30);
+                k.stop();
+                bail!(
+                    "kamailio did not answer http://{HEALTH_ADDR}/health within 10 s; end of {}:\n{tail}",
+                    k.log.display()
+                );
+            }
+            check_interrupted()?;
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The last `n` lines of Kamailio's log.
+    pub(crate) fn log_tail(&self, n: usize) -> String {
+        let text = fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(n)..].join("\n")
+    }
+
+    /// Whether the process is still running.
+    pub(crate) fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    pub(crate) fn stop(&mut self) {
+        stop_child(&mut self.child, Duration::from_secs(5));
+    }
+}
+
+impl Drop for Kamailio {
+    fn drop(&mut self) {
+        self.stop();
+        println!("kamailio: stopped");
+    }
+}
+
+/// The accounts of tests/kamailio/kamailio.cfg, for humans.
+pub(crate) fn print_accounts() {
+    println!("  SIP server (WebSocket): {WS_URL}");
+    println!("  demo accounts:          sip:1001@{SIP_DOMAIN} / 1001pw   (also 1002/1002pw, 1003/1003pw, 1004/1004pw)");
+    println!("  test accounts:          sip:2001@{SIP_DOMAIN} / pw2001   (any 2001..2999, password pw<user>)");
+}
+
+/// `cargo xtask kamailio`: run it in the foreground until Ctrl-C.
+pub(crate) fn run_foreground() -> Result {
+    let mut k = Kamailio::start()?;
+    print_accounts();
+    println!("  Ctrl-C stops it");
+    while k.running() && !crate::util::interrupted() {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    if !k.running() {
+        bail!("kamailio exited; end of its log:\n{}", k.log_tail(30));
+    }
+    Ok(())
+}

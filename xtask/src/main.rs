@@ -1,0 +1,210 @@
+//! `cargo xtask <command>`: the project's build, dev server and test runner. See README.md.
+
+mod build;
+mod e2e;
+mod kamailio;
+mod setup;
+mod util;
+mod wav;
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use util::{bail, cmd, fmt_duration, run, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  setup              install what is missing: Debian packages (kamailio, chromium, ...),
+                     the wasm32 target, trunk, wasm-bindgen-cli, npm binaryen, e2e node modules
+  build              build the app into dist/ (trunk, release, offline)
+  dev                setup, Kamailio, and `trunk serve` on http://127.0.0.1:8080 (Ctrl-C stops)
+  test               everything CI checks: fmt, clippy, cargo test, build, e2e
+  e2e [--grep P]     build, then the browser tests against Kamailio (P: test name pattern)
+      [--no-build]   (use the dist/ there is)
+  kamailio           run only Kamailio on loopback until Ctrl-C
+";
+
+fn main() -> ExitCode {
+    util::install_signal_handler();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match dispatch(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", e.0);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(args: &[String]) -> Result {
+    let Some(command) = args.first() else {
+        print!("{USAGE}");
+        return Ok(());
+    };
+    let rest = &args[1..];
+    match command.as_str() {
+        "setup" => no_args(rest).and_then(|()| setup::run_setup()),
+        "build" => no_args(rest).and_then(|()| {
+            setup::run_setup()?;
+            build::run_build()
+        }),
+        "dev" => no_args(rest).and_then(|()| dev()),
+        "test" => no_args(rest).and_then(|()| test()),
+        "e2e" => {
+            let opts = e2e_options(rest)?;
+            setup::run_setup()?;
+            e2e::run_e2e(&opts)
+        }
+        "kamailio" => no_args(rest).and_then(|()| kamailio::run_foreground()),
+        "help" | "-h" | "--help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+fn no_args(rest: &[String]) -> Result {
+    if let Some(a) = rest.first() {
+        bail!("unexpected argument `{a}`\n\n{USAGE}");
+    }
+    Ok(())
+}
+
+fn e2e_options(rest: &[String]) -> Result<e2e::Options> {
+    let mut opts = e2e::Options {
+        grep: None,
+        build: true,
+    };
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--grep" | "-g" => match it.next() {
+                Some(p) => opts.grep = Some(p.clone()),
+                None => bail!("--grep needs a pattern"),
+            },
+            "--no-build" => opts.build = false,
+            s if s.starts_with("--grep=") => opts.grep = Some(s["--grep=".len()..].to_owned()),
+            other => bail!("unexpected argument `{other}`\n\n{USAGE}"),
+        }
+    }
+    Ok(opts)
+}
+
+/// Kamailio plus `trunk serve`, until Ctrl-C or until trunk exits.
+fn dev() -> Result {
+    setup::run_setup()?;
+    build::check_index_html()?;
+    build::check_trunk_toml()?;
+    run(cmd("cargo").args(["fetch", "--quiet"]))?;
+    let _kamailio = kamailio::Kamailio::start()?;
+    println!();
+    println!(
+        "softphone: http://127.0.0.1:{} (after trunk's first build)",
+        e2e::HTTP_PORT
+    );
+    kamailio::print_accounts();
+    println!("  Ctrl-C stops trunk and Kamailio");
+    println!();
+    let mut serve = build::trunk("serve");
+    serve.args([
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &e2e::HTTP_PORT.to_string(),
+    ]);
+    // trunk stays in our process group: Ctrl-C reaches it directly
+    let mut child = serve
+        .spawn()
+        .map_err(|e| util::Error(format!("cannot start trunk: {e}")))?;
+    util::track(child.id());
+    let status = child.wait();
+    util::untrack(child.id());
+    if util::interrupted() {
+        println!("dev: stopping");
+        return Ok(());
+    }
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => bail!("trunk serve exited ({s})"),
+        Err(e) => bail!("trunk serve: {e}"),
+    }
+}
+
+/// What CI runs: every check in order, stopping at the first failure.
+fn test() -> Result {
+    type Step = (&'static str, Box<dyn Fn() -> Result>);
+    let cargo = |args: &'static [&'static str]| -> Box<dyn Fn() -> Result> {
+        Box::new(move || run(cmd("cargo").args(args)))
+    };
+    let steps: Vec<Step> = vec![
+        ("setup", Box::new(setup::run_setup)),
+        ("fmt", cargo(&["fmt", "--all", "--check"])),
+        (
+            "clippy (native)",
+            cargo(&["clippy", "--all-targets", "--", "-D", "warnings"]),
+        ),
+        (
+            "clippy (wasm32)",
+            cargo(&[
+                "clippy",
+                "-p",
+                "dsp",
+                "-p",
+                "web",
+                "-p",
+                "app",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        ),
+        ("cargo test", cargo(&["test"])),
+        ("build", Box::new(build::run_build)),
+        (
+            "e2e",
+            Box::new(|| {
+                e2e::run_e2e(&e2e::Options {
+                    grep: None,
+                    build: false,
+                })
+            }),
+        ),
+    ];
+    let total = Instant::now();
+    let mut done: Vec<(&str, Duration)> = Vec::new();
+    let n = steps.len();
+    for (i, (name, step)) in steps.iter().enumerate() {
+        println!("\n==> [{}/{n}] {name}", i + 1);
+        let t = Instant::now();
+        let result = step();
+        let took = t.elapsed();
+        match result {
+            Ok(()) => {
+                println!("<== {name}: ok ({})", fmt_duration(took));
+                done.push((name, took));
+            }
+            Err(e) => {
+                summary(&done, Some((name, took)), total.elapsed());
+                return Err(e);
+            }
+        }
+    }
+    summary(&done, None, total.elapsed());
+    Ok(())
+}
+
+fn summary(done: &[(&str, Duration)], failed: Option<(&str, Duration)>, total: Duration) {
+    println!("\nxtask test summary:");
+    for (name, took) in done {
+        println!("  ok    {name:<16} {}", fmt_duration(*took));
+    }
+    if let Some((name, took)) = failed {
+        println!("  FAIL  {name:<16} {}", fmt_duration(took));
+    }
+    let verdict = if failed.is_some() { "FAILED" } else { "passed" };
+    println!("  {verdict} in {}", fmt_duration(total));
+}
