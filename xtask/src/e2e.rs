@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use crate::build;
 use crate::kamailio::{Kamailio, SIP_DOMAIN, WS_URL};
-use crate::util::{bail, cmd, output, root, run, Context, Result};
+use crate::util::{bail, cmd, output, root, Context, Result};
 use crate::wav;
 
 pub(crate) const HTTP_PORT: u16 = 8080;
@@ -83,7 +83,7 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
         .env("CHROMIUM", "/usr/bin/chromium");
 
     let kamailio = Kamailio::start()?;
-    let result = run(&mut node);
+    let result = crate::tally::run_counted(&mut node);
     if result.is_err() {
         println!("e2e: Kamailio's log: {}", kamailio.log.display());
     }

@@ -4,6 +4,7 @@ mod build;
 mod e2e;
 mod kamailio;
 mod setup;
+mod tally;
 mod util;
 mod wav;
 
@@ -162,7 +163,10 @@ fn test() -> Result {
                 "warnings",
             ]),
         ),
-        ("cargo test", cargo(&["test"])),
+        (
+            "cargo test",
+            Box::new(|| tally::run_counted(cmd("cargo").arg("test"))),
+        ),
         ("build", Box::new(build::run_build)),
         (
             "e2e",
@@ -207,4 +211,5 @@ fn summary(done: &[(&str, Duration)], failed: Option<(&str, Duration)>, total: D
     }
     let verdict = if failed.is_some() { "FAILED" } else { "passed" };
     println!("  {verdict} in {}", fmt_duration(total));
+    println!("{}", tally::line());
 }
