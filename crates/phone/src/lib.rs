@@ -14,11 +14,15 @@
 
 mod engine;
 mod mix;
+mod sdp_edit;
 mod target;
 mod view;
 
 pub use engine::{Command, Input, MediaAction, Output, Phone, PhoneConfig, MIX_PORTS};
-pub use mix::MixMatrix;
+pub use mix::{MixMatrix, Tone};
 pub use target::{parse_target, TargetError};
-pub use view::{Direction, LineId, LineState, LineView, Outcome, PhoneView, RegStatus};
+pub use view::{
+    ConferenceView, Control, Controls, Direction, LineId, LineState, LineView, MergeConfirm,
+    Outcome, PhoneView, Reason, RegStatus,
+};
 pub use web_time::Instant;

@@ -1,11 +1,25 @@
 //! The who-hears-whom matrix the engine owns and the audio worklet applies.
 
+/// A tone the mixer plays into an output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// The far end is ringing (played locally, and to the other party during a single-step
+    /// conference, C8).
+    Ringback,
+    /// The far end is busy (E5).
+    Busy,
+    /// The attempt failed otherwise (E5).
+    Reorder,
+}
+
 /// `gains[from][to]`: how loud input port `from` is in output port `to`. Port 0 is the
-/// agent (microphone in, speaker out); port `k` is the remote leg of line `k`.
+/// agent (microphone in, speaker out); port `k` is the remote leg of one line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MixMatrix {
     /// Row per input port, column per output port.
     pub gains: Vec<Vec<f32>>,
+    /// The tone played into each output port, if any.
+    pub tones: Vec<Option<Tone>>,
 }
 
 impl MixMatrix {
@@ -13,15 +27,22 @@ impl MixMatrix {
     pub fn silent(ports: usize) -> Self {
         Self {
             gains: vec![vec![0.0; ports]; ports],
+            tones: vec![None; ports],
         }
     }
 
     /// The matrix for the agent talking with the given connected legs, each hearing the
     /// agent and the others but never itself (N-1).
     pub fn conversation(ports: usize, legs: &[usize]) -> Self {
-        let mut m = Self::silent(ports);
         let mut parties = vec![0];
-        parties.extend(legs.iter().copied().filter(|&l| l > 0 && l < ports));
+        parties.extend(legs.iter().copied());
+        Self::group(ports, &parties)
+    }
+
+    /// Every port of `parties` hears every other one, never itself (N-1).
+    pub fn group(ports: usize, parties: &[usize]) -> Self {
+        let mut m = Self::silent(ports);
+        let parties: Vec<usize> = parties.iter().copied().filter(|&p| p < ports).collect();
         for &from in &parties {
             for &to in &parties {
                 if from != to {
@@ -30,6 +51,11 @@ impl MixMatrix {
             }
         }
         m
+    }
+
+    /// The tone output `to` hears.
+    pub fn tone(&self, to: usize) -> Option<Tone> {
+        self.tones.get(to).copied().flatten()
     }
 
     /// Whether output `to` hears input `from`.

@@ -64,6 +64,49 @@ pub enum RegStatus {
     Failed(String),
 }
 
+/// Why a control is disabled: the spec rule and the words for its tooltip (E2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reason {
+    /// The rule of `spec/CONFERENCE.md`, e.g. `"C17"`.
+    pub rule: &'static str,
+    /// The tooltip text (English; the app translates by rule id).
+    pub text: &'static str,
+}
+
+/// A control as the UI shows it: visible always, enabled or disabled with a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Control {
+    /// It can be pressed.
+    pub enabled: bool,
+    /// Why not, when it cannot.
+    pub reason: Option<Reason>,
+}
+
+impl Control {
+    /// An enabled control.
+    pub const ON: Self = Self {
+        enabled: true,
+        reason: None,
+    };
+
+    /// A control disabled by `rule`.
+    pub const fn off(rule: &'static str, text: &'static str) -> Self {
+        Self {
+            enabled: false,
+            reason: Some(Reason { rule, text }),
+        }
+    }
+
+    /// Enabled when `cond`, else disabled by `rule`.
+    pub const fn when(cond: bool, rule: &'static str, text: &'static str) -> Self {
+        if cond {
+            Self::ON
+        } else {
+            Self::off(rule, text)
+        }
+    }
+}
+
 /// One line as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineView {
@@ -75,12 +118,59 @@ pub struct LineView {
     pub direction: Direction,
     /// Where the call stands.
     pub state: LineState,
+    /// We hold this line (or are putting it on hold).
+    pub held: bool,
+    /// The other party holds us.
+    pub remote_held: bool,
+    /// The line is a participant of the conference.
+    pub in_conference: bool,
     /// When the conversation began, for the call timer.
     pub connected_at: Option<Instant>,
     /// Answer and Decline are offered.
     pub can_answer: bool,
-    /// Hang up is offered.
+    /// Hang up (End call) is offered.
     pub can_hang_up: bool,
+    /// Hold.
+    pub hold: Control,
+    /// Retrieve.
+    pub retrieve: Control,
+    /// The host's disconnect icon beside the participant (C14).
+    pub disconnect: Control,
+}
+
+/// The conference as the host or a participant sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConferenceView {
+    /// This agent is the host (C1, C13).
+    pub host: bool,
+    /// Participants, the agent included.
+    pub participants: usize,
+    /// The agent left but its client keeps bridging the two others (C17 fallback).
+    pub bridging: bool,
+    /// The conference is on hold (the agent consults someone).
+    pub held: bool,
+}
+
+/// Controls that act on the whole phone rather than one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Controls {
+    /// Start call.
+    pub dial: Control,
+    /// Initiate single-step conference (C7).
+    pub single_step: Control,
+    /// Merge (C4).
+    pub merge: Control,
+    /// End conference (C15).
+    pub end_conference: Control,
+    /// Leave (C17).
+    pub leave: Control,
+}
+
+/// The question C5 asks before merging several held calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeConfirm {
+    /// The held parties that would join.
+    pub held: Vec<String>,
 }
 
 /// The whole phone as the UI shows it.
@@ -88,10 +178,41 @@ pub struct LineView {
 pub struct PhoneView {
     /// Registration status.
     pub registration: RegStatus,
-    /// The current (or just ended) call.
+    /// The line the agent is on: the one being talked to, else the newest.
     pub line: Option<LineView>,
+    /// Every line, oldest first.
+    pub lines: Vec<LineView>,
+    /// The conference, when there is one.
+    pub conference: Option<ConferenceView>,
+    /// Phone-wide controls with their rules.
+    pub controls: Controls,
+    /// A pending C5 confirmation.
+    pub merge_confirm: Option<MergeConfirm>,
     /// A new call may be started.
     pub can_dial: bool,
     /// The last thing that went wrong with a command, in words.
     pub notice: Option<String>,
+}
+
+impl PhoneView {
+    /// What the UI shows before any account signs in.
+    pub fn signed_out() -> Self {
+        let off = Control::off("REG", "Not registered");
+        Self {
+            registration: RegStatus::SignedOut,
+            line: None,
+            lines: Vec::new(),
+            conference: None,
+            controls: Controls {
+                dial: off,
+                single_step: off,
+                merge: off,
+                end_conference: off,
+                leave: off,
+            },
+            merge_confirm: None,
+            can_dial: false,
+            notice: None,
+        }
+    }
 }

@@ -47,6 +47,9 @@ pub enum ParseError {
     /// A header the message must carry is absent.
     #[error("missing {0} header")]
     MissingHeader(&'static str),
+    /// A header that takes one value appears more than once (RFC 4475 §3.3.8, §3.3.9).
+    #[error("{0} header appears more than once")]
+    DuplicateHeader(&'static str),
     /// A URI (the Request-URI, or one parsed on its own) is malformed.
     #[error("bad URI: {reason}")]
     BadUri {

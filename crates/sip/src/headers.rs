@@ -234,9 +234,13 @@ impl Headers {
         self.number("Expires")
     }
 
-    /// `Max-Forwards`.
+    /// `Max-Forwards`, 0 to 255 (RFC 3261 §20.22; RFC 4475 §3.1.2.4 counts 300 as malformed).
+    /// The message parser does not check it: an endpoint may treat a bad one as absent.
     pub fn max_forwards(&self) -> Result<Option<u32>, ParseError> {
-        self.number("Max-Forwards")
+        match self.number("Max-Forwards")? {
+            Some(n) if n > 255 => Err(ParseError::header("Max-Forwards", "over 255")),
+            n => Ok(n),
+        }
     }
 
     /// `Content-Length`.

@@ -17,11 +17,13 @@ pub mod digest;
 mod error;
 mod header;
 mod headers;
+mod lint;
 mod message;
 mod method;
 mod parse;
 mod registration;
 mod rng;
+pub mod sdp;
 mod ua;
 mod uri;
 
@@ -33,13 +35,14 @@ pub use header::name_addr::NameAddr;
 pub use header::params::Params;
 pub use header::via::Via;
 pub use headers::{Header, Headers};
+pub use lint::lint;
 pub use message::{Message, Request, Response};
 pub use method::Method;
 pub use parse::Limits;
 pub use registration::{RegistrationError, RegistrationState};
 pub use rng::Rng;
 pub use ua::{
-    caller_label, CallId, EndReason, UaConfig, UaError, UaEvent, UserAgent, T1, T2, TIMER_64T1,
+    caller_label, percent_encode_header, CallId, EndReason, UaConfig, UaError, UaEvent, UserAgent, T1, T2, TIMER_64T1,
     TIMER_C,
 };
 pub use uri::Uri;

@@ -17,12 +17,7 @@ use sign_in::SignIn;
 pub(crate) type DriverSlot = StoredValue<Option<Driver>, LocalStorage>;
 
 fn signed_out() -> PhoneView {
-    PhoneView {
-        registration: RegStatus::SignedOut,
-        line: None,
-        can_dial: false,
-        notice: None,
-    }
+    PhoneView::signed_out()
 }
 
 /// The whole app.

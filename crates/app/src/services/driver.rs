@@ -11,8 +11,8 @@ use web::{AudioEngine, Timer, TransportEvent, WsTransport};
 use super::media::Media;
 use crate::state::{instance_id, Settings};
 
-/// Mixer ports: the agent plus one call leg.
-const PORTS: u32 = 2;
+/// Mixer ports: the agent plus one per line.
+const PORTS: u32 = phone::MIX_PORTS as u32;
 
 /// Why signing in did not start.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -68,19 +68,16 @@ impl Driver {
             .await
             .map_err(|e| SignInError::Audio(e.to_string()))?;
         let seed = (js_sys::Math::random() * (u64::MAX as f64)) as u64;
-        let phone = Phone::new(PhoneConfig {
-            ua: UaConfig {
-                aor,
-                display_name: None,
-                auth_user: user,
-                password: password.to_owned(),
-                register_expires: 600,
-                instance_id: instance_id(),
-                user_agent: concat!("softphone/", env!("CARGO_PKG_VERSION")).into(),
-                seed,
-            },
-            ended_linger: std::time::Duration::from_secs(3),
-        });
+        let phone = Phone::new(PhoneConfig::new(UaConfig {
+            aor,
+            display_name: None,
+            auth_user: user,
+            password: password.to_owned(),
+            register_expires: 600,
+            instance_id: instance_id(),
+            user_agent: concat!("softphone/", env!("CARGO_PKG_VERSION")).into(),
+            seed,
+        }));
         view.set(phone.view());
         let driver = Self(Rc::new(RefCell::new(Inner {
             phone,

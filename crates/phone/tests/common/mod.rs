@@ -47,21 +47,18 @@ impl Net {
             .enumerate()
             .map(|(i, user)| Agent {
                 user: (*user).to_owned(),
-                phone: Phone::new(PhoneConfig {
-                    ua: UaConfig {
-                        aor: format!("sip:{user}@{DOMAIN}").parse().unwrap(),
-                        display_name: Some(format!("Agent {user}")),
-                        auth_user: (*user).to_owned(),
-                        password: format!("{user}pw"),
-                        register_expires: 600,
-                        instance_id: format!("urn:uuid:00000000-0000-4000-8000-00000000000{i}"),
-                        user_agent: "softphone-test".into(),
-                        seed: 1000 + i as u64,
-                    },
-                    ended_linger: Duration::from_secs(3),
-                }),
+                phone: Phone::new(PhoneConfig::new(UaConfig {
+                    aor: format!("sip:{user}@{DOMAIN}").parse().unwrap(),
+                    display_name: Some(format!("Agent {user}")),
+                    auth_user: (*user).to_owned(),
+                    password: format!("{user}pw"),
+                    register_expires: 600,
+                    instance_id: format!("urn:uuid:00000000-0000-4000-8000-00000000000{i}"),
+                    user_agent: "softphone-test".into(),
+                    seed: 1000 + i as u64,
+                })),
                 media: Vec::new(),
-                mix: MixMatrix::silent(2),
+                mix: MixMatrix::silent(phone::MIX_PORTS),
             })
             .collect();
         Self {
@@ -191,7 +188,7 @@ impl Net {
                     self.agents[i].media.push(action);
                     if let Some((line, kind)) = reply {
                         let sdp = format!(
-                            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns={kind} of {}\r\n",
+                            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns={kind} of {}\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=sendrecv\r\n",
                             self.agents[i].user
                         );
                         self.agents[i]

@@ -69,8 +69,12 @@ impl NameAddr {
             }
             ((!name.is_empty()).then(|| name.to_owned()), &s[lt..])
         } else {
-            // addr-spec: parameters after the URI belong to the header (RFC 3261 §20.10).
+            // addr-spec: parameters after the URI belong to the header, and a URI with `,` or
+            // `?` must be in <> (RFC 3261 §20.10, RFC 4475 §3.1.2.13).
             let (uri, params) = split_at_first(s, |c| c == ';');
+            if uri.contains([',', '?']) {
+                return Err("a URI with `,` or `?` must be enclosed in <>");
+            }
             let uri = Uri::parse(uri.trim_end())?;
             let params = Params::parse_header(params)?;
             return Ok(Self {

@@ -30,6 +30,16 @@ impl Default for Limits {
 /// Headers every message must carry (RFC 3261 §8.1.1); Max-Forwards is tolerated absent.
 const REQUIRED: [&str; 5] = ["Via", "To", "From", "Call-ID", "CSeq"];
 
+/// Headers that take exactly one value: a second line is an error (RFC 4475 §3.3.8, §3.3.9).
+const SINGLE: [&str; 6] = [
+    "To",
+    "From",
+    "Call-ID",
+    "CSeq",
+    "Content-Length",
+    "Max-Forwards",
+];
+
 /// Where the header section ends: `(head_len, body_start)`. Accepts CRLF and bare LF.
 fn split_head(b: &[u8]) -> Option<(usize, usize)> {
     let mut i = 0;
@@ -81,6 +91,11 @@ pub(crate) fn parse_message(bytes: &[u8], limits: &Limits) -> Result<Message, Pa
         }
     };
     let headers = parse_headers(lines, limits)?;
+    for name in SINGLE {
+        if headers.get_all(name).nth(1).is_some() {
+            return Err(ParseError::DuplicateHeader(name));
+        }
+    }
 
     if let Some(declared) = headers.content_length()? {
         if declared != body.len() {
@@ -100,6 +115,15 @@ pub(crate) fn parse_message(bytes: &[u8], limits: &Limits) -> Result<Message, Pa
     headers.from()?;
     headers.call_id()?;
     let cseq = headers.cseq()?;
+    // The headers the dialog layer reads are checked here, so a bad one is a 400 at once.
+    if !headers.contact_is_wildcard() {
+        headers.contacts()?;
+    }
+    headers.record_routes()?;
+    headers.routes()?;
+    if let Some(date) = headers.get("Date") {
+        crate::header::date::check(date).map_err(|r| ParseError::header("Date", r))?;
+    }
 
     let body = body.to_vec();
     Ok(match start {
@@ -154,7 +178,7 @@ fn parse_status_line(s: &str) -> Result<(u16, &str), ParseError> {
     if !(100..=699).contains(&status) {
         return Err(bad("status code is not 100 to 699"));
     }
-    if reason.chars().any(|c| c.is_control() && c != '\t') {
+    if reason.chars().any(|c| c.is_ascii_control() && c != '\t') {
         return Err(bad("control character in reason phrase"));
     }
     Ok((status, reason))
@@ -176,7 +200,13 @@ fn parse_request_line(s: &str) -> Result<(Method, Uri), ParseError> {
         return Err(bad("version is not SIP/2.0"));
     }
     let method = method.parse().map_err(|_| bad("method is not a token"))?;
-    let uri = uri.parse()?;
+    let uri: Uri = uri.parse()?;
+    // RFC 3261 §19.1.1 table: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
+    if !uri.headers.is_empty() {
+        return Err(ParseError::BadUri {
+            reason: "Request-URI has ?headers",
+        });
+    }
     Ok((method, uri))
 }
 
@@ -235,7 +265,7 @@ fn parse_headers<'a>(
 }
 
 fn finish(headers: &mut Headers, name: &str, value: String) -> Result<(), ParseError> {
-    if value.chars().any(|c| c.is_control() && c != '\t') {
+    if has_bare_control(&value) {
         return Err(ParseError::header(name, "control character in value"));
     }
     if same_name(name, "Content-Length") && digits::<usize>(&value).is_none() {
@@ -243,6 +273,29 @@ fn finish(headers: &mut Headers, name: &str, value: String) -> Result<(), ParseE
     }
     headers.push(name, value);
     Ok(())
+}
+
+/// Whether `v` has a control character other than HT that is not a quoted-pair inside a
+/// quoted string (RFC 3261 §25.1 allows `\` before %x00-09, %x0B-0C, %x0E-7F; RFC 4475
+/// §3.1.1.2 uses it).
+fn has_bare_control(v: &str) -> bool {
+    let (mut quoted, mut escaped) = (false, false);
+    for c in v.chars() {
+        if escaped {
+            escaped = false;
+            if c == '\r' || c == '\n' {
+                return true;
+            }
+            continue;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            '\\' if quoted => escaped = true,
+            c if c.is_ascii_control() && c != '\t' => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 fn too_long(name: &str, limits: &Limits) -> ParseError {
@@ -262,5 +315,13 @@ mod tests {
         assert_eq!(split_head(b"a\n\nbody"), Some((1, 3)));
         assert_eq!(split_head(b"a\r\nb\r\n"), None);
         assert_eq!(split_head(b"\n"), None);
+    }
+
+    #[test]
+    fn controls_only_as_quoted_pairs() {
+        assert!(!has_bare_control("\"a\\\u{7}b\" <sip:x>\t;p"));
+        assert!(has_bare_control("a\u{7}b"));
+        assert!(has_bare_control("\"a\u{7}\""));
+        assert!(has_bare_control("a\\\u{7}"));
     }
 }

@@ -43,13 +43,20 @@ pub(crate) fn unquote(s: &str) -> Result<(String, &str), &'static str> {
     Err("unterminated quoted string")
 }
 
-/// `s` as a quoted string, escaping `"` and `\`.
+/// `s` as a quoted string, escaping `"`, `\` and control characters. CR and LF cannot be
+/// quoted (RFC 3261 §25.1 `quoted-pair`) and become spaces, so no value can end a header line.
 pub(crate) fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
+        match c {
+            '\r' | '\n' => {
+                out.push(' ');
+                continue;
+            }
+            '"' | '\\' => out.push('\\'),
+            c if c.is_ascii_control() && c != '\t' => out.push('\\'),
+            _ => {}
         }
         out.push(c);
     }
@@ -113,6 +120,7 @@ mod tests {
         assert_eq!(unquote(&q).unwrap(), (r#"a "b" \c"#.to_owned(), ""));
         assert!(unquote("\"open").is_err());
         assert!(unquote("\"x\\").is_err());
+        assert_eq!(quote("a\u{7}\r\nb"), "\"a\\\u{7}  b\"");
     }
 
     #[test]

@@ -44,6 +44,8 @@ impl UserAgent {
         match tx.owner {
             Owner::Register => self.on_register_response(&resp, now),
             Owner::Invite(call) => self.on_invite_response(call, &tx.request, resp, now),
+            Owner::Reinvite(call) => self.on_reinvite_response(call, &tx.request, resp, now),
+            Owner::Refer(call) => self.on_refer_response(call, &resp),
             Owner::InDialog(call) if final_response => self.drop_if_ended(call),
             Owner::InDialog(_) | Owner::Cancel => {}
         }
@@ -320,6 +322,8 @@ impl UserAgent {
                 }
                 self.end_call(id, EndReason::Timeout);
             }
+            Owner::Reinvite(id) => self.reinvite_timed_out(id),
+            Owner::Refer(id) => self.refer_timed_out(id),
             Owner::InDialog(id) => self.drop_if_ended(id),
             Owner::Cancel => {}
         }

@@ -12,9 +12,12 @@
 //! re-arm the one timer from `poll_timeout`.
 
 mod client;
+mod refer;
+mod reinvite;
 mod server;
 
 pub use client::caller_label;
+pub use refer::percent_encode_header;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
@@ -96,6 +99,9 @@ pub enum UaEvent {
         from: NameAddr,
         /// The SDP offer.
         offer: String,
+        /// The call this one replaces (INVITE with Replaces, RFC 3891): answer it at once and
+        /// end the replaced one.
+        replaces: Option<CallId>,
     },
     /// A provisional answer to our INVITE (180 Ringing, 183 Session Progress).
     Progress {
@@ -122,6 +128,46 @@ pub enum UaEvent {
         call: CallId,
         /// Why.
         reason: EndReason,
+    },
+    /// The peer sent a new offer in a re-INVITE (hold, resume, media change); answer it
+    /// with [`UserAgent::answer_reoffer`]. An empty offer asks us for one.
+    Reoffer {
+        /// The call.
+        call: CallId,
+        /// The SDP offer (empty for an offerless re-INVITE).
+        offer: String,
+    },
+    /// Our re-INVITE was accepted with this SDP answer.
+    Renegotiated {
+        /// The call.
+        call: CallId,
+        /// The SDP answer.
+        answer: String,
+    },
+    /// Our re-INVITE failed; the session stays as it was before it (RFC 3261 §14.1).
+    RenegotiationFailed {
+        /// The call.
+        call: CallId,
+        /// The final status (408 for no answer).
+        status: u16,
+    },
+    /// The peer asks us to call `target` (REFER, RFC 3515), usually to replace a dialog
+    /// (attended transfer, RFC 5589). Report the outcome with [`UserAgent::refer_outcome`].
+    Referred {
+        /// The call the REFER came in.
+        call: CallId,
+        /// Where to send the new INVITE, without URI headers.
+        target: Uri,
+        /// The Replaces header value to put in that INVITE, if any (RFC 3891).
+        replaces: Option<String>,
+    },
+    /// The final outcome of a REFER we sent: the status the transferee reported in its
+    /// NOTIFY, or the REFER's own failure status.
+    TransferResult {
+        /// The call the REFER went in.
+        call: CallId,
+        /// SIP status of the referred request (2xx is success).
+        status: u16,
     },
     /// A received message was rejected; nothing else changed.
     Malformed {
@@ -179,6 +225,14 @@ struct Call {
     auth_tried: bool,
     /// Callee: the 2xx to retransmit until the ACK arrives (RFC 3261 §13.3.1.4).
     retransmit: Option<Retransmit>,
+    /// Our re-INVITE in flight or waiting to be retried after a 491.
+    reinvite: Option<reinvite::Outgoing>,
+    /// A re-INVITE from the peer that we have not answered yet.
+    reoffer: Option<Request>,
+    /// A REFER we sent and whose outcome we wait for.
+    refer_pending: bool,
+    /// A REFER we received and must report the outcome of.
+    referred: bool,
 }
 
 #[derive(Debug)]
@@ -194,6 +248,8 @@ enum Owner {
     Register,
     Invite(CallId),
     InDialog(CallId),
+    Reinvite(CallId),
+    Refer(CallId),
     Cancel,
 }
 
@@ -299,6 +355,18 @@ impl UserAgent {
 
     /// Place a call to `target` with our SDP `offer`.
     pub fn invite(&mut self, target: Uri, offer: String, now: Instant) -> CallId {
+        self.invite_replacing(target, offer, None, now)
+    }
+
+    /// Place a call that replaces another dialog at the target (RFC 3891), as a transferee
+    /// does after a REFER with Replaces.
+    pub fn invite_replacing(
+        &mut self,
+        target: Uri,
+        offer: String,
+        replaces: Option<&str>,
+        now: Instant,
+    ) -> CallId {
         let id = CallId(self.next_call);
         self.next_call += 1;
         let local_tag = self.rng.token(10);
@@ -317,6 +385,10 @@ impl UserAgent {
             .push("Contact", NameAddr::new(self.contact_uri()).to_string());
         req.headers.push("Allow", ALLOW);
         req.headers.push("Supported", "outbound");
+        if let Some(r) = replaces {
+            req.headers.push("Replaces", r.to_owned());
+            req.headers.push("Require", "replaces");
+        }
         req.headers.push("Content-Type", "application/sdp");
         req.body = offer.into_bytes();
         let call = Call {
@@ -328,6 +400,10 @@ impl UserAgent {
             dialog: None,
             auth_tried: false,
             retransmit: None,
+            reinvite: None,
+            reoffer: None,
+            refer_pending: false,
+            referred: false,
         };
         self.calls.insert(id, call);
         let branch = self.send_request(req, Owner::Invite(id), now);
@@ -428,6 +504,7 @@ impl UserAgent {
             }
         }
         self.retransmit_2xx(now);
+        self.retry_reinvites(now);
         if self.registration.refresh_due(now) && self.transport_up {
             self.send_register(now);
         }
@@ -453,8 +530,12 @@ impl UserAgent {
             .calls
             .values()
             .filter_map(|c| c.retransmit.as_ref().map(|r| r.at.min(r.give_up)));
+        let retry = self
+            .calls
+            .values()
+            .filter_map(|c| c.reinvite.as_ref().and_then(|r| r.retry_at));
         let reg = self.registration.refresh_at();
-        tx.chain(rt).chain(reg).min()
+        tx.chain(rt).chain(retry).chain(reg).min()
     }
 
     fn callee_early(&self, call: CallId, action: &'static str) -> Result<&Call, UaError> {
@@ -478,7 +559,10 @@ impl UserAgent {
             .transactions
             .values()
             .filter_map(|t| match t.owner {
-                Owner::Invite(id) | Owner::InDialog(id) => Some(id),
+                Owner::Invite(id)
+                | Owner::InDialog(id)
+                | Owner::Reinvite(id)
+                | Owner::Refer(id) => Some(id),
                 _ => None,
             })
             .collect();
@@ -520,4 +604,4 @@ impl UserAgent {
 }
 
 /// Methods we accept, for Allow headers.
-const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS";
+const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY";

@@ -18,19 +18,15 @@ impl UserAgent {
                 resp.headers.push("Allow", ALLOW);
                 self.send_response(&resp);
             }
-            // re-INVITE (hold/resume) arrives with the full SIP stack; refuse it cleanly so
-            // the far end keeps the call as it was.
-            Method::Invite => {
-                let resp = self.plain_response(&req, 488);
-                self.send_response(&resp);
-            }
+            Method::Invite => self.on_reinvite(req),
+            Method::Refer => self.on_refer(req, now),
+            Method::Notify => self.on_notify(req),
             _ => {
                 let mut resp = self.plain_response(&req, 405);
                 resp.headers.push("Allow", ALLOW);
                 self.send_response(&resp);
             }
         }
-        let _ = now;
     }
 
     fn on_new_invite(&mut self, req: Request) {
@@ -64,6 +60,17 @@ impl UserAgent {
             let resp = self.plain_response(&req, 488);
             return self.send_response(&resp);
         }
+        let replaces = match req.headers.get("Replaces") {
+            None => None,
+            Some(value) => match self.replaced_call(value) {
+                Some(id) => Some(id),
+                None => {
+                    // RFC 3891 §3: no such dialog (any more).
+                    let resp = self.plain_response(&req, 481);
+                    return self.send_response(&resp);
+                }
+            },
+        };
         let offer = String::from_utf8_lossy(&req.body).into_owned();
         let id = CallId(self.next_call);
         self.next_call += 1;
@@ -79,12 +86,17 @@ impl UserAgent {
                 dialog: None,
                 auth_tried: false,
                 retransmit: None,
+                reinvite: None,
+                reoffer: None,
+                refer_pending: false,
+                referred: false,
             },
         );
         self.events.push_back(UaEvent::Incoming {
             call: id,
             from,
             offer,
+            replaces,
         });
     }
 
@@ -97,13 +109,15 @@ impl UserAgent {
 
     fn on_ack(&mut self, req: &Request) {
         let found = self.calls.iter_mut().find(|(_, c)| {
-            c.state == CallState::AwaitingAck && c.dialog.as_ref().is_some_and(|d| d.matches(req))
+            c.retransmit.is_some() && c.dialog.as_ref().is_some_and(|d| d.matches(req))
         });
         if let Some((id, call)) = found {
-            call.state = CallState::Confirmed;
             call.retransmit = None;
-            let call = *id;
-            self.events.push_back(UaEvent::Confirmed { call });
+            if call.state == CallState::AwaitingAck {
+                call.state = CallState::Confirmed;
+                let call = *id;
+                self.events.push_back(UaEvent::Confirmed { call });
+            }
         }
     }
 
@@ -170,7 +184,7 @@ impl UserAgent {
         resp
     }
 
-    fn plain_response(&mut self, req: &Request, status: u16) -> Response {
+    pub(super) fn plain_response(&mut self, req: &Request, status: u16) -> Response {
         let tag = self.rng.token(10);
         self.response_with_tag(req, status, &tag)
     }

@@ -1,0 +1,69 @@
+//! Who hears whom, derived from the lines after every step (never stored apart from them).
+
+use super::Phone;
+use crate::mix::{MixMatrix, Tone};
+use crate::view::{LineState, Outcome};
+
+impl Phone {
+    /// The matrix for the current state:
+    /// - the agent (port 0) and the parties it talks to hear each other, each never itself;
+    ///   in a conference that is every connected participant (N-1 mixing);
+    /// - held lines hear nothing and are heard by nobody;
+    /// - after the host left (C17 fallback) the agent is out and the others still hear each
+    ///   other;
+    /// - ringback goes to the agent while a call rings out, and during a single-step
+    ///   conference to the parties already on the call too (C8); busy or reorder tells the
+    ///   agent an attempt failed (E5) when nothing else is being said to it.
+    pub(super) fn compute_mix(&self) -> MixMatrix {
+        let ports = self.cfg.ports;
+        let agent_in = !self.agent_out();
+        let talking: Vec<usize> = self
+            .lines
+            .values()
+            .filter(|l| l.connected() && !l.on_hold())
+            .map(|l| l.port)
+            .collect();
+        let mut parties = talking.clone();
+        if agent_in {
+            parties.push(0);
+        }
+        let mut mix = MixMatrix::group(ports, &parties);
+        let ringing_out = self.lines.values().filter(|l| l.outgoing_attempt());
+        let mut ringback = false;
+        let mut conference_ringback = false;
+        for l in ringing_out {
+            if l.state == LineState::Ringing {
+                ringback = true;
+                conference_ringback |= l.single_step;
+            }
+        }
+        let talking_to_agent = agent_in && !talking.is_empty();
+        if ringback && agent_in && (!talking_to_agent || conference_ringback) {
+            mix.tones[0] = Some(Tone::Ringback);
+        }
+        if conference_ringback {
+            for &p in &talking {
+                mix.tones[p] = Some(Tone::Ringback);
+            }
+        }
+        if mix.tones[0].is_none() && agent_in && !talking_to_agent {
+            let failed = self.lines.values().rev().find_map(|l| match &l.state {
+                LineState::Ended(Outcome::Busy) => Some(Tone::Busy),
+                LineState::Ended(Outcome::NotFound | Outcome::Failed(_) | Outcome::NoAnswer) => {
+                    Some(Tone::Reorder)
+                }
+                _ => None,
+            });
+            mix.tones[0] = failed;
+        }
+        mix
+    }
+
+    pub(super) fn update_mix(&mut self) {
+        let mix = self.compute_mix();
+        if mix != self.mix {
+            self.mix = mix.clone();
+            self.media(super::MediaAction::Mix(mix));
+        }
+    }
+}

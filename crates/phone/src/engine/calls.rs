@@ -1,0 +1,260 @@
+//! Placing, answering and ending calls.
+
+use sip::{CallId, EndReason, NameAddr};
+use web_time::Instant;
+
+use super::line::Line;
+use super::{Conference, MediaAction, Phone};
+use crate::target::parse_target;
+use crate::view::{Direction, LineId, LineState, Outcome, RegStatus};
+
+impl Phone {
+    pub(super) fn dial(&mut self, number: &str, single_step: bool, now: Instant) {
+        if self.registration != RegStatus::Registered {
+            self.notice = Some("Not registered".into());
+            return;
+        }
+        let target = match parse_target(number, &self.cfg.ua.aor.host) {
+            Ok(t) => t,
+            Err(e) => {
+                self.notice = Some(e.to_string());
+                return;
+            }
+        };
+        let Some(port) = self.free_port() else {
+            self.notice = Some("No free line: end a call first".into());
+            return;
+        };
+        // C7 needs a call in progress that is not on hold; with only held calls it is a
+        // plain call that leaves them alone (C9).
+        let joins = single_step && self.talking().is_some();
+        if joins {
+            self.conference.get_or_insert_with(Conference::default);
+            for l in self
+                .lines
+                .values_mut()
+                .filter(|l| l.connected() && !l.on_hold())
+            {
+                l.in_conference = true;
+            }
+        } else {
+            self.hold_talking(now);
+        }
+        let id = self.new_line_id();
+        let mut line = Line::new(id, port, number.trim().to_owned(), Direction::Outgoing);
+        line.target = Some(target);
+        line.single_step = joins;
+        line.in_conference = joins;
+        self.lines.insert(id, line);
+        self.media(MediaAction::CreateOffer { line: id, port });
+    }
+
+    pub(super) fn answer(&mut self, now: Instant) {
+        let Some(id) = self.first_in(LineState::Incoming) else {
+            return;
+        };
+        self.hold_talking(now);
+        self.accept(id);
+    }
+
+    /// Answering: the browser makes the SDP answer, then [`Phone::local_sdp`] sends it.
+    fn accept(&mut self, id: LineId) {
+        let Some(line) = self.lines.get_mut(&id) else {
+            return;
+        };
+        line.state = LineState::Answering;
+        let offer = line.offer.take().unwrap_or_default();
+        let port = line.port;
+        self.media(MediaAction::CreateAnswer {
+            line: id,
+            port,
+            offer,
+        });
+    }
+
+    pub(super) fn decline(&mut self, now: Instant) {
+        if let Some(id) = self.first_in(LineState::Incoming) {
+            self.hang_up_line(id, now);
+        }
+    }
+
+    /// Ends one line however far it got: CANCEL, decline, BYE, or nothing sent yet.
+    pub(super) fn hang_up_line(&mut self, id: LineId, now: Instant) {
+        let Some(line) = self.lines.get(&id).filter(|l| l.live()) else {
+            return;
+        };
+        match (line.call, &line.state) {
+            (Some(call), LineState::Incoming) => {
+                let _ = self.ua.reject(call, 603, now);
+            }
+            (Some(call), _) => {
+                let _ = self.ua.hangup(call, now);
+            }
+            // The offer is still being prepared: nothing went out yet.
+            (None, _) => self.end_line(id, Outcome::HungUp, now),
+        }
+    }
+
+    pub(super) fn local_sdp(&mut self, id: LineId, sdp: String, now: Instant) {
+        let Some(line) = self.lines.get_mut(&id).filter(|l| l.live()) else {
+            return;
+        };
+        line.local_sdp = Some(sdp.clone());
+        match (&line.state, line.call) {
+            (LineState::Dialing, None) => {
+                let target = line.target.clone().expect("outgoing line has a target");
+                let replaces = line.replaces.clone();
+                line.call = Some(
+                    self.ua
+                        .invite_replacing(target, sdp, replaces.as_deref(), now),
+                );
+            }
+            (LineState::Answering, Some(call)) if self.ua.answer(call, sdp, now).is_ok() => {
+                self.connect(id, now);
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn media_failed(&mut self, id: LineId, reason: String, now: Instant) {
+        let Some(line) = self.lines.get(&id).filter(|l| l.live()) else {
+            return;
+        };
+        match line.call {
+            Some(call) if line.state == LineState::Answering => {
+                let _ = self.ua.reject(call, 488, now);
+            }
+            Some(call) => {
+                let _ = self.ua.hangup(call, now);
+            }
+            None => {}
+        }
+        self.end_line(id, Outcome::Failed(format!("audio failed: {reason}")), now);
+    }
+
+    pub(super) fn incoming(
+        &mut self,
+        call: CallId,
+        from: &NameAddr,
+        offer: String,
+        replaces: Option<CallId>,
+        now: Instant,
+    ) {
+        let Some(port) = self.free_port() else {
+            let _ = self.ua.reject(call, 486, now);
+            return;
+        };
+        let id = self.new_line_id();
+        let mut line = Line::new(id, port, sip::caller_label(from), Direction::Incoming);
+        line.call = Some(call);
+        line.offer = Some(offer);
+        let replaced = replaces.and_then(|c| self.line_of(c));
+        line.replacing = replaced;
+        if let Some(old) = replaced.and_then(|o| self.lines.get(&o)) {
+            // The transferred party takes the old party's place, in the conference too.
+            line.in_conference = old.in_conference;
+        }
+        self.lines.insert(id, line);
+        if replaced.is_some() {
+            // RFC 3891: an INVITE with Replaces for a dialog we have is answered at once.
+            self.accept(id);
+        } else {
+            let _ = self.ua.ringing(call, now);
+        }
+    }
+
+    pub(super) fn progress(&mut self, call: CallId) {
+        if let Some(line) = self.line_of(call).and_then(|id| self.lines.get_mut(&id)) {
+            if line.state == LineState::Dialing {
+                line.state = LineState::Ringing;
+            }
+        }
+    }
+
+    pub(super) fn answered(&mut self, call: CallId, answer: String, now: Instant) {
+        let Some(id) = self.line_of(call) else { return };
+        self.media(MediaAction::ApplyAnswer { line: id, answer });
+        self.connect(id, now);
+    }
+
+    fn connect(&mut self, id: LineId, now: Instant) {
+        let Some(line) = self.lines.get_mut(&id) else {
+            return;
+        };
+        line.state = LineState::Connected;
+        line.connected_at = Some(now);
+        line.single_step = false;
+        let (takes_over, replacing) = (line.takes_over.take(), line.replacing.take());
+        if let Some(old) = takes_over {
+            self.transfer_done(old, 200, now);
+        }
+        if let Some(old) = replacing {
+            self.hang_up_line(old, now);
+        }
+    }
+
+    pub(super) fn ended(&mut self, id: LineId, reason: &EndReason, now: Instant) {
+        let outcome = outcome(reason);
+        if let Some(old) = self.lines.get(&id).and_then(|l| l.takes_over) {
+            // The transferee's new call failed: tell the transferor (RFC 3515 NOTIFY).
+            let status = match reason {
+                EndReason::Rejected { status, .. } => *status,
+                _ => 487,
+            };
+            self.transfer_done(old, status, now);
+        }
+        self.end_line(id, outcome, now);
+    }
+
+    pub(super) fn end_line(&mut self, id: LineId, outcome: Outcome, now: Instant) {
+        let Some(line) = self.lines.get_mut(&id).filter(|l| l.live()) else {
+            return;
+        };
+        let was_in_conference = line.in_conference;
+        line.state = LineState::Ended(outcome);
+        line.ended_at = Some(now);
+        line.in_conference = false;
+        self.media(MediaAction::Close { line: id });
+        if was_in_conference {
+            self.conference_lost_member(now);
+        }
+    }
+
+    /// The first live line in `state`.
+    pub(super) fn first_in(&self, state: LineState) -> Option<LineId> {
+        self.lines
+            .values()
+            .find(|l| l.live() && l.state == state)
+            .map(|l| l.id)
+    }
+
+    /// The line the agent is on: the one being talked to, else ringing here, else dialing,
+    /// else the newest.
+    pub(super) fn focus(&self) -> Option<LineId> {
+        let live = || self.lines.values().filter(|l| l.live());
+        live()
+            .find(|l| l.connected() && !l.on_hold())
+            .or_else(|| live().find(|l| l.state == LineState::Incoming))
+            .or_else(|| live().rev().find(|l| l.outgoing_attempt()))
+            .or_else(|| live().next_back())
+            .or_else(|| self.lines.values().next_back())
+            .map(|l| l.id)
+    }
+}
+
+fn outcome(reason: &EndReason) -> Outcome {
+    match reason {
+        EndReason::LocalHangup | EndReason::RemoteHangup => Outcome::HungUp,
+        EndReason::LocalDecline => Outcome::Declined,
+        EndReason::CallerCancelled => Outcome::Missed,
+        EndReason::Timeout => Outcome::NoAnswer,
+        EndReason::Rejected { status, reason } => match status {
+            486 | 600 => Outcome::Busy,
+            603 => Outcome::Declined,
+            404 | 484 | 604 => Outcome::NotFound,
+            408 | 480 | 487 => Outcome::NoAnswer,
+            _ => Outcome::Failed(format!("{status} {reason}")),
+        },
+        _ => Outcome::Failed("call ended".into()),
+    }
+}

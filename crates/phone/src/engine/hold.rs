@@ -1,0 +1,177 @@
+//! Hold and retrieve (re-INVITE with `a=sendonly` / `a=sendrecv`, RFC 6337), and answering
+//! the peer's own re-INVITEs.
+
+use sip::CallId;
+use web_time::Instant;
+
+use super::line::HoldOp;
+use super::Phone;
+use crate::sdp_edit::{self, Direction as SdpDir};
+use crate::view::LineId;
+
+impl Phone {
+    /// The line (or, in a conference, one of the lines) the agent is talking to.
+    pub(super) fn talking(&self) -> Option<LineId> {
+        self.lines
+            .values()
+            .find(|l| l.connected() && !l.on_hold())
+            .map(|l| l.id)
+    }
+
+    /// Puts whatever the agent is talking to on hold (a line, or the whole conference).
+    pub(super) fn hold_talking(&mut self, now: Instant) {
+        if let Some(id) = self.talking() {
+            self.hold(id, now);
+        }
+    }
+
+    /// The lines a hold or retrieve of `id` acts on: the whole conference for a participant.
+    fn hold_group(&self, id: LineId) -> Vec<LineId> {
+        match self.lines.get(&id) {
+            Some(l) if l.in_conference => self
+                .lines
+                .values()
+                .filter(|m| m.in_conference && m.connected())
+                .map(|m| m.id)
+                .collect(),
+            Some(_) => vec![id],
+            None => vec![],
+        }
+    }
+
+    pub(super) fn hold(&mut self, id: LineId, now: Instant) {
+        let group = self.hold_group(id);
+        if group
+            .iter()
+            .any(|m| self.lines.get(m).is_some_and(|l| l.in_conference))
+        {
+            if let Some(c) = self.conference.as_mut() {
+                c.held = true;
+            }
+        }
+        for m in group {
+            self.renegotiate(m, true, now);
+        }
+    }
+
+    pub(super) fn retrieve(&mut self, id: LineId, now: Instant) {
+        let group = self.hold_group(id);
+        if group.is_empty() || group.iter().all(|m| !self.lines[m].on_hold()) {
+            return;
+        }
+        // Whatever the agent was talking to goes on hold first (E4: one conversation).
+        if let Some(t) = self.talking().filter(|t| !group.contains(t)) {
+            self.hold(t, now);
+        }
+        if let Some(c) = self
+            .conference
+            .as_mut()
+            .filter(|_| self.lines[&id].in_conference)
+        {
+            c.held = false;
+        }
+        for m in group {
+            self.renegotiate(m, false, now);
+        }
+    }
+
+    /// Sends the hold (`hold`) or resume offer for one line.
+    pub(super) fn renegotiate(&mut self, id: LineId, hold: bool, now: Instant) {
+        let Some(line) = self.lines.get_mut(&id).filter(|l| l.connected()) else {
+            return;
+        };
+        let wanted_now = line.on_hold();
+        if line.hold_op.is_none() && wanted_now == hold {
+            return;
+        }
+        let (Some(call), Some(base)) = (line.call, line.local_sdp.clone()) else {
+            return;
+        };
+        let dir = match (hold, line.remote_held) {
+            (true, false) => SdpDir::SendOnly,
+            (true, true) => SdpDir::Inactive,
+            (false, false) => SdpDir::SendRecv,
+            (false, true) => SdpDir::RecvOnly,
+        };
+        let offer = sdp_edit::with_direction(&base, dir, sdp_edit::version(&base) + 1);
+        if self.ua.renegotiating(call) {
+            // The UA is still busy with the previous change (e.g. waiting out a 491): let it
+            // finish; the agent presses again if it still matters.
+            self.notice = Some(format!("{} is still being updated; try again", line.peer));
+            return;
+        }
+        match self.ua.reinvite(call, offer.clone(), now) {
+            Ok(()) => {
+                line.hold_op = Some(if hold {
+                    HoldOp::Hold(offer)
+                } else {
+                    HoldOp::Resume(offer)
+                });
+            }
+            Err(_) => {
+                self.notice = Some(format!(
+                    "{} cannot be updated right now; try again",
+                    line.peer
+                ));
+            }
+        }
+    }
+
+    pub(super) fn renegotiated(&mut self, call: CallId) {
+        let Some(line) = self.line_of(call).and_then(|id| self.lines.get_mut(&id)) else {
+            return;
+        };
+        match line.hold_op.take() {
+            Some(HoldOp::Hold(sdp)) => {
+                line.held = true;
+                line.local_sdp = Some(sdp);
+            }
+            Some(HoldOp::Resume(sdp)) => {
+                line.held = false;
+                line.local_sdp = Some(sdp);
+            }
+            None => {}
+        }
+    }
+
+    /// RFC 3261 §14.1: a failed re-INVITE leaves the session as it was, on both ends.
+    pub(super) fn renegotiation_failed(&mut self, call: CallId, status: u16) {
+        let Some(line) = self.line_of(call).and_then(|id| self.lines.get_mut(&id)) else {
+            return;
+        };
+        let what = match line.hold_op.take() {
+            Some(HoldOp::Hold(_)) => "hold",
+            Some(HoldOp::Resume(_)) => "retrieve",
+            None => return,
+        };
+        self.notice = Some(format!("Could not {what} {} ({status})", line.peer));
+    }
+
+    /// The peer's re-INVITE: note whether it holds us, answer in kind.
+    pub(super) fn reoffer(&mut self, call: CallId, offer: &str, now: Instant) {
+        let Some(line) = self.line_of(call).and_then(|id| self.lines.get_mut(&id)) else {
+            return;
+        };
+        let Some(base) = line.local_sdp.clone() else {
+            return;
+        };
+        let we_hold = line.on_hold();
+        let version = sdp_edit::version(&base) + 1;
+        let sdp = if offer.trim().is_empty() {
+            // An offerless re-INVITE asks for our offer; the ACK brings the answer.
+            line.remote_held = false;
+            let dir = if we_hold {
+                SdpDir::SendOnly
+            } else {
+                SdpDir::SendRecv
+            };
+            sdp_edit::with_direction(&base, dir, version)
+        } else {
+            let theirs = sdp_edit::direction(offer);
+            line.remote_held = !theirs.peer_sends();
+            sdp_edit::with_direction(&base, theirs.answer(we_hold), version)
+        };
+        line.local_sdp = Some(sdp.clone());
+        let _ = self.ua.answer_reoffer(call, sdp, now);
+    }
+}

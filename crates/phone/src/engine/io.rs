@@ -1,0 +1,119 @@
+//! The engine's inputs and outputs.
+
+use crate::mix::MixMatrix;
+use crate::view::LineId;
+
+/// What the agent asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Command {
+    /// Register the account.
+    SignIn,
+    /// End calls and unregister.
+    SignOut,
+    /// Call a number or SIP address; a call in progress goes on hold first (C3).
+    Dial(String),
+    /// "Initiate single-step conference" (C7): dial straight into the call in progress.
+    DialConference(String),
+    /// Answer the ringing incoming call; a call in progress goes on hold first.
+    Answer,
+    /// Decline the ringing incoming call.
+    Decline,
+    /// End the line the agent is on ("End call", C6).
+    HangUp,
+    /// End one line (for the host, a participant: C14).
+    HangUpLine(LineId),
+    /// Put a line (or, for a conference participant, the whole conference) on hold.
+    Hold(LineId),
+    /// Take a line (or the conference) off hold; whatever the agent was on goes on hold.
+    Retrieve(LineId),
+    /// "Merge" (C4): join the held call(s) and the consultation call.
+    Merge,
+    /// Confirm the C5 question: conference all held calls.
+    ConfirmMerge,
+    /// Cancel the C5 question: nothing changes.
+    CancelMerge,
+    /// Host: disconnect one participant (C14).
+    Disconnect(LineId),
+    /// Host: end the conference for everyone (C15).
+    EndConference,
+    /// Host: leave a three-party conference; the two others go on talking (C17, C18).
+    Leave,
+}
+
+/// Everything that can happen to the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Input {
+    /// The WebSocket to the SIP server opened.
+    TransportUp,
+    /// The WebSocket closed.
+    TransportDown,
+    /// A WebSocket frame arrived.
+    Frame(Vec<u8>),
+    /// The agent pressed something.
+    Command(Command),
+    /// The browser produced the SDP asked for by [`MediaAction::CreateOffer`] or
+    /// [`MediaAction::CreateAnswer`].
+    LocalSdp {
+        /// For which line.
+        line: LineId,
+        /// The SDP.
+        sdp: String,
+    },
+    /// The browser could not do the media work for a line.
+    MediaFailed {
+        /// Which line.
+        line: LineId,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// Media work for the browser edge.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum MediaAction {
+    /// Create a peer connection for `line` and an SDP offer; answer with [`Input::LocalSdp`].
+    CreateOffer {
+        /// The line of the leg.
+        line: LineId,
+        /// The mixer port the leg's audio goes through.
+        port: usize,
+    },
+    /// Create a peer connection for `line` from the remote `offer` and answer it.
+    CreateAnswer {
+        /// The line of the leg.
+        line: LineId,
+        /// The mixer port the leg's audio goes through.
+        port: usize,
+        /// The remote SDP offer.
+        offer: String,
+    },
+    /// Apply the remote SDP answer to `line`'s peer connection.
+    ApplyAnswer {
+        /// The line.
+        line: LineId,
+        /// The remote SDP answer.
+        answer: String,
+    },
+    /// Close `line`'s peer connection.
+    Close {
+        /// The line.
+        line: LineId,
+    },
+    /// Apply this who-hears-whom matrix (and tones) to the mixer.
+    Mix(MixMatrix),
+}
+
+/// What the engine wants done.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Output {
+    /// Send this frame on the WebSocket.
+    Transmit(String),
+    /// Do this media work.
+    Media(MediaAction),
+    /// [`crate::Phone::view`] changed: render it again.
+    ViewChanged,
+}

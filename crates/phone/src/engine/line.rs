@@ -1,0 +1,98 @@
+//! One line: a call leg from this agent to one remote party.
+
+use sip::{CallId, Uri};
+use web_time::Instant;
+
+use crate::view::{Direction, LineId, LineState};
+
+/// A re-INVITE of ours that changes hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum HoldOp {
+    Hold(String),
+    Resume(String),
+}
+
+#[derive(Debug)]
+pub(crate) struct Line {
+    pub(crate) id: LineId,
+    /// The mixer port of this leg's audio.
+    pub(crate) port: usize,
+    pub(crate) call: Option<CallId>,
+    pub(crate) peer: String,
+    pub(crate) direction: Direction,
+    pub(crate) state: LineState,
+    /// The peer agreed to be on hold.
+    pub(crate) held: bool,
+    pub(crate) hold_op: Option<HoldOp>,
+    /// The peer put us on hold.
+    pub(crate) remote_held: bool,
+    /// The SDP we last sent, the base of hold and resume offers.
+    pub(crate) local_sdp: Option<String>,
+    /// The remote offer of an incoming call, until answered.
+    pub(crate) offer: Option<String>,
+    /// Where an outgoing call goes.
+    pub(crate) target: Option<Uri>,
+    /// The Replaces value for an outgoing INVITE (we are the transferee, RFC 5589).
+    pub(crate) replaces: Option<String>,
+    /// The line this one takes over: when it connects, that one reports success and ends.
+    pub(crate) takes_over: Option<LineId>,
+    /// An incoming INVITE with Replaces for this earlier line: answer without asking.
+    pub(crate) replacing: Option<LineId>,
+    pub(crate) in_conference: bool,
+    /// Dialled into the conference while ringing (C7, C8).
+    pub(crate) single_step: bool,
+    pub(crate) connected_at: Option<Instant>,
+    pub(crate) ended_at: Option<Instant>,
+}
+
+impl Line {
+    pub(crate) fn new(id: LineId, port: usize, peer: String, direction: Direction) -> Self {
+        let state = match direction {
+            Direction::Outgoing => LineState::Dialing,
+            Direction::Incoming => LineState::Incoming,
+        };
+        Self {
+            id,
+            port,
+            call: None,
+            peer,
+            direction,
+            state,
+            held: false,
+            hold_op: None,
+            remote_held: false,
+            local_sdp: None,
+            offer: None,
+            target: None,
+            replaces: None,
+            takes_over: None,
+            replacing: None,
+            in_conference: false,
+            single_step: false,
+            connected_at: None,
+            ended_at: None,
+        }
+    }
+
+    pub(crate) fn live(&self) -> bool {
+        self.ended_at.is_none()
+    }
+
+    pub(crate) fn connected(&self) -> bool {
+        self.state == LineState::Connected && self.live()
+    }
+
+    /// Dialing or ringing out.
+    pub(crate) fn outgoing_attempt(&self) -> bool {
+        matches!(self.state, LineState::Dialing | LineState::Ringing) && self.live()
+    }
+
+    /// On hold, or going on hold: the agent no longer talks to it.
+    pub(crate) fn on_hold(&self) -> bool {
+        match &self.hold_op {
+            Some(HoldOp::Hold(_)) => true,
+            Some(HoldOp::Resume(_)) => true,
+            None => self.held,
+        }
+    }
+}

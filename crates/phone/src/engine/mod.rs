@@ -1,0 +1,268 @@
+//! The engine: lines, hold, consultation, merge, single-step conference and the host's
+//! privileges (spec C1-C18), driven sans-IO.
+
+mod audio;
+mod calls;
+mod conference;
+mod hold;
+mod io;
+mod line;
+mod snapshot;
+
+use std::collections::{BTreeMap, VecDeque};
+use std::time::Duration;
+
+use sip::{CallId, RegistrationState, UaConfig, UaEvent, UserAgent};
+use web_time::Instant;
+
+pub use io::{Command, Input, MediaAction, Output};
+use line::Line;
+
+use crate::mix::MixMatrix;
+use crate::view::{LineId, RegStatus};
+
+/// Mixer ports the browser provides by default: the agent plus this many minus one legs.
+pub const MIX_PORTS: usize = 8;
+
+/// Settings of the engine.
+#[derive(Debug, Clone)]
+pub struct PhoneConfig {
+    /// The SIP account.
+    pub ua: UaConfig,
+    /// How long an ended call stays on screen before its line is gone.
+    pub ended_linger: Duration,
+    /// Mixer ports (agent + legs); at most this many minus one lines at once.
+    pub ports: usize,
+}
+
+impl PhoneConfig {
+    /// Settings for `ua` with the usual linger (3 s) and [`MIX_PORTS`] ports.
+    pub fn new(ua: UaConfig) -> Self {
+        Self {
+            ua,
+            ended_linger: Duration::from_secs(3),
+            ports: MIX_PORTS,
+        }
+    }
+}
+
+/// The conference this agent hosts.
+#[derive(Debug, Default)]
+struct Conference {
+    /// The agent put the whole conference on hold (to consult someone).
+    held: bool,
+    /// The host left but keeps bridging the two others (C17 fallback).
+    bridging: bool,
+    /// C17/C18: the transfer that lets the host leave, in progress.
+    leaving: Option<Leaving>,
+}
+
+#[derive(Debug)]
+struct Leaving {
+    /// The line the REFER went on.
+    via: LineId,
+    /// The line whose party the REFER points at (None once cancelled for a blind transfer).
+    other: Option<LineId>,
+}
+
+/// The call engine of one agent.
+#[derive(Debug)]
+pub struct Phone {
+    cfg: PhoneConfig,
+    ua: UserAgent,
+    registration: RegStatus,
+    lines: BTreeMap<LineId, Line>,
+    conference: Option<Conference>,
+    merge_confirm: bool,
+    next_line: u32,
+    notice: Option<String>,
+    mix: MixMatrix,
+    outputs: VecDeque<Output>,
+}
+
+impl Phone {
+    /// A signed-out phone for the account in `cfg`.
+    pub fn new(cfg: PhoneConfig) -> Self {
+        let ua = UserAgent::new(cfg.ua.clone());
+        let mix = MixMatrix::silent(cfg.ports);
+        Self {
+            cfg,
+            ua,
+            registration: RegStatus::SignedOut,
+            lines: BTreeMap::new(),
+            conference: None,
+            merge_confirm: false,
+            next_line: 1,
+            notice: None,
+            mix,
+            outputs: VecDeque::new(),
+        }
+    }
+
+    /// Feed one input.
+    pub fn handle(&mut self, input: Input, now: Instant) {
+        match input {
+            Input::TransportUp => self.ua.transport_up(now),
+            Input::TransportDown => self.ua.transport_down(now),
+            Input::Frame(bytes) => self.ua.receive(&bytes, now),
+            Input::Command(cmd) => self.command(cmd, now),
+            Input::LocalSdp { line, sdp } => self.local_sdp(line, sdp, now),
+            Input::MediaFailed { line, reason } => self.media_failed(line, reason, now),
+        }
+        self.pump(now);
+    }
+
+    /// Fire the timers due at `now`.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.ua.handle_timeout(now);
+        let linger = self.cfg.ended_linger;
+        let before = self.lines.len();
+        self.lines
+            .retain(|_, l| l.ended_at.is_none_or(|t| t + linger > now));
+        if self.lines.len() != before {
+            self.changed();
+        }
+        self.pump(now);
+    }
+
+    /// The next thing to do; drain until `None` after every input.
+    #[must_use]
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.outputs.pop_front()
+    }
+
+    /// When to call [`Phone::handle_timeout`] next.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let linger = self
+            .lines
+            .values()
+            .filter_map(|l| l.ended_at)
+            .map(|t| t + self.cfg.ended_linger)
+            .min();
+        [self.ua.poll_timeout(), linger].into_iter().flatten().min()
+    }
+
+    /// The mix the worklet should be applying now.
+    pub fn mix(&self) -> &MixMatrix {
+        &self.mix
+    }
+
+    fn command(&mut self, cmd: Command, now: Instant) {
+        self.notice = None;
+        match cmd {
+            Command::SignIn => {
+                self.registration = RegStatus::Registering;
+                self.ua.register(now);
+            }
+            Command::SignOut => {
+                let ids: Vec<LineId> = self.lines.keys().copied().collect();
+                for id in ids {
+                    self.hang_up_line(id, now);
+                }
+                self.ua.unregister(now);
+            }
+            Command::Dial(number) => self.dial(&number, false, now),
+            Command::DialConference(number) => self.dial(&number, true, now),
+            Command::Answer => self.answer(now),
+            Command::Decline => self.decline(now),
+            Command::HangUp => {
+                if let Some(id) = self.focus() {
+                    self.hang_up_line(id, now);
+                }
+            }
+            Command::HangUpLine(id) => self.hang_up_line(id, now),
+            Command::Hold(id) => self.hold(id, now),
+            Command::Retrieve(id) => self.retrieve(id, now),
+            Command::Merge => self.merge(now),
+            Command::ConfirmMerge => {
+                if std::mem::take(&mut self.merge_confirm) {
+                    self.do_merge(now);
+                }
+            }
+            Command::CancelMerge => self.merge_confirm = false,
+            Command::Disconnect(id) => self.disconnect(id, now),
+            Command::EndConference => self.end_conference(now),
+            Command::Leave => self.leave(now),
+        }
+        self.changed();
+    }
+
+    /// Drains the user agent after every input, then brings the mix up to date.
+    fn pump(&mut self, now: Instant) {
+        while let Some(ev) = self.ua.poll_event() {
+            self.on_ua_event(ev, now);
+        }
+        while let Some(frame) = self.ua.poll_transmit() {
+            self.outputs.push_back(Output::Transmit(frame));
+        }
+        self.update_mix();
+    }
+
+    fn on_ua_event(&mut self, ev: UaEvent, now: Instant) {
+        match ev {
+            UaEvent::Registration(state) => {
+                self.registration = match state {
+                    RegistrationState::Registered { .. } => RegStatus::Registered,
+                    RegistrationState::Unregistered => RegStatus::SignedOut,
+                    RegistrationState::Failed(e) => RegStatus::Failed(e.to_string()),
+                    _ => RegStatus::Registering,
+                };
+            }
+            UaEvent::Incoming {
+                call,
+                from,
+                offer,
+                replaces,
+            } => self.incoming(call, &from, offer, replaces, now),
+            UaEvent::Progress { call, .. } => self.progress(call),
+            UaEvent::Answered { call, answer } => self.answered(call, answer, now),
+            UaEvent::Ended { call, reason } => {
+                if let Some(id) = self.line_of(call) {
+                    self.ended(id, &reason, now);
+                }
+            }
+            UaEvent::Reoffer { call, offer } => self.reoffer(call, &offer, now),
+            UaEvent::Renegotiated { call, .. } => self.renegotiated(call),
+            UaEvent::RenegotiationFailed { call, status } => {
+                self.renegotiation_failed(call, status);
+            }
+            UaEvent::Referred {
+                call,
+                target,
+                replaces,
+            } => self.referred(call, target, replaces, now),
+            UaEvent::TransferResult { call, status } => self.transfer_result(call, status, now),
+            _ => {}
+        }
+        self.changed();
+    }
+
+    fn line_of(&self, call: CallId) -> Option<LineId> {
+        self.lines
+            .values()
+            .find(|l| l.call == Some(call))
+            .map(|l| l.id)
+    }
+
+    fn new_line_id(&mut self) -> LineId {
+        let id = LineId(self.next_line);
+        self.next_line += 1;
+        id
+    }
+
+    /// The lowest mixer port no live line uses.
+    fn free_port(&self) -> Option<usize> {
+        (1..self.cfg.ports).find(|p| !self.lines.values().any(|l| l.live() && l.port == *p))
+    }
+
+    fn media(&mut self, action: MediaAction) {
+        self.outputs.push_back(Output::Media(action));
+    }
+
+    fn changed(&mut self) {
+        if self.outputs.back() != Some(&Output::ViewChanged) {
+            self.outputs.push_back(Output::ViewChanged);
+        }
+    }
+}

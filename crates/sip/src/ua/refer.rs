@@ -1,0 +1,250 @@
+//! REFER (RFC 3515) with its implicit subscription and `message/sipfrag` NOTIFYs, and the
+//! Replaces header (RFC 3891) that makes it an attended transfer (RFC 5589).
+
+use web_time::Instant;
+
+use super::{CallId, CallState, Owner, UaError, UaEvent, UserAgent};
+use crate::{Method, NameAddr, Request, Response, Uri};
+
+impl UserAgent {
+    /// Ask the peer of `call` to call `target` (a Refer-To URI, with `?Replaces=...` for an
+    /// attended transfer). The outcome arrives as [`UaEvent::TransferResult`].
+    pub fn refer(&mut self, call: CallId, target: &Uri, now: Instant) -> Result<(), UaError> {
+        let aor = NameAddr::new(self.cfg.aor.clone()).to_string();
+        let contact = NameAddr::new(self.contact_uri()).to_string();
+        let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
+        let Some(dialog) = c.dialog.as_mut().filter(|_| c.state == CallState::Confirmed) else {
+            return Err(UaError::WrongState { call, action: "transfer" });
+        };
+        c.refer_pending = true;
+        let mut req = dialog.request(Method::Refer);
+        req.headers.push("Contact", contact);
+        req.headers.push("Refer-To", format!("<{target}>"));
+        req.headers.push("Referred-By", aor);
+        self.send_request(req, Owner::Refer(call), now);
+        Ok(())
+    }
+
+    /// The dialog a Replaces target of ours names, in the form RFC 3891 wants it in a
+    /// Refer-To URI: `call-id;to-tag=<peer's tag>;from-tag=<our tag>`, from the point of view
+    /// of the peer that receives the INVITE with Replaces.
+    pub fn replaces_value(&self, call: CallId) -> Option<String> {
+        let d = self.calls.get(&call)?.dialog.as_ref()?;
+        Some(format!(
+            "{};to-tag={};from-tag={}",
+            d.call_id, d.remote_tag, d.local_tag
+        ))
+    }
+
+    /// The peer's Contact in `call`: where a transferee should send its INVITE.
+    pub fn remote_target(&self, call: CallId) -> Option<Uri> {
+        Some(self.calls.get(&call)?.dialog.as_ref()?.remote_target.clone())
+    }
+
+    /// Report how the call we were referred to went (NOTIFY with a sipfrag of its status).
+    pub fn refer_outcome(&mut self, call: CallId, status: u16, now: Instant) -> Result<(), UaError> {
+        let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
+        if !c.referred {
+            return Err(UaError::WrongState { call, action: "report a transfer" });
+        }
+        let last = status >= 200;
+        if last {
+            c.referred = false;
+        }
+        self.send_refer_notify(call, status, now);
+        Ok(())
+    }
+
+    fn send_refer_notify(&mut self, call: CallId, status: u16, now: Instant) {
+        let contact = NameAddr::new(self.contact_uri()).to_string();
+        let Some(dialog) = self.calls.get_mut(&call).and_then(|c| c.dialog.as_mut()) else {
+            return;
+        };
+        let mut req = dialog.request(Method::Notify);
+        req.headers.push("Contact", contact);
+        req.headers.push("Event", "refer");
+        let state = if status >= 200 {
+            "terminated;reason=noresource"
+        } else {
+            "active;expires=60"
+        };
+        req.headers.push("Subscription-State", state);
+        req.headers.push("Content-Type", "message/sipfrag;version=2.0");
+        req.body = format!("SIP/2.0 {status} {}", Response::default_reason(status)).into_bytes();
+        self.send_request(req, Owner::InDialog(call), now);
+    }
+
+    pub(super) fn on_refer_response(&mut self, call: CallId, resp: &Response) {
+        if resp.status >= 300 {
+            if let Some(c) = self.calls.get_mut(&call) {
+                c.refer_pending = false;
+            }
+            self.events.push_back(UaEvent::TransferResult {
+                call,
+                status: resp.status,
+            });
+        }
+    }
+
+    pub(super) fn refer_timed_out(&mut self, call: CallId) {
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.refer_pending = false;
+            self.events.push_back(UaEvent::TransferResult { call, status: 408 });
+        }
+    }
+
+    pub(super) fn on_refer(&mut self, req: Request, now: Instant) {
+        let Some(call) = self.dialog_of(&req) else {
+            let resp = self.plain_response(&req, 481);
+            return self.send_response(&resp);
+        };
+        let refer_to = req
+            .headers
+            .get("Refer-To")
+            .or_else(|| req.headers.get("r"))
+            .and_then(|v| v.parse::<NameAddr>().ok());
+        let Some(refer_to) = refer_to else {
+            let mut resp = self.plain_response(&req, 400);
+            resp.reason = "Missing or bad Refer-To".into();
+            return self.send_response(&resp);
+        };
+        let mut target = refer_to.uri;
+        let replaces = target
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("Replaces"))
+            .map(|(_, v)| percent_decode(v));
+        target.headers.clear();
+        if !target.is_sip() {
+            let resp = self.plain_response(&req, 416);
+            return self.send_response(&resp);
+        }
+        let resp = self.plain_response(&req, 202);
+        self.send_response(&resp);
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.referred = true;
+        }
+        self.send_refer_notify(call, 100, now);
+        self.events.push_back(UaEvent::Referred {
+            call,
+            target,
+            replaces,
+        });
+    }
+
+    pub(super) fn on_notify(&mut self, req: Request) {
+        let Some(call) = self.dialog_of(&req) else {
+            let resp = self.plain_response(&req, 481);
+            return self.send_response(&resp);
+        };
+        let is_refer = req
+            .headers
+            .get("Event")
+            .or_else(|| req.headers.get("o"))
+            .is_some_and(|e| e.split(';').next().is_some_and(|p| p.trim().eq_ignore_ascii_case("refer")));
+        if !is_refer {
+            let resp = self.plain_response(&req, 489);
+            return self.send_response(&resp);
+        }
+        let resp = self.plain_response(&req, 200);
+        self.send_response(&resp);
+        let status = sipfrag_status(&req.body);
+        let pending = self.calls.get(&call).is_some_and(|c| c.refer_pending);
+        if let (Some(status), true) = (status, pending) {
+            if status >= 200 {
+                if let Some(c) = self.calls.get_mut(&call) {
+                    c.refer_pending = false;
+                }
+                self.events.push_back(UaEvent::TransferResult { call, status });
+            }
+        }
+    }
+
+    /// The live call whose dialog `req` belongs to.
+    pub(super) fn dialog_of(&self, req: &Request) -> Option<CallId> {
+        self.calls.iter().find_map(|(id, c)| {
+            (c.state != CallState::Ended && c.dialog.as_ref().is_some_and(|d| d.matches(req)))
+                .then_some(*id)
+        })
+    }
+
+    /// The call an incoming `Replaces: call-id;to-tag=..;from-tag=..` names (RFC 3891 §3:
+    /// to-tag is our tag, from-tag the peer's).
+    pub(super) fn replaced_call(&self, value: &str) -> Option<CallId> {
+        let mut parts = value.split(';');
+        let call_id = parts.next()?.trim();
+        let (mut to_tag, mut from_tag) = (None, None);
+        for p in parts {
+            match p.trim().split_once('=') {
+                Some((k, v)) if k.trim().eq_ignore_ascii_case("to-tag") => to_tag = Some(v.trim()),
+                Some((k, v)) if k.trim().eq_ignore_ascii_case("from-tag") => from_tag = Some(v.trim()),
+                _ => {}
+            }
+        }
+        let (to_tag, from_tag) = (to_tag?, from_tag?);
+        self.calls.iter().find_map(|(id, c)| {
+            let d = c.dialog.as_ref()?;
+            (c.state != CallState::Ended
+                && d.call_id == call_id
+                && d.local_tag == to_tag
+                && d.remote_tag == from_tag)
+                .then_some(*id)
+        })
+    }
+}
+
+/// The status code of a `message/sipfrag` body (`SIP/2.0 200 OK`).
+fn sipfrag_status(body: &[u8]) -> Option<u16> {
+    let text = std::str::from_utf8(body).ok()?;
+    let line = text.lines().next()?;
+    let mut words = line.split_whitespace();
+    (words.next()? == "SIP/2.0").then_some(())?;
+    words.next()?.parse().ok()
+}
+
+/// Decodes `%XX` escapes of a URI header value (Replaces inside Refer-To).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Encodes a Replaces value for a Refer-To URI header (`;` `=` `@` and `%` must be escaped).
+pub fn percent_encode_header(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3 / 2);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_survives_encoding() {
+        let v = "a8d7@x.invalid;to-tag=Ab1;from-tag=cD2";
+        assert_eq!(percent_decode(&percent_encode_header(v)), v);
+        assert_eq!(sipfrag_status(b"SIP/2.0 200 OK\r\n"), Some(200));
+        assert_eq!(sipfrag_status(b"garbage"), None);
+    }
+}

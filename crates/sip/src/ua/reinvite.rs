@@ -1,0 +1,221 @@
+//! re-INVITE (RFC 3261 §14): changing a session that exists, for hold and resume, with 491
+//! glare resolved exactly as §14.1 says.
+
+use std::time::Duration;
+
+use web_time::Instant;
+
+use super::{CallId, CallState, EndReason, Owner, Retransmit, Role, UaError, UaEvent, UserAgent};
+use super::{T1, TIMER_64T1};
+use crate::{Method, NameAddr, Request, Response};
+
+/// Our re-INVITE: the offer it carries and, after a 491, when to send it again.
+#[derive(Debug)]
+pub(super) struct Outgoing {
+    offer: String,
+    /// Some while waiting out the §14.1 back-off; None while the request is in flight.
+    pub(super) retry_at: Option<Instant>,
+}
+
+impl UserAgent {
+    /// Send a new offer in the call (hold: `a=sendonly`, resume: `a=sendrecv`, RFC 6337).
+    /// The outcome is [`UaEvent::Renegotiated`] or [`UaEvent::RenegotiationFailed`].
+    pub fn reinvite(&mut self, call: CallId, offer: String, now: Instant) -> Result<(), UaError> {
+        let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
+        let busy = c.reinvite.is_some() || c.reoffer.is_some();
+        if c.state != CallState::Confirmed || c.dialog.is_none() || busy {
+            return Err(UaError::WrongState {
+                call,
+                action: "renegotiate",
+            });
+        }
+        c.reinvite = Some(Outgoing {
+            offer,
+            retry_at: None,
+        });
+        self.send_reinvite(call, now);
+        Ok(())
+    }
+
+    /// Whether a re-INVITE of ours is in flight or waiting to be retried.
+    pub fn renegotiating(&self, call: CallId) -> bool {
+        self.calls.get(&call).is_some_and(|c| c.reinvite.is_some())
+    }
+
+    /// Answer the peer's re-INVITE with our SDP (an answer, or our offer when theirs was
+    /// empty).
+    pub fn answer_reoffer(&mut self, call: CallId, sdp: String, now: Instant) -> Result<(), UaError> {
+        let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
+        let Some(req) = c.reoffer.take() else {
+            return Err(UaError::WrongState {
+                call,
+                action: "answer a re-INVITE",
+            });
+        };
+        let tag = c.local_tag.clone();
+        let mut resp = self.response_with_tag(&req, 200, &tag);
+        resp.headers
+            .push("Contact", NameAddr::new(self.contact_uri()).to_string());
+        resp.headers.push("Content-Type", "application/sdp");
+        resp.body = sdp.into_bytes();
+        self.send_response(&resp);
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.retransmit = Some(Retransmit {
+                response: resp,
+                at: now + T1,
+                interval: T1,
+                give_up: now + TIMER_64T1,
+            });
+        }
+        Ok(())
+    }
+
+    fn send_reinvite(&mut self, call: CallId, now: Instant) {
+        let contact = NameAddr::new(self.contact_uri()).to_string();
+        let Some(c) = self.calls.get_mut(&call) else { return };
+        let (Some(dialog), Some(out)) = (c.dialog.as_mut(), c.reinvite.as_mut()) else {
+            return;
+        };
+        out.retry_at = None;
+        let mut req = dialog.request(Method::Invite);
+        req.headers.push("Contact", contact);
+        req.headers.push("Allow", super::ALLOW);
+        req.headers.push("Content-Type", "application/sdp");
+        req.body = out.offer.clone().into_bytes();
+        self.send_request(req, Owner::Reinvite(call), now);
+    }
+
+    pub(super) fn on_reinvite_response(&mut self, call: CallId, req: &Request, resp: Response, now: Instant) {
+        if resp.status < 200 {
+            return;
+        }
+        let seq = req.headers.cseq().map_or(1, |c| c.seq);
+        let Some(c) = self.calls.get_mut(&call) else { return };
+        if resp.status < 300 {
+            c.reinvite = None;
+            let Some(dialog) = c.dialog.as_mut() else { return };
+            // §12.2.1.2: a 2xx to a target refresh updates the remote target.
+            if let Some(contact) = resp.headers.contacts().ok().and_then(|v| v.into_iter().next()) {
+                dialog.remote_target = contact.uri;
+            }
+            let ack = dialog.ack(seq);
+            self.send_request(ack, Owner::InDialog(call), now);
+            let answer = String::from_utf8_lossy(&resp.body).into_owned();
+            self.events.push_back(UaEvent::Renegotiated { call, answer });
+            return;
+        }
+        self.ack_in_dialog_failure(req, &resp);
+        let Some(c) = self.calls.get_mut(&call) else { return };
+        match resp.status {
+            491 => {
+                // §14.1: the owner of the Call-ID (the caller) waits 2.1-4 s, the other
+                // side 0-2 s, in steps of 10 ms.
+                let wait = if c.role == Role::Caller {
+                    2100 + 10 * self.rng.below(191)
+                } else {
+                    10 * self.rng.below(201)
+                };
+                if let Some(out) = c.reinvite.as_mut() {
+                    out.retry_at = Some(now + Duration::from_millis(wait));
+                }
+            }
+            408 | 481 => {
+                // §12.2.1.2: the dialog is gone.
+                c.reinvite = None;
+                self.end_call(call, EndReason::Rejected {
+                    status: resp.status,
+                    reason: resp.reason.clone(),
+                });
+            }
+            status => {
+                c.reinvite = None;
+                self.events
+                    .push_back(UaEvent::RenegotiationFailed { call, status });
+            }
+        }
+    }
+
+    /// The ACK of a non-2xx answer to an in-dialog INVITE shares its transaction (§17.1.1.3).
+    fn ack_in_dialog_failure(&mut self, req: &Request, resp: &Response) {
+        let mut ack = Request::new(Method::Ack, req.uri.clone());
+        for name in ["Via", "Max-Forwards", "From", "Call-ID", "Route"] {
+            for v in req.headers.get_all(name) {
+                ack.headers.push(name, v.to_owned());
+            }
+        }
+        if let Some(to) = resp.headers.get("To") {
+            ack.headers.push("To", to.to_owned());
+        }
+        let seq = req.headers.cseq().map_or(1, |c| c.seq);
+        ack.headers.push("CSeq", format!("{seq} ACK"));
+        self.transmit_text(ack.to_string());
+    }
+
+    pub(super) fn reinvite_timed_out(&mut self, call: CallId) {
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.reinvite = None;
+            self.events.push_back(UaEvent::RenegotiationFailed { call, status: 408 });
+        }
+    }
+
+    pub(super) fn retry_reinvites(&mut self, now: Instant) {
+        let due: Vec<CallId> = self
+            .calls
+            .iter()
+            .filter(|(_, c)| {
+                c.reinvite
+                    .as_ref()
+                    .and_then(|r| r.retry_at)
+                    .is_some_and(|t| t <= now)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for call in due {
+            let state_ok = self.calls.get(&call).is_some_and(|c| {
+                c.state == CallState::Confirmed && c.reoffer.is_none()
+            });
+            if state_ok {
+                self.send_reinvite(call, now);
+            } else if let Some(c) = self.calls.get_mut(&call) {
+                // The peer renegotiated meanwhile: ours is moot, the engine decides again.
+                c.reinvite = None;
+                self.events.push_back(UaEvent::RenegotiationFailed { call, status: 491 });
+            }
+        }
+    }
+
+    pub(super) fn on_reinvite(&mut self, req: Request) {
+        let found = self.calls.iter().find_map(|(id, c)| {
+            (c.state != CallState::Ended && c.dialog.as_ref().is_some_and(|d| d.matches(&req)))
+                .then_some(*id)
+        });
+        let Some(call) = found else {
+            let resp = self.plain_response(&req, 481);
+            return self.send_response(&resp);
+        };
+        let c = &self.calls[&call];
+        let ours_in_flight = c.reinvite.as_ref().is_some_and(|r| r.retry_at.is_none());
+        if ours_in_flight {
+            // §14.2: glare; both sides back off.
+            let resp = self.plain_response(&req, 491);
+            return self.send_response(&resp);
+        }
+        if c.reoffer.is_some() || c.retransmit.is_some() {
+            // §14.2: the previous re-INVITE is not finished yet.
+            let mut resp = self.plain_response(&req, 500);
+            resp.headers.push("Retry-After", "1");
+            return self.send_response(&resp);
+        }
+        let seq = req.headers.cseq().map(|c| c.seq).ok();
+        let offer = String::from_utf8_lossy(&req.body).into_owned();
+        let c = self.calls.get_mut(&call).expect("found above");
+        if let Some(d) = c.dialog.as_mut() {
+            d.remote_seq = seq.or(d.remote_seq);
+            if let Some(contact) = req.headers.contacts().ok().and_then(|v| v.into_iter().next()) {
+                d.remote_target = contact.uri;
+            }
+        }
+        c.reoffer = Some(req);
+        self.events.push_back(UaEvent::Reoffer { call, offer });
+    }
+}
