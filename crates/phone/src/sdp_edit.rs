@@ -46,9 +46,9 @@ impl Direction {
         }
     }
 
-    /// Whether the peer that sent this direction will send us media.
-    pub(crate) fn peer_sends(self) -> bool {
-        matches!(self, Self::SendRecv | Self::SendOnly)
+    /// Whether an offer with this direction puts the answerer on hold (RFC 6337 §5.3).
+    pub(crate) fn holds_answerer(self) -> bool {
+        matches!(self, Self::SendOnly | Self::Inactive)
     }
 }
 

@@ -168,7 +168,7 @@ impl Phone {
             sdp_edit::with_direction(&base, dir, version)
         } else {
             let theirs = sdp_edit::direction(offer);
-            line.remote_held = !theirs.peer_sends();
+            line.remote_held = theirs.holds_answerer();
             sdp_edit::with_direction(&base, theirs.answer(we_hold), version)
         };
         line.local_sdp = Some(sdp.clone());

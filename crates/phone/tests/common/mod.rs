@@ -4,12 +4,12 @@
 
 mod proxy;
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::Duration;
 
 use phone::{
-    Command, Input, Instant, LineState, MediaAction, MixMatrix, Output, Phone, PhoneConfig,
-    PhoneView, RegStatus,
+    Command, Input, Instant, LineId, LineState, LineView, MediaAction, MixMatrix, Output, Phone,
+    PhoneConfig, PhoneView, RegStatus, Tone,
 };
 use sip::UaConfig;
 
@@ -22,7 +22,12 @@ pub struct Agent {
     pub media: Vec<MediaAction>,
     /// The last matrix the engine sent to the mixer.
     pub mix: MixMatrix,
+    /// line -> mixer port, from the engine's media actions.
+    pub ports: HashMap<LineId, usize>,
 }
+
+/// One end of a media leg: (agent, mixer port).
+pub type End = (usize, usize);
 
 enum Hop {
     ToProxy(usize),
@@ -37,6 +42,8 @@ pub struct Net {
     in_flight: VecDeque<(Instant, Hop, String)>,
     /// Frames to drop on the way to the proxy: (phone, substring).
     pub drop_next: Vec<(usize, String)>,
+    /// Media legs between two agents' mixer ports, paired through the SDP they exchanged.
+    pub links: HashSet<(End, End)>,
 }
 
 impl Net {
@@ -59,6 +66,7 @@ impl Net {
                 })),
                 media: Vec::new(),
                 mix: MixMatrix::silent(phone::MIX_PORTS),
+                ports: HashMap::new(),
             })
             .collect();
         Self {
@@ -68,6 +76,7 @@ impl Net {
             latency: Duration::from_millis(20),
             in_flight: VecDeque::new(),
             drop_next: Vec::new(),
+            links: HashSet::new(),
         }
     }
 
@@ -176,36 +185,175 @@ impl Net {
                     self.in_flight
                         .push_back((now + self.latency, Hop::ToProxy(i), frame));
                 }
-                Output::Media(action) => {
-                    let reply = match &action {
-                        MediaAction::CreateOffer { line, .. } => Some((*line, "offer")),
-                        MediaAction::CreateAnswer { line, .. } => Some((*line, "answer")),
-                        _ => None,
-                    };
-                    if let MediaAction::Mix(m) = &action {
-                        self.agents[i].mix = m.clone();
-                    }
-                    self.agents[i].media.push(action);
-                    if let Some((line, kind)) = reply {
-                        let sdp = format!(
-                            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns={kind} of {}\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=sendrecv\r\n",
-                            self.agents[i].user
-                        );
-                        self.agents[i]
-                            .phone
-                            .handle(Input::LocalSdp { line, sdp }, now);
-                    }
-                }
+                Output::Media(action) => self.media(i, action, now),
                 Output::ViewChanged => {}
                 _ => {}
             }
         }
     }
 
-    /// Who-hears-whom between two agents in a two-party call: does `listener` hear `talker`?
-    /// The talker's mic (port 0) must reach its leg (port 1), and the listener's leg must
-    /// reach its speaker (port 0).
-    pub fn hears(&self, listener: usize, talker: usize) -> bool {
-        self.agents[talker].mix.hears(1, 0) && self.agents[listener].mix.hears(0, 1)
+    /// Plays the browser: SDP comes back at once, tagged with who made it on which port so
+    /// that the two ends of every leg can be paired.
+    fn media(&mut self, i: usize, action: MediaAction, now: Instant) {
+        let user = self.agents[i].user.clone();
+        let sdp = |kind: &str, port: usize| {
+            format!(
+                "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns={kind} {i} {port} of {user}\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=sendrecv\r\n"
+            )
+        };
+        let reply = match &action {
+            MediaAction::CreateOffer { line, port } => {
+                self.agents[i].ports.insert(*line, *port);
+                Some((*line, sdp("offer", *port)))
+            }
+            MediaAction::CreateAnswer { line, port, offer } => {
+                self.agents[i].ports.insert(*line, *port);
+                if let Some(from) = sdp_end(offer) {
+                    self.links.insert((from, (i, *port)));
+                }
+                Some((*line, sdp("answer", *port)))
+            }
+            MediaAction::Close { line } => {
+                if let Some(port) = self.agents[i].ports.remove(line) {
+                    self.links
+                        .retain(|(a, b)| *a != (i, port) && *b != (i, port));
+                }
+                None
+            }
+            MediaAction::Mix(m) => {
+                self.agents[i].mix = m.clone();
+                None
+            }
+            _ => None,
+        };
+        self.agents[i].media.push(action);
+        if let Some((line, sdp)) = reply {
+            self.agents[i]
+                .phone
+                .handle(Input::LocalSdp { line, sdp }, now);
+        }
     }
+
+    /// The ends linked to `end`.
+    fn peers_of(&self, end: End) -> Vec<End> {
+        self.links
+            .iter()
+            .filter_map(|(a, b)| {
+                if *a == end {
+                    Some(*b)
+                } else if *b == end {
+                    Some(*a)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// Does `listener` hear `talker`'s microphone, through every mixer on the way?
+    pub fn hears(&self, listener: usize, talker: usize) -> bool {
+        let mut seen = HashSet::new();
+        let mut queue = vec![(talker, 0usize)];
+        while let Some((agent, input)) = queue.pop() {
+            if !seen.insert((agent, input)) {
+                continue;
+            }
+            let mix = &self.agents[agent].mix;
+            for out in 0..mix.gains.len() {
+                if !mix.hears(out, input) {
+                    continue;
+                }
+                if out == 0 {
+                    if agent == listener && !(agent == talker && input == 0) {
+                        return true;
+                    }
+                    continue;
+                }
+                for (peer, port) in self.peers_of((agent, out)) {
+                    queue.push((peer, port));
+                }
+            }
+        }
+        false
+    }
+
+    /// The tone `listener` hears: its own, or one played into a leg that reaches it.
+    pub fn tone_heard(&self, listener: usize) -> Option<Tone> {
+        let own = self.agents[listener].mix.tone(0);
+        own.or_else(|| {
+            let mix = &self.agents[listener].mix;
+            (1..mix.gains.len())
+                .filter(|&p| mix.hears(0, p))
+                .flat_map(|p| self.peers_of((listener, p)))
+                .find_map(|(a, q)| self.agents[a].mix.tone(q))
+        })
+    }
+
+    /// Asserts that exactly these (listener, talker) pairs hear each other among `agents`.
+    pub fn assert_hearing(&self, agents: &[usize], pairs: &[(usize, usize)]) {
+        for &l in agents {
+            assert!(!self.hears(l, l), "{} hears itself", self.agents[l].user);
+            for &t in agents {
+                if l == t {
+                    continue;
+                }
+                let expected = pairs.contains(&(l, t));
+                assert_eq!(
+                    self.hears(l, t),
+                    expected,
+                    "{} {} {}",
+                    self.agents[l].user,
+                    if expected {
+                        "should hear"
+                    } else {
+                        "must not hear"
+                    },
+                    self.agents[t].user
+                );
+            }
+        }
+    }
+
+    /// Live lines of agent `i`.
+    pub fn lines(&self, i: usize) -> Vec<LineView> {
+        self.view(i)
+            .lines
+            .into_iter()
+            .filter(|l| !matches!(l.state, LineState::Ended(_)))
+            .collect()
+    }
+
+    /// Agent `i`'s live line whose peer is `user`.
+    pub fn line_to(&self, i: usize, user: &str) -> LineView {
+        self.lines(i)
+            .into_iter()
+            .find(|l| l.peer.contains(user))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} has no line to {user}: {:?}",
+                    self.agents[i].user,
+                    self.lines(i)
+                )
+            })
+    }
+
+    /// Agent `a` calls agent `b` and `b` answers; every other call of `a` goes on hold.
+    pub fn call(&mut self, a: usize, b: usize) {
+        let user = self.agents[b].user.clone();
+        self.command(a, Command::Dial(user));
+        self.settle();
+        self.command(b, Command::Answer);
+        self.settle();
+        assert_eq!(
+            self.line_to(a, &self.agents[b].user.clone()).state,
+            LineState::Connected
+        );
+    }
+}
+
+/// The (agent, port) an SDP made by this harness names.
+fn sdp_end(sdp: &str) -> Option<End> {
+    let s = sdp.lines().find_map(|l| l.strip_prefix("s="))?;
+    let mut f = s.split(' ').skip(1);
+    Some((f.next()?.parse().ok()?, f.next()?.parse().ok()?))
 }

@@ -27,6 +27,8 @@ pub struct Proxy {
     pub log: Vec<String>,
     /// Users whose phones answer INVITEs with this status instead of ringing.
     pub refuse: HashMap<String, u16>,
+    /// Phones (by index) that do not support REFER: the proxy answers 501 for them.
+    pub no_refer: Vec<usize>,
 }
 
 fn password_of(user: &str) -> String {
@@ -75,7 +77,8 @@ impl Proxy {
             return self.register(from, &req);
         }
         let in_dialog = req.headers.to().is_ok_and(|t| t.tag().is_some());
-        let dest = if in_dialog || req.headers.get("Route").is_some() {
+        let to_contact = self.hosts.contains_key(&req.uri.host.to_lowercase());
+        let dest = if in_dialog || to_contact || req.headers.get("Route").is_some() {
             let routes: Vec<String> = req.headers.get_all("Route").map(str::to_owned).collect();
             req.headers.remove("Route");
             for r in routes.iter().filter(|r| !r.contains("proxy.sip.test")) {
@@ -97,6 +100,9 @@ impl Proxy {
             }
             return vec![(from, reply(&req, 404).to_string())];
         };
+        if req.method == Method::Refer && self.no_refer.contains(&dest) {
+            return vec![(from, reply(&req, 501).to_string())];
+        }
         if req.method == Method::Invite && !in_dialog {
             if let Some(status) = self.refuse.get(&user) {
                 let mut resp = reply(&req, *status);
