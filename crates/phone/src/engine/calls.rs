@@ -229,15 +229,15 @@ impl Phone {
     }
 
     /// The line the agent is on: the one being talked to, else ringing here, else dialing,
-    /// else the newest.
+    /// else one that just ended (so the agent sees how), else a held one.
     pub(super) fn focus(&self) -> Option<LineId> {
         let live = || self.lines.values().filter(|l| l.live());
         live()
             .find(|l| l.connected() && !l.on_hold())
             .or_else(|| live().find(|l| l.state == LineState::Incoming))
             .or_else(|| live().rev().find(|l| l.outgoing_attempt()))
+            .or_else(|| self.lines.values().rev().find(|l| !l.live()))
             .or_else(|| live().next_back())
-            .or_else(|| self.lines.values().next_back())
             .map(|l| l.id)
     }
 }

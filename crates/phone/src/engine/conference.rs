@@ -3,7 +3,7 @@
 //! (C17, C18), falling back to two parties (E1), and the transfers that make leaving work
 //! (REFER with Replaces, RFC 5589) seen from all three sides.
 
-use sip::{percent_encode_header, CallId, Uri};
+use sip::{percent_encode_header, CallId, NameAddr, Uri};
 use web_time::Instant;
 
 use super::line::Line;
@@ -147,7 +147,9 @@ impl Phone {
                     return;
                 };
                 uri.headers = vec![("Replaces".into(), percent_encode_header(&replaces))];
-                self.start_leaving(via, Some(other), &uri, now);
+                let name = self.lines[&other].peer.clone();
+                let target = NameAddr::new(uri).with_display_name(&name);
+                self.start_leaving(via, Some(other), &target, now);
             }
             // C18: the third party still rings. Our attempt is cancelled and the party on
             // the call is asked to call the same number itself (blind transfer), so the
@@ -157,8 +159,10 @@ impl Phone {
                 let Some(uri) = self.lines[&dialing].target.clone() else {
                     return;
                 };
+                let name = self.lines[&dialing].peer.clone();
                 self.hang_up_line(dialing, now);
-                self.start_leaving(via, None, &uri, now);
+                let target = NameAddr::new(uri).with_display_name(&name);
+                self.start_leaving(via, None, &target, now);
             }
             _ => {
                 self.notice = Some("Wait until a participant is connected, then leave".into());
@@ -166,7 +170,13 @@ impl Phone {
         }
     }
 
-    fn start_leaving(&mut self, via: LineId, other: Option<LineId>, target: &Uri, now: Instant) {
+    fn start_leaving(
+        &mut self,
+        via: LineId,
+        other: Option<LineId>,
+        target: &NameAddr,
+        now: Instant,
+    ) {
         let Some(call) = self.lines[&via].call else {
             return;
         };
@@ -215,6 +225,7 @@ impl Phone {
         &mut self,
         call: CallId,
         target: Uri,
+        display: Option<String>,
         replaces: Option<String>,
         now: Instant,
     ) {
@@ -226,7 +237,10 @@ impl Phone {
             return;
         };
         let id = self.new_line_id();
-        let peer = target.user.clone().unwrap_or_else(|| target.to_string());
+        let peer = display
+            .filter(|d| !d.is_empty())
+            .or_else(|| target.user.clone())
+            .unwrap_or_else(|| target.to_string());
         let mut line = Line::new(id, port, peer, Direction::Outgoing);
         line.target = Some(target);
         line.replaces = replaces;

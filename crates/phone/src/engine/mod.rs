@@ -230,8 +230,9 @@ impl Phone {
             UaEvent::Referred {
                 call,
                 target,
+                display,
                 replaces,
-            } => self.referred(call, target, replaces, now),
+            } => self.referred(call, target, display, replaces, now),
             UaEvent::TransferResult { call, status } => self.transfer_result(call, status, now),
             _ => {}
         }

@@ -158,6 +158,8 @@ pub enum UaEvent {
         call: CallId,
         /// Where to send the new INVITE, without URI headers.
         target: Uri,
+        /// Who that is, as the transferor named it.
+        display: Option<String>,
         /// The Replaces header value to put in that INVITE, if any (RFC 3891).
         replaces: Option<String>,
     },

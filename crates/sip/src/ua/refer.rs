@@ -7,19 +7,27 @@ use super::{CallId, CallState, Owner, UaError, UaEvent, UserAgent};
 use crate::{Method, NameAddr, Request, Response, Uri};
 
 impl UserAgent {
-    /// Ask the peer of `call` to call `target` (a Refer-To URI, with `?Replaces=...` for an
-    /// attended transfer). The outcome arrives as [`UaEvent::TransferResult`].
-    pub fn refer(&mut self, call: CallId, target: &Uri, now: Instant) -> Result<(), UaError> {
+    /// Ask the peer of `call` to call `target` (a Refer-To address, with `?Replaces=...` in
+    /// its URI for an attended transfer; its display name tells the transferee who that is).
+    /// The outcome arrives as [`UaEvent::TransferResult`].
+    pub fn refer(&mut self, call: CallId, target: &NameAddr, now: Instant) -> Result<(), UaError> {
         let aor = NameAddr::new(self.cfg.aor.clone()).to_string();
         let contact = NameAddr::new(self.contact_uri()).to_string();
         let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
-        let Some(dialog) = c.dialog.as_mut().filter(|_| c.state == CallState::Confirmed) else {
-            return Err(UaError::WrongState { call, action: "transfer" });
+        let Some(dialog) = c
+            .dialog
+            .as_mut()
+            .filter(|_| c.state == CallState::Confirmed)
+        else {
+            return Err(UaError::WrongState {
+                call,
+                action: "transfer",
+            });
         };
         c.refer_pending = true;
         let mut req = dialog.request(Method::Refer);
         req.headers.push("Contact", contact);
-        req.headers.push("Refer-To", format!("<{target}>"));
+        req.headers.push("Refer-To", target.to_string());
         req.headers.push("Referred-By", aor);
         self.send_request(req, Owner::Refer(call), now);
         Ok(())
@@ -38,14 +46,29 @@ impl UserAgent {
 
     /// The peer's Contact in `call`: where a transferee should send its INVITE.
     pub fn remote_target(&self, call: CallId) -> Option<Uri> {
-        Some(self.calls.get(&call)?.dialog.as_ref()?.remote_target.clone())
+        Some(
+            self.calls
+                .get(&call)?
+                .dialog
+                .as_ref()?
+                .remote_target
+                .clone(),
+        )
     }
 
     /// Report how the call we were referred to went (NOTIFY with a sipfrag of its status).
-    pub fn refer_outcome(&mut self, call: CallId, status: u16, now: Instant) -> Result<(), UaError> {
+    pub fn refer_outcome(
+        &mut self,
+        call: CallId,
+        status: u16,
+        now: Instant,
+    ) -> Result<(), UaError> {
         let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
         if !c.referred {
-            return Err(UaError::WrongState { call, action: "report a transfer" });
+            return Err(UaError::WrongState {
+                call,
+                action: "report a transfer",
+            });
         }
         let last = status >= 200;
         if last {
@@ -69,7 +92,8 @@ impl UserAgent {
             "active;expires=60"
         };
         req.headers.push("Subscription-State", state);
-        req.headers.push("Content-Type", "message/sipfrag;version=2.0");
+        req.headers
+            .push("Content-Type", "message/sipfrag;version=2.0");
         req.body = format!("SIP/2.0 {status} {}", Response::default_reason(status)).into_bytes();
         self.send_request(req, Owner::InDialog(call), now);
     }
@@ -89,7 +113,8 @@ impl UserAgent {
     pub(super) fn refer_timed_out(&mut self, call: CallId) {
         if let Some(c) = self.calls.get_mut(&call) {
             c.refer_pending = false;
-            self.events.push_back(UaEvent::TransferResult { call, status: 408 });
+            self.events
+                .push_back(UaEvent::TransferResult { call, status: 408 });
         }
     }
 
@@ -108,6 +133,7 @@ impl UserAgent {
             resp.reason = "Missing or bad Refer-To".into();
             return self.send_response(&resp);
         };
+        let display = refer_to.display_name.clone();
         let mut target = refer_to.uri;
         let replaces = target
             .headers
@@ -128,6 +154,7 @@ impl UserAgent {
         self.events.push_back(UaEvent::Referred {
             call,
             target,
+            display,
             replaces,
         });
     }
@@ -141,7 +168,11 @@ impl UserAgent {
             .headers
             .get("Event")
             .or_else(|| req.headers.get("o"))
-            .is_some_and(|e| e.split(';').next().is_some_and(|p| p.trim().eq_ignore_ascii_case("refer")));
+            .is_some_and(|e| {
+                e.split(';')
+                    .next()
+                    .is_some_and(|p| p.trim().eq_ignore_ascii_case("refer"))
+            });
         if !is_refer {
             let resp = self.plain_response(&req, 489);
             return self.send_response(&resp);
@@ -155,7 +186,8 @@ impl UserAgent {
                 if let Some(c) = self.calls.get_mut(&call) {
                     c.refer_pending = false;
                 }
-                self.events.push_back(UaEvent::TransferResult { call, status });
+                self.events
+                    .push_back(UaEvent::TransferResult { call, status });
             }
         }
     }
@@ -177,7 +209,9 @@ impl UserAgent {
         for p in parts {
             match p.trim().split_once('=') {
                 Some((k, v)) if k.trim().eq_ignore_ascii_case("to-tag") => to_tag = Some(v.trim()),
-                Some((k, v)) if k.trim().eq_ignore_ascii_case("from-tag") => from_tag = Some(v.trim()),
+                Some((k, v)) if k.trim().eq_ignore_ascii_case("from-tag") => {
+                    from_tag = Some(v.trim())
+                }
                 _ => {}
             }
         }
@@ -208,7 +242,9 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(v)) => {
                 out.push(v);

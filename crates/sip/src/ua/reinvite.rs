@@ -44,7 +44,12 @@ impl UserAgent {
 
     /// Answer the peer's re-INVITE with our SDP (an answer, or our offer when theirs was
     /// empty).
-    pub fn answer_reoffer(&mut self, call: CallId, sdp: String, now: Instant) -> Result<(), UaError> {
+    pub fn answer_reoffer(
+        &mut self,
+        call: CallId,
+        sdp: String,
+        now: Instant,
+    ) -> Result<(), UaError> {
         let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
         let Some(req) = c.reoffer.take() else {
             return Err(UaError::WrongState {
@@ -72,7 +77,9 @@ impl UserAgent {
 
     fn send_reinvite(&mut self, call: CallId, now: Instant) {
         let contact = NameAddr::new(self.contact_uri()).to_string();
-        let Some(c) = self.calls.get_mut(&call) else { return };
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
         let (Some(dialog), Some(out)) = (c.dialog.as_mut(), c.reinvite.as_mut()) else {
             return;
         };
@@ -85,27 +92,45 @@ impl UserAgent {
         self.send_request(req, Owner::Reinvite(call), now);
     }
 
-    pub(super) fn on_reinvite_response(&mut self, call: CallId, req: &Request, resp: Response, now: Instant) {
+    pub(super) fn on_reinvite_response(
+        &mut self,
+        call: CallId,
+        req: &Request,
+        resp: Response,
+        now: Instant,
+    ) {
         if resp.status < 200 {
             return;
         }
         let seq = req.headers.cseq().map_or(1, |c| c.seq);
-        let Some(c) = self.calls.get_mut(&call) else { return };
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
         if resp.status < 300 {
             c.reinvite = None;
-            let Some(dialog) = c.dialog.as_mut() else { return };
+            let Some(dialog) = c.dialog.as_mut() else {
+                return;
+            };
             // §12.2.1.2: a 2xx to a target refresh updates the remote target.
-            if let Some(contact) = resp.headers.contacts().ok().and_then(|v| v.into_iter().next()) {
+            if let Some(contact) = resp
+                .headers
+                .contacts()
+                .ok()
+                .and_then(|v| v.into_iter().next())
+            {
                 dialog.remote_target = contact.uri;
             }
             let ack = dialog.ack(seq);
             self.send_request(ack, Owner::InDialog(call), now);
             let answer = String::from_utf8_lossy(&resp.body).into_owned();
-            self.events.push_back(UaEvent::Renegotiated { call, answer });
+            self.events
+                .push_back(UaEvent::Renegotiated { call, answer });
             return;
         }
         self.ack_in_dialog_failure(req, &resp);
-        let Some(c) = self.calls.get_mut(&call) else { return };
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
         match resp.status {
             491 => {
                 // §14.1: the owner of the Call-ID (the caller) waits 2.1-4 s, the other
@@ -122,10 +147,13 @@ impl UserAgent {
             408 | 481 => {
                 // §12.2.1.2: the dialog is gone.
                 c.reinvite = None;
-                self.end_call(call, EndReason::Rejected {
-                    status: resp.status,
-                    reason: resp.reason.clone(),
-                });
+                self.end_call(
+                    call,
+                    EndReason::Rejected {
+                        status: resp.status,
+                        reason: resp.reason.clone(),
+                    },
+                );
             }
             status => {
                 c.reinvite = None;
@@ -154,7 +182,8 @@ impl UserAgent {
     pub(super) fn reinvite_timed_out(&mut self, call: CallId) {
         if let Some(c) = self.calls.get_mut(&call) {
             c.reinvite = None;
-            self.events.push_back(UaEvent::RenegotiationFailed { call, status: 408 });
+            self.events
+                .push_back(UaEvent::RenegotiationFailed { call, status: 408 });
         }
     }
 
@@ -171,15 +200,17 @@ impl UserAgent {
             .map(|(id, _)| *id)
             .collect();
         for call in due {
-            let state_ok = self.calls.get(&call).is_some_and(|c| {
-                c.state == CallState::Confirmed && c.reoffer.is_none()
-            });
+            let state_ok = self
+                .calls
+                .get(&call)
+                .is_some_and(|c| c.state == CallState::Confirmed && c.reoffer.is_none());
             if state_ok {
                 self.send_reinvite(call, now);
             } else if let Some(c) = self.calls.get_mut(&call) {
                 // The peer renegotiated meanwhile: ours is moot, the engine decides again.
                 c.reinvite = None;
-                self.events.push_back(UaEvent::RenegotiationFailed { call, status: 491 });
+                self.events
+                    .push_back(UaEvent::RenegotiationFailed { call, status: 491 });
             }
         }
     }
@@ -211,7 +242,12 @@ impl UserAgent {
         let c = self.calls.get_mut(&call).expect("found above");
         if let Some(d) = c.dialog.as_mut() {
             d.remote_seq = seq.or(d.remote_seq);
-            if let Some(contact) = req.headers.contacts().ok().and_then(|v| v.into_iter().next()) {
+            if let Some(contact) = req
+                .headers
+                .contacts()
+                .ok()
+                .and_then(|v| v.into_iter().next())
+            {
                 d.remote_target = contact.uri;
             }
         }

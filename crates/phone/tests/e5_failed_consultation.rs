@@ -1,0 +1,116 @@
+//! E5: a failed dial attempt is reported in words, merges nothing, and leaves every other
+//! call as it was, during a consultation too; and remote events in the middle of things.
+
+mod common;
+
+use std::time::Duration;
+
+use common::Net;
+use phone::{Command, Input, LineState, Outcome};
+
+const H: usize = 0;
+const B: usize = 1;
+const C: usize = 2;
+
+#[test]
+fn e5_consultation_busy_leaves_the_held_call_held() {
+    let mut net = Net::new(&["1001", "1002", "1003"]);
+    net.sign_in_all();
+    net.call(H, B);
+    net.proxy.refuse.insert("1003".into(), 486);
+    net.command(H, Command::Dial("1003".into()));
+    net.settle();
+    let attempt = net.view(H).line.unwrap();
+    assert_eq!(attempt.state, LineState::Ended(Outcome::Busy));
+    assert!(
+        net.line_to(H, "1002").held,
+        "the original call stays on hold"
+    );
+    assert!(!net.view(H).controls.merge.enabled);
+    net.assert_hearing(&[H, B, C], &[]);
+}
+
+#[test]
+fn e5_consultation_not_answered_then_declined_is_reported() {
+    let mut net = Net::new(&["1001", "1002", "1003"]);
+    net.sign_in_all();
+    net.call(H, B);
+    net.command(H, Command::Dial("1003".into()));
+    net.settle();
+    net.run_for(Duration::from_secs(30));
+    net.command(C, Command::Decline);
+    net.settle();
+    let attempt = net
+        .view(H)
+        .lines
+        .into_iter()
+        .find(|l| l.peer == "1003")
+        .unwrap();
+    assert_eq!(attempt.state, LineState::Ended(Outcome::Declined));
+    assert!(net.line_to(H, "1002").held);
+}
+
+#[test]
+fn remote_bye_during_merge_leaves_a_plain_call() {
+    let mut net = Net::new(&["1001", "1002", "1003"]);
+    net.sign_in_all();
+    net.call(H, B);
+    net.call(H, C);
+    net.command(H, Command::Merge);
+    // B hangs up before the resume re-INVITE even reaches it.
+    net.command(B, Command::HangUp);
+    net.settle();
+    assert!(net.lines(B).is_empty());
+    assert!(net.view(H).conference.is_none(), "E1");
+    net.assert_hearing(&[H, B, C], &[(H, C), (C, H)]);
+}
+
+#[test]
+fn glare_491_when_both_ends_hold_at_once_resolves_to_both_held() {
+    let mut net = Net::new(&["1001", "1002"]);
+    net.sign_in_all();
+    net.call(H, B);
+    let (hb, bh) = (net.line_to(H, "1002").id, net.line_to(B, "1001").id);
+    net.command(H, Command::Hold(hb));
+    net.command(B, Command::Hold(bh));
+    net.settle();
+    assert!(
+        net.proxy
+            .log
+            .iter()
+            .filter(|l| l.starts_with("INVITE"))
+            .count()
+            >= 3
+    );
+    net.run_for(Duration::from_secs(10));
+    let (h, b) = (net.line_to(H, "1002"), net.line_to(B, "1001"));
+    assert!(h.held && h.remote_held, "{h:?}");
+    assert!(b.held && b.remote_held, "{b:?}");
+    net.assert_hearing(&[H, B], &[]);
+    // And both can take it back.
+    net.command(H, Command::Retrieve(hb));
+    net.command(B, Command::Retrieve(bh));
+    net.run_for(Duration::from_secs(10));
+    net.assert_hearing(&[H, B], &[(H, B), (B, H)]);
+}
+
+#[test]
+fn a_participant_whose_transport_drops_keeps_its_call() {
+    let mut net = Net::new(&["1001", "1002", "1003"]);
+    net.sign_in_all();
+    net.call(H, B);
+    net.command(H, Command::DialConference("1003".into()));
+    net.settle();
+    net.command(C, Command::Answer);
+    net.settle();
+    net.input(C, Input::TransportDown);
+    net.settle();
+    assert_eq!(net.line_to(C, "1001").state, LineState::Connected);
+    net.assert_hearing(
+        &[H, B, C],
+        &[(H, B), (B, H), (H, C), (C, H), (B, C), (C, B)],
+    );
+    net.input(C, Input::TransportUp);
+    net.settle();
+    assert_eq!(net.view(C).registration, phone::RegStatus::Registered);
+}
