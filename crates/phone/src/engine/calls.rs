@@ -21,6 +21,11 @@ impl Phone {
                 return;
             }
         };
+        if self.ua.is_own_uri(&target) {
+            // Its audio would come straight back to the agent's own speaker.
+            self.notice = Some("That is your own number".into());
+            return;
+        }
         let Some(port) = self.free_port() else {
             self.notice = Some("No free line: end a call first".into());
             return;

@@ -232,6 +232,11 @@ impl Phone {
         let Some(old) = self.line_of(call) else {
             return;
         };
+        if self.ua.is_own_uri(&target) {
+            // A transfer to ourselves would loop our own audio back to us.
+            let _ = self.ua.refer_outcome(call, 403, now);
+            return;
+        }
         let Some(port) = self.free_port() else {
             let _ = self.ua.refer_outcome(call, 486, now);
             return;

@@ -320,6 +320,12 @@ impl UserAgent {
         uri
     }
 
+    /// Whether `uri` reaches this user agent itself: its AOR or its Contact.
+    pub fn is_own_uri(&self, uri: &Uri) -> bool {
+        let same = |a: &Uri| a.user == uri.user && a.host.eq_ignore_ascii_case(&uri.host);
+        same(&self.cfg.aor) || same(&self.contact_uri())
+    }
+
     /// The WebSocket is open: start or resume registration.
     pub fn transport_up(&mut self, now: Instant) {
         self.transport_up = true;
