@@ -158,8 +158,8 @@ proptest! {
             net.settle();
         }
         net.run_for(Duration::from_secs(40));
-        for a in 0..USERS.len() {
-            prop_assert!(net.lines(a).is_empty(), "{} still has {:?}", USERS[a], net.lines(a));
+        for (a, user) in USERS.iter().enumerate() {
+            prop_assert!(net.lines(a).is_empty(), "{user} still has {:?}", net.lines(a));
         }
     }
 }
