@@ -23,6 +23,6 @@ pub use mix::{MixMatrix, Tone};
 pub use target::{parse_target, TargetError};
 pub use view::{
     ConferenceView, Control, Controls, Direction, LineId, LineState, LineView, MergeConfirm,
-    Outcome, PhoneView, Reason, RegStatus,
+    Outcome, Participant, PhoneView, Reason, RegStatus,
 };
 pub use web_time::Instant;

@@ -138,6 +138,15 @@ pub struct LineView {
     pub disconnect: Control,
 }
 
+/// One row of the Contact Info panel (C11, E3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    /// Name or number; plain text, never markup.
+    pub name: String,
+    /// `connected`, `on-hold`, `dialing-out`, `alerting`, `disconnected` (RFC 4575 terms).
+    pub status: String,
+}
+
 /// The conference as the host or a participant sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConferenceView {
@@ -149,6 +158,9 @@ pub struct ConferenceView {
     pub bridging: bool,
     /// The conference is on hold (the agent consults someone).
     pub held: bool,
+    /// Everybody in it: for the host its own list, for a participant what the focus says
+    /// (the agent itself left out).
+    pub roster: Vec<Participant>,
 }
 
 /// Controls that act on the whole phone rather than one line.

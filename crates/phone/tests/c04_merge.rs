@@ -49,8 +49,15 @@ fn c01_the_agent_who_connects_the_third_party_is_host() {
         .iter()
         .all(|l| l.in_conference && l.disconnect.enabled));
     assert!(view.controls.end_conference.enabled && view.controls.leave.enabled);
-    // The others see a regular call with the host.
-    assert!(net.view(B).conference.is_none());
+    // C11: the others learn who is in it from the host (conference event package).
+    let theirs = net.view(B).conference.expect("B sees the conference");
+    assert!(!theirs.host);
+    assert_eq!(theirs.participants, 3);
+    let names: Vec<String> = theirs.roster.iter().map(|p| p.name.clone()).collect();
+    assert!(
+        names.iter().any(|n| n.contains("1001")) && names.iter().any(|n| n.contains("1003")),
+        "{names:?}"
+    );
 }
 
 #[test]

@@ -44,8 +44,8 @@ fn c14_only_the_host_may_disconnect() {
     conference_of(&mut net, &[B, C]);
     let view = net.view(B);
     assert!(
-        view.conference.is_none(),
-        "a participant has a plain call with the host"
+        !view.conference.as_ref().unwrap().host,
+        "B is a participant"
     );
     let line = view.line.unwrap();
     assert!(!line.disconnect.enabled);
@@ -72,6 +72,26 @@ fn c15_end_conference_ends_it_for_everyone() {
 }
 
 #[test]
+fn c16_a_participant_may_leave_with_leave() {
+    let mut net = Net::new(&["1001", "1002", "1003", "1004"]);
+    conference_of(&mut net, &[B, C, D]);
+    let leave = net.view(C).controls.leave;
+    assert!(leave.enabled, "{leave:?}");
+    net.command(C, Command::Leave);
+    net.settle();
+    assert!(net.lines(C).is_empty());
+    net.assert_hearing(
+        &[H, B, C, D],
+        &[(H, B), (B, H), (H, D), (D, H), (B, D), (D, B)],
+    );
+    assert_eq!(
+        net.view(B).conference.unwrap().participants,
+        3,
+        "the roster follows"
+    );
+}
+
+#[test]
 fn c16_a_participant_leaves_and_e1_the_rest_is_a_plain_call() {
     let mut net = Net::new(&["1001", "1002", "1003"]);
     conference_of(&mut net, &[B, C]);
@@ -84,6 +104,7 @@ fn c16_a_participant_leaves_and_e1_the_rest_is_a_plain_call() {
     let b = net.line_to(H, "1002");
     assert!(!b.in_conference && !b.disconnect.enabled);
     assert!(!net.view(H).controls.leave.enabled);
+    assert!(net.view(B).conference.is_none(), "B's roster is gone too");
     net.assert_hearing(&[H, B, C], &[(H, B), (B, H)]);
 }
 
@@ -95,6 +116,8 @@ fn c13_the_host_stays_host_however_many_join() {
     assert!(conf.host);
     assert_eq!(conf.participants, 4);
     for p in [B, C, D] {
-        assert!(net.view(p).conference.is_none());
+        let theirs = net.view(p).conference.unwrap();
+        assert!(!theirs.host);
+        assert_eq!(theirs.participants, 4, "C11: {theirs:?}");
     }
 }

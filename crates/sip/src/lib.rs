@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod conference_info;
 mod dialog;
 pub mod digest;
 mod error;
@@ -27,6 +28,7 @@ pub mod sdp;
 mod ua;
 mod uri;
 
+pub use conference_info::{ConferenceInfo, ConferenceInfoError, ConferenceUser, CONFERENCE_INFO};
 pub use dialog::{Dialog, DialogError};
 pub use digest::{DigestChallenge, DigestCredentials, DigestError};
 pub use error::ParseError;
@@ -42,7 +44,7 @@ pub use parse::Limits;
 pub use registration::{RegistrationError, RegistrationState};
 pub use rng::Rng;
 pub use ua::{
-    caller_label, percent_encode_header, CallId, EndReason, UaConfig, UaError, UaEvent, UserAgent, T1, T2, TIMER_64T1,
-    TIMER_C,
+    caller_label, percent_encode_header, CallId, EndReason, UaConfig, UaError, UaEvent, UserAgent,
+    T1, T2, TIMER_64T1, TIMER_C,
 };
 pub use uri::Uri;

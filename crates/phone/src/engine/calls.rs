@@ -4,7 +4,7 @@ use sip::{CallId, EndReason, NameAddr};
 use web_time::Instant;
 
 use super::line::Line;
-use super::{Conference, MediaAction, Phone};
+use super::{MediaAction, Phone};
 use crate::target::parse_target;
 use crate::view::{Direction, LineId, LineState, Outcome, RegStatus};
 
@@ -34,7 +34,7 @@ impl Phone {
         // plain call that leaves them alone (C9).
         let joins = single_step && self.talking().is_some();
         if joins {
-            self.conference.get_or_insert_with(Conference::default);
+            self.host_conference();
             for l in self
                 .lines
                 .values_mut()
@@ -47,9 +47,11 @@ impl Phone {
         }
         let id = self.new_line_id();
         let mut line = Line::new(id, port, number.trim().to_owned(), Direction::Outgoing);
+        line.remote_uri = target.to_string();
         line.target = Some(target);
         line.single_step = joins;
         line.in_conference = joins;
+        line.told_focus = joins;
         self.lines.insert(id, line);
         self.media(MediaAction::CreateOffer { line: id, port });
     }
@@ -153,6 +155,7 @@ impl Phone {
         let mut line = Line::new(id, port, sip::caller_label(from), Direction::Incoming);
         line.call = Some(call);
         line.offer = Some(offer);
+        line.remote_uri = from.uri.to_string();
         let replaced = replaces.and_then(|c| self.line_of(c));
         line.replacing = replaced;
         if let Some(old) = replaced.and_then(|o| self.lines.get(&o)) {
@@ -190,6 +193,9 @@ impl Phone {
         line.connected_at = Some(now);
         line.single_step = false;
         let (takes_over, replacing) = (line.takes_over.take(), line.replacing.take());
+        if let Some(old) = line.reports_to.take() {
+            self.report_transfer(old, 200, now);
+        }
         if let Some(old) = takes_over {
             self.transfer_done(old, 200, now);
         }
@@ -200,13 +206,21 @@ impl Phone {
 
     pub(super) fn ended(&mut self, id: LineId, reason: &EndReason, now: Instant) {
         let outcome = outcome(reason);
-        if let Some(old) = self.lines.get(&id).and_then(|l| l.takes_over) {
+        let status = match reason {
+            EndReason::Rejected { status, .. } => *status,
+            _ => 487,
+        };
+        let line = self.lines.get(&id);
+        let (takes_over, reports_to) = (
+            line.and_then(|l| l.takes_over),
+            line.and_then(|l| l.reports_to),
+        );
+        if let Some(old) = takes_over {
             // The transferee's new call failed: tell the transferor (RFC 3515 NOTIFY).
-            let status = match reason {
-                EndReason::Rejected { status, .. } => *status,
-                _ => 487,
-            };
             self.transfer_done(old, status, now);
+        }
+        if let Some(old) = reports_to {
+            self.report_transfer(old, status, now);
         }
         self.end_line(id, outcome, now);
     }

@@ -7,7 +7,7 @@ use sip::{percent_encode_header, CallId, NameAddr, Uri};
 use web_time::Instant;
 
 use super::line::Line;
-use super::{Conference, Leaving, MediaAction, Phone};
+use super::{Adding, Leaving, MediaAction, Phone};
 use crate::view::{Direction, LineId};
 
 impl Phone {
@@ -42,10 +42,46 @@ impl Phone {
     }
 
     pub(super) fn can_merge(&self) -> bool {
-        self.consultation().is_some() && self.held_groups().1 >= 1
+        self.consultation().is_some() && self.held_groups().1 >= 1 && self.adding.is_none()
+    }
+
+    /// C12: a participant whose only held call is with a conference focus asks the focus to
+    /// take the consulted party over (REFER with Replaces, RFC 4579 §5.5) instead of
+    /// mixing locally, so the host stays the one focus (C13).
+    fn focus_to_ask(&self) -> Option<LineId> {
+        if self.is_host() {
+            return None;
+        }
+        let (held, groups) = self.held_groups();
+        let focus = *held.first()?;
+        let call = self.lines[&focus].call?;
+        (groups == 1 && held.len() == 1 && self.ua.peer_is_focus(call)).then_some(focus)
+    }
+
+    fn ask_focus_to_add(&mut self, focus: LineId, consult: LineId, now: Instant) {
+        let target = self.lines[&consult]
+            .call
+            .and_then(|c| Some((self.ua.remote_target(c)?, self.ua.replaces_value(c)?)));
+        let (Some((mut uri, replaces)), Some(call)) = (target, self.lines[&focus].call) else {
+            return;
+        };
+        uri.headers = vec![("Replaces".into(), percent_encode_header(&replaces))];
+        let name = self.lines[&consult].peer.clone();
+        let target = NameAddr::new(uri).with_display_name(&name);
+        if self.ua.refer(call, &target, now).is_ok() {
+            self.adding = Some(Adding { focus, consult });
+        } else {
+            self.notice = Some("The host cannot be asked right now; try again".into());
+        }
     }
 
     pub(super) fn merge(&mut self, now: Instant) {
+        if let (Some(focus), Some(consult)) = (self.focus_to_ask(), self.consultation()) {
+            if self.adding.is_none() {
+                self.ask_focus_to_add(focus, consult, now);
+            }
+            return;
+        }
         if !self.can_merge() {
             self.notice =
                 Some("Merge needs a connected consultation call and a call on hold".into());
@@ -76,7 +112,7 @@ impl Phone {
         if held.is_empty() {
             return;
         }
-        let conf = self.conference.get_or_insert_with(Conference::default);
+        let conf = self.host_conference();
         conf.held = false;
         for id in held.iter().chain([&consult]) {
             if let Some(l) = self.lines.get_mut(id) {
@@ -120,8 +156,23 @@ impl Phone {
         1 + self.members().len()
     }
 
+    /// The line to our focus, when we take part in someone else's conference.
+    pub(super) fn focus_line(&self) -> Option<LineId> {
+        self.lines
+            .values()
+            .find(|l| l.live() && l.roster.is_some())
+            .map(|l| l.id)
+    }
+
     pub(super) fn leave(&mut self, now: Instant) {
-        if !self.is_host() || self.participants() != 3 {
+        if !self.is_host() {
+            // C16: a participant leaves by ending its call with the focus.
+            if let Some(focus) = self.focus_line() {
+                self.hang_up_line(focus, now);
+            }
+            return;
+        }
+        if self.participants() != 3 {
             self.notice = Some("The host can leave only when three participants remain".into());
             return;
         }
@@ -181,7 +232,7 @@ impl Phone {
             return;
         };
         if self.ua.refer(call, target, now).is_ok() {
-            let conf = self.conference.get_or_insert_with(Conference::default);
+            let conf = self.host_conference();
             // The agent is out of the mix at once; the others keep hearing each other
             // through us until the transfer completes.
             conf.bridging = true;
@@ -196,6 +247,21 @@ impl Phone {
         let Some(via) = self.line_of(call) else {
             return;
         };
+        if let Some(adding) = self.adding.take_if(|a| a.focus == via) {
+            if (200..300).contains(&status) {
+                // The focus has the consulted party now (our leg to it ends by Replaces):
+                // back to the conference.
+                self.hang_up_line(adding.consult, now);
+                self.retrieve(adding.focus, now);
+            } else {
+                let who = self.lines.get(&adding.consult).map(|l| l.peer.clone());
+                self.notice = Some(format!(
+                    "The host could not add {} ({status}); your calls are as they were",
+                    who.unwrap_or_default()
+                ));
+            }
+            return;
+        }
         let leaving = self
             .conference
             .as_mut()
@@ -247,9 +313,18 @@ impl Phone {
             .or_else(|| target.user.clone())
             .unwrap_or_else(|| target.to_string());
         let mut line = Line::new(id, port, peer, Direction::Outgoing);
+        line.remote_uri = target.to_string();
         line.target = Some(target);
         line.replaces = replaces;
-        line.takes_over = Some(old);
+        if self.is_host() && self.lines.get(&old).is_some_and(|l| l.in_conference) {
+            // C12: a participant hands us a party it consulted; it joins our conference
+            // and we stay host (C13).
+            line.in_conference = true;
+            line.told_focus = true;
+            line.reports_to = Some(old);
+        } else {
+            line.takes_over = Some(old);
+        }
         self.lines.insert(id, line);
         self.media(MediaAction::CreateOffer { line: id, port });
     }
@@ -263,6 +338,13 @@ impl Phone {
         let _ = self.ua.refer_outcome(call, status, now);
         if (200..300).contains(&status) {
             self.hang_up_line(old, now);
+        }
+    }
+
+    /// Tells the participant on `old` how the call it asked us to make went (C12).
+    pub(super) fn report_transfer(&mut self, old: LineId, status: u16, now: Instant) {
+        if let Some(call) = self.lines.get(&old).and_then(|l| l.call) {
+            let _ = self.ua.refer_outcome(call, status, now);
         }
     }
 
@@ -289,8 +371,10 @@ impl Phone {
             // A held conference's last party stays held, as the plain call it now is.
             self.conference = None;
             for id in members {
+                self.unsubscribe_member(id, now);
                 if let Some(l) = self.lines.get_mut(&id) {
                     l.in_conference = false;
+                    l.told_focus = false;
                 }
             }
         }

@@ -75,15 +75,27 @@ impl Phone {
         }
     }
 
-    /// Sends the hold (`hold`) or resume offer for one line.
+    /// Sends the hold (`hold`) or resume offer for one line, if that changes anything.
     pub(super) fn renegotiate(&mut self, id: LineId, hold: bool, now: Instant) {
+        let unchanged = self
+            .lines
+            .get(&id)
+            .is_some_and(|l| l.hold_op.is_none() && l.on_hold() == hold);
+        if !unchanged {
+            self.send_offer(id, hold, now);
+        }
+    }
+
+    /// A target refresh (re-INVITE with the session as it is) so the peer sees our new
+    /// Contact, e.g. `isfocus` once we host a conference.
+    pub(super) fn refresh_target(&mut self, id: LineId, hold: bool, now: Instant) {
+        self.send_offer(id, hold, now);
+    }
+
+    fn send_offer(&mut self, id: LineId, hold: bool, now: Instant) {
         let Some(line) = self.lines.get_mut(&id).filter(|l| l.connected()) else {
             return;
         };
-        let wanted_now = line.on_hold();
-        if line.hold_op.is_none() && wanted_now == hold {
-            return;
-        }
         let (Some(call), Some(base)) = (line.call, line.local_sdp.clone()) else {
             return;
         };

@@ -38,6 +38,19 @@ pub(crate) struct Line {
     pub(crate) takes_over: Option<LineId>,
     /// An incoming INVITE with Replaces for this earlier line: answer without asking.
     pub(crate) replacing: Option<LineId>,
+    /// As focus, we dialled this line at a participant's request (C12): tell that line how
+    /// it went, but keep it.
+    pub(crate) reports_to: Option<LineId>,
+    /// The remote party's address (To of our INVITE, From of theirs).
+    pub(crate) remote_uri: String,
+    /// Our Contact in this dialog already said `isfocus`.
+    pub(crate) told_focus: bool,
+    /// The peer subscribed to our conference state.
+    pub(crate) subscriber: bool,
+    /// We subscribed to the peer's conference state (it is our focus).
+    pub(crate) subscribed: bool,
+    /// What the focus at the other end says about its conference (C11).
+    pub(crate) roster: Option<Vec<sip::ConferenceUser>>,
     pub(crate) in_conference: bool,
     /// Dialled into the conference while ringing (C7, C8).
     pub(crate) single_step: bool,
@@ -67,6 +80,12 @@ impl Line {
             replaces: None,
             takes_over: None,
             replacing: None,
+            reports_to: None,
+            remote_uri: String::new(),
+            told_focus: false,
+            subscriber: false,
+            subscribed: false,
+            roster: None,
             in_conference: false,
             single_step: false,
             connected_at: None,

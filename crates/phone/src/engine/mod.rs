@@ -7,6 +7,7 @@ mod conference;
 mod hold;
 mod io;
 mod line;
+mod roster;
 mod snapshot;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -55,6 +56,19 @@ struct Conference {
     bridging: bool,
     /// C17/C18: the transfer that lets the host leave, in progress.
     leaving: Option<Leaving>,
+    /// The version of the last conference-info NOTIFY.
+    version: u32,
+    /// The roster last sent to subscribers.
+    last_roster: Option<Vec<sip::ConferenceUser>>,
+}
+
+/// C12: a participant's Merge, carried out by its focus.
+#[derive(Debug)]
+struct Adding {
+    /// The held line to the focus, where the REFER went.
+    focus: LineId,
+    /// The consultation line the focus takes over.
+    consult: LineId,
 }
 
 #[derive(Debug)]
@@ -74,6 +88,8 @@ pub struct Phone {
     lines: BTreeMap<LineId, Line>,
     conference: Option<Conference>,
     merge_confirm: bool,
+    /// C12: we asked our focus to take over a party we consulted.
+    adding: Option<Adding>,
     next_line: u32,
     notice: Option<String>,
     mix: MixMatrix,
@@ -92,6 +108,7 @@ impl Phone {
             lines: BTreeMap::new(),
             conference: None,
             merge_confirm: false,
+            adding: None,
             next_line: 1,
             notice: None,
             mix,
@@ -193,6 +210,10 @@ impl Phone {
         while let Some(ev) = self.ua.poll_event() {
             self.on_ua_event(ev, now);
         }
+        self.sync_conference(now);
+        while let Some(ev) = self.ua.poll_event() {
+            self.on_ua_event(ev, now);
+        }
         while let Some(frame) = self.ua.poll_transmit() {
             self.outputs.push_back(Output::Transmit(frame));
         }
@@ -234,6 +255,10 @@ impl Phone {
                 replaces,
             } => self.referred(call, target, display, replaces, now),
             UaEvent::TransferResult { call, status } => self.transfer_result(call, status, now),
+            UaEvent::ConferenceSubscribed { call } => self.conference_subscribed(call, now),
+            UaEvent::ConferenceState { call, body, ended } => {
+                self.conference_state(call, &body, ended);
+            }
             _ => {}
         }
         self.changed();

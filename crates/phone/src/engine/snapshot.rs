@@ -35,7 +35,9 @@ impl Phone {
                         "E4",
                         "The call is not on hold",
                     ),
-                    disconnect: if !l.in_conference {
+                    disconnect: if l.roster.is_some() {
+                        Control::off("C14", "Only the host can disconnect a participant")
+                    } else if !l.in_conference {
                         Control::off("C14", "Not a conference participant")
                     } else {
                         Control::when(host, "C14", "Only the host can disconnect a participant")
@@ -61,7 +63,7 @@ impl Phone {
             ),
             end_conference: Control::when(host, "C15", "Only the host of a conference can end it"),
             leave: if !host {
-                Control::off("C17", "Only the host of a conference can leave it this way")
+                Control::when(self.focus_line().is_some(), "C16", "Not in a conference")
             } else {
                 Control::when(
                     participants == 3,
@@ -74,11 +76,15 @@ impl Phone {
         PhoneView {
             registration: self.registration.clone(),
             line: lines.iter().find(|l| Some(l.id) == focus).cloned(),
-            conference: self.conference.as_ref().map(|c| ConferenceView {
-                host: true,
-                participants,
-                bridging: c.bridging,
-                held: c.held,
+            conference: self.roster_view().map(|(host, roster)| {
+                let c = self.conference.as_ref();
+                ConferenceView {
+                    host,
+                    participants: if host { participants } else { roster.len() + 1 },
+                    bridging: c.is_some_and(|c| c.bridging),
+                    held: c.is_some_and(|c| c.held),
+                    roster,
+                }
             }),
             merge_confirm: self.merge_confirm.then(|| MergeConfirm {
                 held: self.merge_candidates(),

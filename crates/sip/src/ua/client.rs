@@ -140,6 +140,7 @@ impl UserAgent {
         let Some(c) = self.calls.get_mut(&id) else {
             return;
         };
+        c.peer_focus = super::server::is_focus(&resp.headers.contacts().unwrap_or_default());
         c.dialog = Some(dialog);
         c.state = CallState::Confirmed;
         if cancel {

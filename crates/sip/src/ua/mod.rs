@@ -12,6 +12,7 @@
 //! re-arm the one timer from `poll_timeout`.
 
 mod client;
+mod conference;
 mod refer;
 mod reinvite;
 mod server;
@@ -171,6 +172,21 @@ pub enum UaEvent {
         /// SIP status of the referred request (2xx is success).
         status: u16,
     },
+    /// The peer of `call` subscribed to our conference: send it the state with
+    /// [`UserAgent::notify_conference`].
+    ConferenceSubscribed {
+        /// The call.
+        call: CallId,
+    },
+    /// Our focus sent its conference state (`application/conference-info+xml`).
+    ConferenceState {
+        /// The call to the focus.
+        call: CallId,
+        /// The body, unparsed.
+        body: String,
+        /// The subscription ended (the conference is over for us).
+        ended: bool,
+    },
     /// A received message was rejected; nothing else changed.
     Malformed {
         /// What was wrong with it.
@@ -233,6 +249,10 @@ struct Call {
     reoffer: Option<Request>,
     /// A REFER we sent and whose outcome we wait for.
     refer_pending: bool,
+    /// The peer's Contact carries `isfocus` (RFC 4579): it hosts a conference.
+    peer_focus: bool,
+    /// The peer subscribed to our conference state (we are its focus).
+    conference_subscriber: bool,
     /// A REFER we received and must report the outcome of.
     referred: bool,
 }
@@ -276,6 +296,8 @@ pub struct UserAgent {
     via_host: String,
     contact_user: String,
     transport_up: bool,
+    /// We host a conference: our Contact says `isfocus` (RFC 4579).
+    focus: bool,
     registration: Registration,
     calls: BTreeMap<CallId, Call>,
     next_call: u64,
@@ -298,6 +320,7 @@ impl UserAgent {
             via_host,
             contact_user,
             transport_up: false,
+            focus: false,
             registration,
             calls: BTreeMap::new(),
             next_call: 1,
@@ -318,6 +341,15 @@ impl UserAgent {
         uri.params.set("transport", Some("ws"));
         uri.params.set("ob", None);
         uri
+    }
+
+    /// Our Contact header value, with `isfocus` while we host a conference.
+    pub fn contact_header(&self) -> String {
+        let mut c = NameAddr::new(self.contact_uri());
+        if self.focus {
+            c.params.set("isfocus", None);
+        }
+        c.to_string()
     }
 
     /// Whether `uri` reaches this user agent itself: its AOR or its Contact.
@@ -389,8 +421,7 @@ impl UserAgent {
             format!("{}@{}", self.rng.token(20), self.via_host),
         );
         req.headers.push("CSeq", "1 INVITE");
-        req.headers
-            .push("Contact", NameAddr::new(self.contact_uri()).to_string());
+        req.headers.push("Contact", self.contact_header());
         req.headers.push("Allow", ALLOW);
         req.headers.push("Supported", "outbound");
         if let Some(r) = replaces {
@@ -412,6 +443,8 @@ impl UserAgent {
             reoffer: None,
             refer_pending: false,
             referred: false,
+            peer_focus: false,
+            conference_subscriber: false,
         };
         self.calls.insert(id, call);
         let branch = self.send_request(req, Owner::Invite(id), now);

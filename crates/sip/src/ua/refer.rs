@@ -12,7 +12,7 @@ impl UserAgent {
     /// The outcome arrives as [`UaEvent::TransferResult`].
     pub fn refer(&mut self, call: CallId, target: &NameAddr, now: Instant) -> Result<(), UaError> {
         let aor = NameAddr::new(self.cfg.aor.clone()).to_string();
-        let contact = NameAddr::new(self.contact_uri()).to_string();
+        let contact = self.contact_header();
         let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
         let Some(dialog) = c
             .dialog
@@ -79,7 +79,7 @@ impl UserAgent {
     }
 
     fn send_refer_notify(&mut self, call: CallId, status: u16, now: Instant) {
-        let contact = NameAddr::new(self.contact_uri()).to_string();
+        let contact = self.contact_header();
         let Some(dialog) = self.calls.get_mut(&call).and_then(|c| c.dialog.as_mut()) else {
             return;
         };
@@ -164,18 +164,13 @@ impl UserAgent {
             let resp = self.plain_response(&req, 481);
             return self.send_response(&resp);
         };
-        let is_refer = req
-            .headers
-            .get("Event")
-            .or_else(|| req.headers.get("o"))
-            .is_some_and(|e| {
-                e.split(';')
-                    .next()
-                    .is_some_and(|p| p.trim().eq_ignore_ascii_case("refer"))
-            });
-        if !is_refer {
-            let resp = self.plain_response(&req, 489);
-            return self.send_response(&resp);
+        match super::conference::event_package(&req).as_deref() {
+            Some("refer") => {}
+            Some("conference") => return self.on_conference_notify(call, &req),
+            _ => {
+                let resp = self.plain_response(&req, 489);
+                return self.send_response(&resp);
+            }
         }
         let resp = self.plain_response(&req, 200);
         self.send_response(&resp);

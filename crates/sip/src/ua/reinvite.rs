@@ -7,7 +7,7 @@ use web_time::Instant;
 
 use super::{CallId, CallState, EndReason, Owner, Retransmit, Role, UaError, UaEvent, UserAgent};
 use super::{T1, TIMER_64T1};
-use crate::{Method, NameAddr, Request, Response};
+use crate::{Method, Request, Response};
 
 /// Our re-INVITE: the offer it carries and, after a 491, when to send it again.
 #[derive(Debug)]
@@ -59,8 +59,7 @@ impl UserAgent {
         };
         let tag = c.local_tag.clone();
         let mut resp = self.response_with_tag(&req, 200, &tag);
-        resp.headers
-            .push("Contact", NameAddr::new(self.contact_uri()).to_string());
+        resp.headers.push("Contact", self.contact_header());
         resp.headers.push("Content-Type", "application/sdp");
         resp.body = sdp.into_bytes();
         self.send_response(&resp);
@@ -76,7 +75,7 @@ impl UserAgent {
     }
 
     fn send_reinvite(&mut self, call: CallId, now: Instant) {
-        let contact = NameAddr::new(self.contact_uri()).to_string();
+        let contact = self.contact_header();
         let Some(c) = self.calls.get_mut(&call) else {
             return;
         };
@@ -108,16 +107,13 @@ impl UserAgent {
         };
         if resp.status < 300 {
             c.reinvite = None;
+            let contacts = resp.headers.contacts().unwrap_or_default();
+            c.peer_focus = super::server::is_focus(&contacts);
             let Some(dialog) = c.dialog.as_mut() else {
                 return;
             };
             // §12.2.1.2: a 2xx to a target refresh updates the remote target.
-            if let Some(contact) = resp
-                .headers
-                .contacts()
-                .ok()
-                .and_then(|v| v.into_iter().next())
-            {
+            if let Some(contact) = contacts.into_iter().next() {
                 dialog.remote_target = contact.uri;
             }
             let ack = dialog.ack(seq);
@@ -239,15 +235,12 @@ impl UserAgent {
         }
         let seq = req.headers.cseq().map(|c| c.seq).ok();
         let offer = String::from_utf8_lossy(&req.body).into_owned();
+        let contacts = req.headers.contacts().unwrap_or_default();
         let c = self.calls.get_mut(&call).expect("found above");
+        c.peer_focus = super::server::is_focus(&contacts);
         if let Some(d) = c.dialog.as_mut() {
             d.remote_seq = seq.or(d.remote_seq);
-            if let Some(contact) = req
-                .headers
-                .contacts()
-                .ok()
-                .and_then(|v| v.into_iter().next())
-            {
+            if let Some(contact) = contacts.into_iter().next() {
                 d.remote_target = contact.uri;
             }
         }

@@ -21,6 +21,7 @@ impl UserAgent {
             Method::Invite => self.on_reinvite(req),
             Method::Refer => self.on_refer(req, now),
             Method::Notify => self.on_notify(req),
+            Method::Subscribe => self.on_subscribe(req),
             _ => {
                 let mut resp = self.plain_response(&req, 405);
                 resp.headers.push("Allow", ALLOW);
@@ -72,6 +73,7 @@ impl UserAgent {
             },
         };
         let offer = String::from_utf8_lossy(&req.body).into_owned();
+        let from_contact = req.headers.contacts().unwrap_or_default();
         let id = CallId(self.next_call);
         self.next_call += 1;
         let local_tag = self.rng.token(10);
@@ -90,6 +92,8 @@ impl UserAgent {
                 reoffer: None,
                 refer_pending: false,
                 referred: false,
+                peer_focus: is_focus(&from_contact),
+                conference_subscriber: false,
             },
         );
         self.events.push_back(UaEvent::Incoming {
@@ -202,7 +206,7 @@ impl UserAgent {
             for rr in invite.headers.get_all("Record-Route") {
                 resp.headers.push("Record-Route", rr.to_owned());
             }
-            let contact = crate::NameAddr::new(self.contact_uri()).to_string();
+            let contact = self.contact_header();
             resp.headers.push("Contact", contact);
             resp.headers.push("Allow", ALLOW);
             let dialog = Dialog::as_uas(invite, local_tag).ok();
@@ -241,4 +245,11 @@ impl UserAgent {
             self.end_call(id, EndReason::Timeout);
         }
     }
+}
+
+/// Whether the first Contact carries the `isfocus` feature tag (RFC 4579 §4).
+pub(super) fn is_focus(contacts: &[crate::NameAddr]) -> bool {
+    contacts
+        .first()
+        .is_some_and(|c| c.params.contains("isfocus"))
 }
