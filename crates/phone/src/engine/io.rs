@@ -38,7 +38,10 @@ pub enum Command {
     /// Host: end the conference for everyone (C15).
     EndConference,
     /// Host: leave a three-party conference; the two others go on talking (C17, C18).
+    /// Participant: leave the conference (C16).
     Leave,
+    /// Send a DTMF digit on the line the agent talks to (E4).
+    Dtmf(char),
 }
 
 /// Everything that can happen to the engine.

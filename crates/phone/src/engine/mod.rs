@@ -201,6 +201,7 @@ impl Phone {
             Command::Disconnect(id) => self.disconnect(id, now),
             Command::EndConference => self.end_conference(now),
             Command::Leave => self.leave(now),
+            Command::Dtmf(digit) => self.dtmf(digit, now),
         }
         self.changed();
     }
@@ -262,6 +263,27 @@ impl Phone {
             _ => {}
         }
         self.changed();
+    }
+
+    /// DTMF goes to the party the agent talks to; in a conference, to every participant
+    /// (an IVR joined by single-step conference must hear it).
+    fn dtmf(&mut self, digit: char, now: Instant) {
+        if !sip::is_dtmf(digit) {
+            self.notice = Some(format!("{digit} is not a DTMF digit"));
+            return;
+        }
+        let targets: Vec<CallId> = self
+            .lines
+            .values()
+            .filter(|l| l.connected() && !l.on_hold())
+            .filter_map(|l| l.call)
+            .collect();
+        if targets.is_empty() {
+            self.notice = Some("No call to send tones to".into());
+        }
+        for call in targets {
+            let _ = self.ua.send_dtmf(call, digit, 160, now);
+        }
     }
 
     fn line_of(&self, call: CallId) -> Option<LineId> {

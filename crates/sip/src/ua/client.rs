@@ -78,6 +78,7 @@ impl UserAgent {
                         c.dialog.get_or_insert(dialog);
                     }
                 }
+                self.prack(id, &resp, now);
                 if !cancelling {
                     self.events.push_back(UaEvent::Progress {
                         call: id,
@@ -141,6 +142,15 @@ impl UserAgent {
             return;
         };
         c.peer_focus = super::server::is_focus(&resp.headers.contacts().unwrap_or_default());
+        let mut dialog = dialog;
+        if let Some(early) = c
+            .dialog
+            .as_ref()
+            .filter(|d| d.remote_tag == dialog.remote_tag)
+        {
+            // PRACKs in the early dialog used CSeq numbers already (RFC 3262).
+            dialog.local_seq = dialog.local_seq.max(early.local_seq);
+        }
         c.dialog = Some(dialog);
         c.state = CallState::Confirmed;
         if cancel {

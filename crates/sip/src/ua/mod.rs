@@ -13,11 +13,14 @@
 
 mod client;
 mod conference;
+mod dtmf;
+mod prack;
 mod refer;
 mod reinvite;
 mod server;
 
 pub use client::caller_label;
+pub use dtmf::{is_dtmf, DTMF_RELAY};
 pub use refer::percent_encode_header;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -187,6 +190,13 @@ pub enum UaEvent {
         /// The subscription ended (the conference is over for us).
         ended: bool,
     },
+    /// The peer sent a DTMF digit (SIP INFO).
+    Dtmf {
+        /// The call.
+        call: CallId,
+        /// 0-9, *, #, A-D.
+        digit: char,
+    },
     /// A received message was rejected; nothing else changed.
     Malformed {
         /// What was wrong with it.
@@ -249,6 +259,8 @@ struct Call {
     reoffer: Option<Request>,
     /// A REFER we sent and whose outcome we wait for.
     refer_pending: bool,
+    /// The last RSeq we PRACKed (RFC 3262).
+    last_rseq: Option<u32>,
     /// The peer's Contact carries `isfocus` (RFC 4579): it hosts a conference.
     peer_focus: bool,
     /// The peer subscribed to our conference state (we are its focus).
@@ -423,7 +435,7 @@ impl UserAgent {
         req.headers.push("CSeq", "1 INVITE");
         req.headers.push("Contact", self.contact_header());
         req.headers.push("Allow", ALLOW);
-        req.headers.push("Supported", "outbound");
+        req.headers.push("Supported", "outbound, replaces, 100rel");
         if let Some(r) = replaces {
             req.headers.push("Replaces", r.to_owned());
             req.headers.push("Require", "replaces");
@@ -443,6 +455,7 @@ impl UserAgent {
             reoffer: None,
             refer_pending: false,
             referred: false,
+            last_rseq: None,
             peer_focus: false,
             conference_subscriber: false,
         };
@@ -645,4 +658,7 @@ impl UserAgent {
 }
 
 /// Methods we accept, for Allow headers.
-const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY";
+const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY, SUBSCRIBE, INFO, PRACK";
+
+/// Option tags we understand in a Require header (RFC 3261 §8.2.2.3).
+const SUPPORTED: [&str; 4] = ["replaces", "outbound", "100rel", "timer"];

@@ -7,6 +7,19 @@ use crate::{Dialog, Method, Request, Response};
 
 impl UserAgent {
     pub(super) fn on_request(&mut self, req: Request, now: Instant) {
+        let unsupported: Vec<String> = req
+            .headers
+            .values("Require")
+            .iter()
+            .filter(|tag| !super::SUPPORTED.iter().any(|s| s.eq_ignore_ascii_case(tag)))
+            .map(|t| (*t).to_owned())
+            .collect();
+        if !unsupported.is_empty() && !matches!(req.method, Method::Ack | Method::Cancel) {
+            // §8.2.2.3: refuse what we cannot honour, and say which.
+            let mut resp = self.plain_response(&req, 420);
+            resp.headers.push("Unsupported", unsupported.join(", "));
+            return self.send_response(&resp);
+        }
         let in_dialog = req.headers.to().is_ok_and(|to| to.tag().is_some());
         match req.method {
             Method::Invite if !in_dialog => self.on_new_invite(req),
@@ -22,6 +35,12 @@ impl UserAgent {
             Method::Refer => self.on_refer(req, now),
             Method::Notify => self.on_notify(req),
             Method::Subscribe => self.on_subscribe(req),
+            Method::Info => self.on_info(req),
+            // We never send reliable provisionals, so a PRACK has nothing to acknowledge.
+            Method::Prack => {
+                let resp = self.plain_response(&req, 481);
+                self.send_response(&resp);
+            }
             _ => {
                 let mut resp = self.plain_response(&req, 405);
                 resp.headers.push("Allow", ALLOW);
@@ -56,8 +75,14 @@ impl UserAgent {
             .headers
             .content_type()
             .is_some_and(|t| t.to_ascii_lowercase().starts_with("application/sdp"));
-        if req.body.is_empty() || !is_sdp {
-            // Offerless INVITE: not supported by the browser edge yet.
+        if !req.body.is_empty() && !is_sdp {
+            let mut resp = self.plain_response(&req, 415);
+            resp.headers.push("Accept", "application/sdp");
+            return self.send_response(&resp);
+        }
+        if req.body.is_empty() {
+            // An offerless INVITE needs our offer in the 200 and the answer in the ACK; the
+            // browser edge does not do that yet.
             let resp = self.plain_response(&req, 488);
             return self.send_response(&resp);
         }
@@ -92,6 +117,7 @@ impl UserAgent {
                 reoffer: None,
                 refer_pending: false,
                 referred: false,
+                last_rseq: None,
                 peer_focus: is_focus(&from_contact),
                 conference_subscriber: false,
             },
