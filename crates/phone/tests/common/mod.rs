@@ -44,6 +44,8 @@ pub struct Net {
     pub drop_next: Vec<(usize, String)>,
     /// Media legs between two agents' mixer ports, paired through the SDP they exchanged.
     pub links: HashSet<(End, End)>,
+    /// Agents whose WebSocket is down: nothing reaches them.
+    pub down: HashSet<usize>,
 }
 
 impl Net {
@@ -77,6 +79,7 @@ impl Net {
             in_flight: VecDeque::new(),
             drop_next: Vec::new(),
             links: HashSet::new(),
+            down: HashSet::new(),
         }
     }
 
@@ -98,6 +101,16 @@ impl Net {
     }
 
     pub fn input(&mut self, i: usize, input: Input) {
+        match input {
+            Input::TransportDown => {
+                self.down.insert(i);
+            }
+            Input::TransportUp => {
+                self.down.remove(&i);
+            }
+            Input::Frame(_) if self.down.contains(&i) => return,
+            _ => {}
+        }
         let now = self.now;
         self.agents[i].phone.handle(input, now);
         self.drain(i);

@@ -153,6 +153,7 @@ impl UserAgent {
         }
         c.dialog = Some(dialog);
         c.state = CallState::Confirmed;
+        self.session_from_2xx(id, &resp, now);
         if cancel {
             // Our CANCEL crossed the 2xx: the call exists now, so end it with BYE.
             self.send_bye(id, now);

@@ -18,6 +18,7 @@ mod prack;
 mod refer;
 mod reinvite;
 mod server;
+mod session_timer;
 
 pub use client::caller_label;
 pub use dtmf::{is_dtmf, DTMF_RELAY};
@@ -259,6 +260,10 @@ struct Call {
     reoffer: Option<Request>,
     /// A REFER we sent and whose outcome we wait for.
     refer_pending: bool,
+    /// The SDP we sent last (offer or answer): a refresh sends it again.
+    last_sdp: Option<String>,
+    /// RFC 4028 session timer, when both ends agreed on one.
+    session: Option<session_timer::SessionTimer>,
     /// The last RSeq we PRACKed (RFC 3262).
     last_rseq: Option<u32>,
     /// The peer's Contact carries `isfocus` (RFC 4579): it hosts a conference.
@@ -372,9 +377,13 @@ impl UserAgent {
 
     /// The WebSocket is open: start or resume registration.
     pub fn transport_up(&mut self, now: Instant) {
+        let reconnect = !self.transport_up;
         self.transport_up = true;
         if self.registration.wanted() {
             self.send_register(now);
+        }
+        if reconnect {
+            self.refresh_all_targets(now);
         }
     }
 
@@ -435,7 +444,9 @@ impl UserAgent {
         req.headers.push("CSeq", "1 INVITE");
         req.headers.push("Contact", self.contact_header());
         req.headers.push("Allow", ALLOW);
-        req.headers.push("Supported", "outbound, replaces, 100rel");
+        req.headers
+            .push("Supported", "outbound, replaces, 100rel, timer");
+        Self::ask_session_timer(&mut req);
         if let Some(r) = replaces {
             req.headers.push("Replaces", r.to_owned());
             req.headers.push("Require", "replaces");
@@ -456,6 +467,8 @@ impl UserAgent {
             refer_pending: false,
             referred: false,
             last_rseq: None,
+            last_sdp: Some(String::from_utf8_lossy(&req.body).into_owned()),
+            session: None,
             peer_focus: false,
             conference_subscriber: false,
         };
@@ -481,10 +494,12 @@ impl UserAgent {
         let c = self.callee_early(call, "answer")?;
         let (invite, tag) = (c.invite.clone(), c.local_tag.clone());
         let mut resp = self.uas_response(&invite, 200, &tag);
+        self.session_for_answer(call, &invite, &mut resp, now);
         resp.headers.push("Content-Type", "application/sdp");
-        resp.body = answer.into_bytes();
+        resp.body = answer.clone().into_bytes();
         self.send_response(&resp);
         let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
+        c.last_sdp = Some(answer);
         c.state = CallState::AwaitingAck;
         c.retransmit = Some(Retransmit {
             response: resp,
@@ -559,6 +574,7 @@ impl UserAgent {
         }
         self.retransmit_2xx(now);
         self.retry_reinvites(now);
+        self.session_timers(now);
         if self.registration.refresh_due(now) && self.transport_up {
             self.send_register(now);
         }
@@ -589,7 +605,8 @@ impl UserAgent {
             .values()
             .filter_map(|c| c.reinvite.as_ref().and_then(|r| r.retry_at));
         let reg = self.registration.refresh_at();
-        tx.chain(rt).chain(retry).chain(reg).min()
+        let session = self.next_session_due();
+        tx.chain(rt).chain(retry).chain(reg).chain(session).min()
     }
 
     fn callee_early(&self, call: CallId, action: &'static str) -> Result<&Call, UaError> {

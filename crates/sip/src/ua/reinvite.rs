@@ -17,6 +17,15 @@ pub(super) struct Outgoing {
     pub(super) retry_at: Option<Instant>,
 }
 
+impl Outgoing {
+    pub(super) fn new(offer: String) -> Self {
+        Self {
+            offer,
+            retry_at: None,
+        }
+    }
+}
+
 impl UserAgent {
     /// Send a new offer in the call (hold: `a=sendonly`, resume: `a=sendrecv`, RFC 6337).
     /// The outcome is [`UaEvent::Renegotiated`] or [`UaEvent::RenegotiationFailed`].
@@ -29,10 +38,8 @@ impl UserAgent {
                 action: "renegotiate",
             });
         }
-        c.reinvite = Some(Outgoing {
-            offer,
-            retry_at: None,
-        });
+        c.last_sdp = Some(offer.clone());
+        c.reinvite = Some(Outgoing::new(offer));
         self.send_reinvite(call, now);
         Ok(())
     }
@@ -60,7 +67,11 @@ impl UserAgent {
         let tag = c.local_tag.clone();
         let mut resp = self.response_with_tag(&req, 200, &tag);
         resp.headers.push("Contact", self.contact_header());
+        self.session_for_answer(call, &req, &mut resp, now);
         resp.headers.push("Content-Type", "application/sdp");
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.last_sdp = Some(sdp.clone());
+        }
         resp.body = sdp.into_bytes();
         self.send_response(&resp);
         if let Some(c) = self.calls.get_mut(&call) {
@@ -74,7 +85,7 @@ impl UserAgent {
         Ok(())
     }
 
-    fn send_reinvite(&mut self, call: CallId, now: Instant) {
+    pub(super) fn send_reinvite(&mut self, call: CallId, now: Instant) {
         let contact = self.contact_header();
         let Some(c) = self.calls.get_mut(&call) else {
             return;
@@ -86,6 +97,7 @@ impl UserAgent {
         let mut req = dialog.request(Method::Invite);
         req.headers.push("Contact", contact);
         req.headers.push("Allow", super::ALLOW);
+        Self::ask_session_timer(&mut req);
         req.headers.push("Content-Type", "application/sdp");
         req.body = out.offer.clone().into_bytes();
         self.send_request(req, Owner::Reinvite(call), now);
@@ -118,6 +130,7 @@ impl UserAgent {
             }
             let ack = dialog.ack(seq);
             self.send_request(ack, Owner::InDialog(call), now);
+            self.session_from_2xx(call, &resp, now);
             let answer = String::from_utf8_lossy(&resp.body).into_owned();
             self.events
                 .push_back(UaEvent::Renegotiated { call, answer });

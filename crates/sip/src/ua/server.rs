@@ -118,6 +118,8 @@ impl UserAgent {
                 refer_pending: false,
                 referred: false,
                 last_rseq: None,
+                last_sdp: None,
+                session: None,
                 peer_focus: is_focus(&from_contact),
                 conference_subscriber: false,
             },
