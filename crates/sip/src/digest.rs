@@ -97,7 +97,12 @@ impl fmt::Display for DigestChallenge {
             write!(f, ", opaque={}", quote(o))?;
         }
         if let Some(a) = &self.algorithm {
-            write!(f, ", algorithm={a}")?;
+            // A token prints bare, as servers send it; anything else needs quotes to parse back.
+            if crate::parse::text::is_token(a) {
+                write!(f, ", algorithm={a}")?;
+            } else {
+                write!(f, ", algorithm={}", quote(a))?;
+            }
         }
         if !self.qop.is_empty() {
             write!(f, ", qop={}", quote(&self.qop.join(",")))?;
@@ -245,7 +250,12 @@ impl fmt::Display for DigestCredentials {
             quote(&self.response)
         )?;
         if let Some(a) = &self.algorithm {
-            write!(f, ", algorithm={a}")?;
+            // A token prints bare, as servers send it; anything else needs quotes to parse back.
+            if crate::parse::text::is_token(a) {
+                write!(f, ", algorithm={a}")?;
+            } else {
+                write!(f, ", algorithm={}", quote(a))?;
+            }
         }
         if let Some(c) = &self.cnonce {
             write!(f, ", cnonce={}", quote(c))?;

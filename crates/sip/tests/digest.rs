@@ -153,3 +153,14 @@ fn challenge_prints_and_parses_back() {
     );
     assert_eq!(ch.to_string().parse::<DigestChallenge>().unwrap(), ch);
 }
+
+#[test]
+fn challenge_with_odd_algorithm_round_trips() {
+    for s in [
+        r#"Digest realm="r", nonce="n", algorithm="a b""#,
+        r#"Digest realm="r", nonce="n", algorithm=MD5-sess"#,
+    ] {
+        let c: DigestChallenge = s.parse().unwrap();
+        assert_eq!(c.to_string().parse::<DigestChallenge>().unwrap(), c, "{s}");
+    }
+}
