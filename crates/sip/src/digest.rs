@@ -5,7 +5,8 @@
 use core::fmt;
 use core::str::FromStr;
 
-use md5::{Digest as _, Md5};
+use md5::{Digest, Md5};
+use sha2::Sha256;
 
 use crate::header::auth::parse_auth;
 use crate::parse::text::quote;
@@ -286,6 +287,8 @@ pub enum DigestError {
 enum Algorithm {
     Md5,
     Md5Sess,
+    Sha256,
+    Sha256Sess,
 }
 
 impl Algorithm {
@@ -294,6 +297,8 @@ impl Algorithm {
             None => Ok(Self::Md5),
             Some(a) if a.eq_ignore_ascii_case("MD5") => Ok(Self::Md5),
             Some(a) if a.eq_ignore_ascii_case("MD5-sess") => Ok(Self::Md5Sess),
+            Some(a) if a.eq_ignore_ascii_case("SHA-256") => Ok(Self::Sha256),
+            Some(a) if a.eq_ignore_ascii_case("SHA-256-sess") => Ok(Self::Sha256Sess),
             Some(a) => Err(DigestError::Unsupported(format!("algorithm {a}"))),
         }
     }
@@ -309,8 +314,22 @@ struct Input<'a> {
     cnonce: &'a str,
 }
 
-fn md5_hex(parts: &[&str]) -> String {
-    let mut h = Md5::new();
+impl Algorithm {
+    fn sess(self) -> bool {
+        matches!(self, Self::Md5Sess | Self::Sha256Sess)
+    }
+
+    /// The hex digest of the parts joined with `:`.
+    fn hex(self, parts: &[&str]) -> String {
+        match self {
+            Self::Md5 | Self::Md5Sess => hex_of::<Md5>(parts),
+            Self::Sha256 | Self::Sha256Sess => hex_of::<Sha256>(parts),
+        }
+    }
+}
+
+fn hex_of<D: Digest>(parts: &[&str]) -> String {
+    let mut h = D::new();
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             h.update(b":");
@@ -322,21 +341,22 @@ fn md5_hex(parts: &[&str]) -> String {
 
 /// The `response` value; `qop` is `Some((cnonce, nc))` for `qop=auth`.
 fn compute(alg: Algorithm, i: &Input<'_>, qop: Option<(&str, u32)>) -> String {
-    let mut ha1 = md5_hex(&[i.username, i.realm, i.password]);
-    if alg == Algorithm::Md5Sess {
-        ha1 = md5_hex(&[&ha1, i.nonce, i.cnonce]);
+    let mut ha1 = alg.hex(&[i.username, i.realm, i.password]);
+    if alg.sess() {
+        ha1 = alg.hex(&[&ha1, i.nonce, i.cnonce]);
     }
-    let ha2 = md5_hex(&[i.method, i.uri]);
+    let ha2 = alg.hex(&[i.method, i.uri]);
     match qop {
-        Some((cnonce, nc)) => md5_hex(&[&ha1, i.nonce, &format!("{nc:08x}"), cnonce, "auth", &ha2]),
-        None => md5_hex(&[&ha1, i.nonce, &ha2]),
+        Some((cnonce, nc)) => alg.hex(&[&ha1, i.nonce, &format!("{nc:08x}"), cnonce, "auth", &ha2]),
+        None => alg.hex(&[&ha1, i.nonce, &ha2]),
     }
 }
 
 /// Answers `ch` for a request with `method` to `digest_uri`.
 ///
 /// Picks `qop=auth` when offered (then `cnonce` and `nc` are used), else the RFC 2069 form.
-/// `cnonce` is also used by MD5-sess. SHA-256 and auth-int are [`DigestError::Unsupported`].
+/// `cnonce` is also used by the `-sess` algorithms. MD5 and SHA-256 (RFC 7616), with or
+/// without `-sess`; auth-int and other algorithms are [`DigestError::Unsupported`].
 pub fn respond(
     ch: &DigestChallenge,
     method: &str,
@@ -374,7 +394,7 @@ pub fn respond(
         uri: digest_uri.to_owned(),
         response,
         algorithm: ch.algorithm.clone(),
-        cnonce: (use_qop || alg == Algorithm::Md5Sess).then(|| cnonce.to_owned()),
+        cnonce: (use_qop || alg.sess()).then(|| cnonce.to_owned()),
         qop: use_qop.then(|| "auth".to_owned()),
         nc: use_qop.then_some(nc),
         opaque: ch.opaque.clone(),
@@ -403,7 +423,7 @@ mod tests {
 
     #[test]
     fn unsupported() {
-        let mut ch: DigestChallenge = "Digest realm=\"r\", nonce=\"n\", algorithm=SHA-256"
+        let mut ch: DigestChallenge = "Digest realm=\"r\", nonce=\"n\", algorithm=SHA-512-256"
             .parse()
             .unwrap();
         assert!(!ch.is_supported());

@@ -376,7 +376,7 @@ mod tests {
         h.push("WWW-Authenticate", "Basic realm=\"x\"");
         h.push(
             "WWW-Authenticate",
-            "Digest realm=\"r\", nonce=\"1\", algorithm=SHA-256",
+            "Digest realm=\"r\", nonce=\"1\", algorithm=SHA-512-256",
         );
         h.push(
             "WWW-Authenticate",

@@ -121,12 +121,12 @@ fn sip_register_challenge() {
 
 #[test]
 fn unsupported_challenges() {
-    let sha: DigestChallenge = "Digest realm=\"r\", nonce=\"n\", algorithm=SHA-256"
+    let sha: DigestChallenge = "Digest realm=\"r\", nonce=\"n\", algorithm=SHA-512-256"
         .parse()
         .unwrap();
     assert_eq!(
         respond(&sha, "INVITE", "sip:r", "u", "p", "c", 1),
-        Err(DigestError::Unsupported("algorithm SHA-256".into()))
+        Err(DigestError::Unsupported("algorithm SHA-512-256".into()))
     );
     let int_only: DigestChallenge = "Digest realm=\"r\", nonce=\"n\", qop=\"auth-int\""
         .parse()
@@ -163,4 +163,28 @@ fn challenge_with_odd_algorithm_round_trips() {
         let c: DigestChallenge = s.parse().unwrap();
         assert_eq!(c.to_string().parse::<DigestChallenge>().unwrap(), c, "{s}");
     }
+}
+
+#[test]
+fn rfc7616_sha256_example() {
+    // RFC 7616 §3.9.1, the SHA-256 response of the worked example.
+    let ch: DigestChallenge = "Digest realm=\"http-auth@example.org\", qop=\"auth, auth-int\", algorithm=SHA-256, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\""
+        .parse()
+        .unwrap();
+    assert!(ch.is_supported());
+    let creds = respond(
+        &ch,
+        "GET",
+        "/dir/index.html",
+        "Mufasa",
+        "Circle of Life",
+        "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ",
+        1,
+    )
+    .unwrap();
+    assert_eq!(
+        creds.response,
+        "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"
+    );
+    assert!(creds.to_string().contains("algorithm=SHA-256"));
 }
