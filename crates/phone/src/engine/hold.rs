@@ -161,10 +161,16 @@ impl Phone {
 
     /// The peer's re-INVITE: note whether it holds us, answer in kind.
     pub(super) fn reoffer(&mut self, call: CallId, offer: &str, now: Instant) {
-        let Some(line) = self.line_of(call).and_then(|id| self.lines.get_mut(&id)) else {
-            return;
-        };
-        let Some(base) = line.local_sdp.clone() else {
+        let base = self
+            .line_of(call)
+            .and_then(|id| self.lines.get(&id))
+            .and_then(|l| l.local_sdp.clone());
+        let (Some(base), Some(line)) = (
+            base,
+            self.line_of(call).and_then(|id| self.lines.get_mut(&id)),
+        ) else {
+            // Nothing to answer with (media not set up yet): refuse, the session stays.
+            let _ = self.ua.reject_reoffer(call, 488);
             return;
         };
         let we_hold = line.on_hold();

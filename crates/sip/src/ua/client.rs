@@ -334,7 +334,7 @@ impl UserAgent {
                 }
                 self.end_call(id, EndReason::Timeout);
             }
-            Owner::Reinvite(id) => self.reinvite_timed_out(id),
+            Owner::Reinvite(id) => self.reinvite_timed_out(id, now),
             Owner::Refer(id) => self.refer_timed_out(id),
             Owner::InDialog(id) => self.drop_if_ended(id),
             Owner::Cancel => {}

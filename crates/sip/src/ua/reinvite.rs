@@ -49,6 +49,22 @@ impl UserAgent {
         self.calls.get(&call).is_some_and(|c| c.reinvite.is_some())
     }
 
+    /// Refuse the peer's re-INVITE (488 for an offer we cannot accept); the session stays as
+    /// it was on both ends (§14.2).
+    pub fn reject_reoffer(&mut self, call: CallId, status: u16) -> Result<(), UaError> {
+        let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
+        let Some(req) = c.reoffer.take() else {
+            return Err(UaError::WrongState {
+                call,
+                action: "refuse a re-INVITE",
+            });
+        };
+        let tag = c.local_tag.clone();
+        let resp = self.response_with_tag(&req, status, &tag);
+        self.send_response(&resp);
+        Ok(())
+    }
+
     /// Answer the peer's re-INVITE with our SDP (an answer, or our offer when theirs was
     /// empty).
     pub fn answer_reoffer(
@@ -188,9 +204,18 @@ impl UserAgent {
         self.transmit_text(ack.to_string());
     }
 
-    pub(super) fn reinvite_timed_out(&mut self, call: CallId) {
-        if let Some(c) = self.calls.get_mut(&call) {
-            c.reinvite = None;
+    /// §14.1: no answer at all to a re-INVITE ends the dialog, unless our own socket was the
+    /// problem: then the call (whose media is peer to peer) stays and the reconnect
+    /// refreshes it.
+    pub(super) fn reinvite_timed_out(&mut self, call: CallId, now: Instant) {
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
+        c.reinvite = None;
+        if self.transport_up {
+            self.send_bye(call, now);
+            self.end_call(call, EndReason::Timeout);
+        } else {
             self.events
                 .push_back(UaEvent::RenegotiationFailed { call, status: 408 });
         }
