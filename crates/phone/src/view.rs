@@ -198,6 +198,8 @@ pub struct PhoneView {
     pub conference: Option<ConferenceView>,
     /// Phone-wide controls with their rules.
     pub controls: Controls,
+    /// The agent's microphone is muted.
+    pub muted: bool,
     /// A pending C5 confirmation.
     pub merge_confirm: Option<MergeConfirm>,
     /// A new call may be started.
@@ -223,6 +225,7 @@ impl PhoneView {
                 leave: off,
             },
             merge_confirm: None,
+            muted: false,
             can_dial: false,
             notice: None,
         }

@@ -185,6 +185,17 @@ impl PeerSession {
             .map(drop)
     }
 
+    /// setRemoteDescription with a provisional answer (early media from a 183): media flows
+    /// while the call rings; the final answer follows with [`PeerSession::apply_answer`].
+    pub async fn apply_provisional_answer(&self, sdp: &str) -> Result<(), WebError> {
+        let promise = self
+            .pc
+            .set_remote_description(&description(RtcSdpType::Pranswer, sdp));
+        await_promise(promise, "setRemoteDescription (pranswer)")
+            .await
+            .map(drop)
+    }
+
     /// setRemoteDescription with the far end's offer, createAnswer, setLocalDescription,
     /// wait for ICE gathering (at most ~3 s), and the complete local SDP.
     pub async fn answer_offer(&self, remote_sdp: &str) -> Result<String, WebError> {

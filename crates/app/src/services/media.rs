@@ -65,6 +65,16 @@ impl Media {
                     driver.handle(local_sdp(line, result));
                 });
             }
+            MediaAction::ApplyEarlyAnswer { line, answer } => {
+                let Some(peer) = self.peer(line) else { return };
+                spawn_local(async move {
+                    // Early media is a nicety: if the browser refuses it, ringback still plays
+                    // and the final answer decides.
+                    if let Err(e) = peer.apply_provisional_answer(&answer).await {
+                        web_sys::console::warn_1(&format!("early media: {e}").into());
+                    }
+                });
+            }
             MediaAction::ApplyAnswer { line, answer } => {
                 let Some(peer) = self.peer(line) else { return };
                 spawn_local(async move {

@@ -28,11 +28,29 @@ impl Phone {
             parties.push(0);
         }
         let mut mix = MixMatrix::group(ports, &parties);
-        let ringing_out = self.lines.values().filter(|l| l.outgoing_attempt());
+        if self.muted {
+            mix.gains[0].iter_mut().for_each(|g| *g = 0.0);
+        }
+        let ringing_out: Vec<_> = self
+            .lines
+            .values()
+            .filter(|l| l.outgoing_attempt())
+            .collect();
         let mut ringback = false;
         let mut conference_ringback = false;
-        for l in ringing_out {
-            if l.state == LineState::Ringing {
+        for l in &ringing_out {
+            if l.early_media {
+                // The far end's own ringback or announcement: the agent hears it, and in a
+                // single-step conference the parties already on the call too (C8).
+                if agent_in && (talking.is_empty() || l.single_step) {
+                    mix.gains[l.port][0] = 1.0;
+                }
+                if l.single_step {
+                    for &p in &talking {
+                        mix.gains[l.port][p] = 1.0;
+                    }
+                }
+            } else if l.state == LineState::Ringing {
                 ringback = true;
                 conference_ringback |= l.single_step;
             }

@@ -171,11 +171,17 @@ impl Phone {
         }
     }
 
-    pub(super) fn progress(&mut self, call: CallId) {
-        if let Some(line) = self.line_of(call).and_then(|id| self.lines.get_mut(&id)) {
-            if line.state == LineState::Dialing {
-                line.state = LineState::Ringing;
-            }
+    pub(super) fn progress(&mut self, call: CallId, early_sdp: Option<String>) {
+        let Some(line) = self.line_of(call).and_then(|id| self.lines.get_mut(&id)) else {
+            return;
+        };
+        if line.state == LineState::Dialing {
+            line.state = LineState::Ringing;
+        }
+        if let (Some(answer), false) = (early_sdp, line.early_media) {
+            line.early_media = true;
+            let id = line.id;
+            self.media(MediaAction::ApplyEarlyAnswer { line: id, answer });
         }
     }
 
@@ -234,6 +240,10 @@ impl Phone {
         line.ended_at = Some(now);
         line.in_conference = false;
         self.media(MediaAction::Close { line: id });
+        if !self.lines.values().any(|l| l.live()) {
+            // A new call starts unmuted.
+            self.muted = false;
+        }
         if was_in_conference {
             self.conference_lost_member(now);
         }

@@ -262,6 +262,20 @@ impl Phone {
             }
             return;
         }
+        if let Some(t) = self.transfer.take_if(|t| t.via == via) {
+            if (200..300).contains(&status) {
+                self.hang_up_line(via, now);
+                if let Some(other) = t.other {
+                    self.hang_up_line(other, now);
+                }
+                self.notice = Some("Transferred".into());
+            } else {
+                self.notice = Some(format!(
+                    "The transfer failed ({status}); the call is on hold, retrieve it to go on"
+                ));
+            }
+            return;
+        }
         let leaving = self
             .conference
             .as_mut()
@@ -338,6 +352,65 @@ impl Phone {
         let _ = self.ua.refer_outcome(call, status, now);
         if (200..300).contains(&status) {
             self.hang_up_line(old, now);
+        }
+    }
+
+    /// Blind transfer (RFC 5589 §6): the party goes on hold and is asked to call `target`.
+    pub(super) fn blind_transfer(&mut self, line: LineId, target: &str, now: Instant) {
+        let target = match crate::target::parse_target(target, &self.cfg.ua.aor.host) {
+            Ok(t) => t,
+            Err(e) => {
+                self.notice = Some(e.to_string());
+                return;
+            }
+        };
+        self.transfer_via(line, None, NameAddr::new(target), now);
+    }
+
+    /// Attended transfer (RFC 5589 §7): the party on `line` replaces our call with `to`.
+    pub(super) fn attended_transfer(&mut self, line: LineId, to: LineId, now: Instant) {
+        let target = self.lines.get(&to).filter(|l| l.connected()).and_then(|l| {
+            let c = l.call?;
+            Some((
+                self.ua.remote_target(c)?,
+                self.ua.replaces_value(c)?,
+                l.peer.clone(),
+            ))
+        });
+        let Some((mut uri, replaces, name)) = target else {
+            self.notice = Some("Transfer needs a connected call to transfer to".into());
+            return;
+        };
+        uri.headers = vec![("Replaces".into(), percent_encode_header(&replaces))];
+        self.transfer_via(
+            line,
+            Some(to),
+            NameAddr::new(uri).with_display_name(&name),
+            now,
+        );
+    }
+
+    fn transfer_via(
+        &mut self,
+        line: LineId,
+        other: Option<LineId>,
+        target: NameAddr,
+        now: Instant,
+    ) {
+        let call = self
+            .lines
+            .get(&line)
+            .filter(|l| l.connected())
+            .and_then(|l| l.call);
+        let Some(call) = call.filter(|_| self.transfer.is_none()) else {
+            self.notice = Some("Only a connected call can be transferred, one at a time".into());
+            return;
+        };
+        self.hold(line, now);
+        if self.ua.refer(call, &target, now).is_ok() {
+            self.transfer = Some(Leaving { via: line, other });
+        } else {
+            self.notice = Some("The transfer could not be started".into());
         }
     }
 

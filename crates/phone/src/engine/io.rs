@@ -42,6 +42,23 @@ pub enum Command {
     Leave,
     /// Send a DTMF digit on the line the agent talks to (E4).
     Dtmf(char),
+    /// Mute (true) or unmute the agent's microphone, in every call (E4).
+    Mute(bool),
+    /// Blind transfer: ask the party on `line` to call `target`, then leave (RFC 5589 §6).
+    BlindTransfer {
+        /// The line whose party is transferred.
+        line: LineId,
+        /// Number or SIP address to transfer to.
+        target: String,
+    },
+    /// Attended transfer: connect the party on `line` with the party on `to` (whom the
+    /// agent consulted), then leave both (RFC 5589 §7).
+    AttendedTransfer {
+        /// The line whose party is transferred.
+        line: LineId,
+        /// The consulted line that party replaces.
+        to: LineId,
+    },
 }
 
 /// Everything that can happen to the engine.
@@ -92,6 +109,14 @@ pub enum MediaAction {
         port: usize,
         /// The remote SDP offer.
         offer: String,
+    },
+    /// Apply an early (provisional, RFC 3262 §5 / 183) SDP answer: early media plays while
+    /// the call still rings; the final answer follows as [`MediaAction::ApplyAnswer`].
+    ApplyEarlyAnswer {
+        /// The line.
+        line: LineId,
+        /// The provisional SDP answer.
+        answer: String,
     },
     /// Apply the remote SDP answer to `line`'s peer connection.
     ApplyAnswer {

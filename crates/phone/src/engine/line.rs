@@ -54,6 +54,8 @@ pub(crate) struct Line {
     pub(crate) in_conference: bool,
     /// Dialled into the conference while ringing (C7, C8).
     pub(crate) single_step: bool,
+    /// The far end sends early media (183 with SDP) while it rings.
+    pub(crate) early_media: bool,
     pub(crate) connected_at: Option<Instant>,
     pub(crate) ended_at: Option<Instant>,
 }
@@ -88,6 +90,7 @@ impl Line {
             roster: None,
             in_conference: false,
             single_step: false,
+            early_media: false,
             connected_at: None,
             ended_at: None,
         }

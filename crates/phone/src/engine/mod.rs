@@ -90,6 +90,10 @@ pub struct Phone {
     merge_confirm: bool,
     /// C12: we asked our focus to take over a party we consulted.
     adding: Option<Adding>,
+    /// A blind or attended transfer the agent started.
+    transfer: Option<Leaving>,
+    /// The agent's microphone is out of every mix.
+    muted: bool,
     next_line: u32,
     notice: Option<String>,
     mix: MixMatrix,
@@ -109,6 +113,8 @@ impl Phone {
             conference: None,
             merge_confirm: false,
             adding: None,
+            transfer: None,
+            muted: false,
             next_line: 1,
             notice: None,
             mix,
@@ -202,6 +208,9 @@ impl Phone {
             Command::EndConference => self.end_conference(now),
             Command::Leave => self.leave(now),
             Command::Dtmf(digit) => self.dtmf(digit, now),
+            Command::Mute(on) => self.muted = on,
+            Command::BlindTransfer { line, target } => self.blind_transfer(line, &target, now),
+            Command::AttendedTransfer { line, to } => self.attended_transfer(line, to, now),
         }
         self.changed();
     }
@@ -237,7 +246,9 @@ impl Phone {
                 offer,
                 replaces,
             } => self.incoming(call, &from, offer, replaces, now),
-            UaEvent::Progress { call, .. } => self.progress(call),
+            UaEvent::Progress {
+                call, early_sdp, ..
+            } => self.progress(call, early_sdp),
             UaEvent::Answered { call, answer } => self.answered(call, answer, now),
             UaEvent::Ended { call, reason } => {
                 if let Some(id) = self.line_of(call) {

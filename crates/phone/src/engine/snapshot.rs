@@ -91,6 +91,7 @@ impl Phone {
             }),
             can_dial: dial.enabled && !self.lines.values().any(|l| l.live() && !l.on_hold()),
             controls,
+            muted: self.muted,
             lines,
             notice: self.notice.clone(),
         }

@@ -29,6 +29,8 @@ pub struct Proxy {
     pub refuse: HashMap<String, u16>,
     /// Phones (by index) that do not support REFER: the proxy answers 501 for them.
     pub no_refer: Vec<usize>,
+    /// Users behind a "gateway" that sends early media (183 with SDP) before ringing.
+    pub early_media: Vec<String>,
 }
 
 fn password_of(user: &str) -> String {
@@ -111,7 +113,22 @@ impl Proxy {
                 return vec![(from, resp.to_string())];
             }
             req.headers.push_front("Record-Route", RECORD_ROUTE);
+            if self.early_media.contains(&user) {
+                let mut early = reply(&req, 183);
+                let to = req.headers.to().unwrap().with_tag("gw-early");
+                early.headers.set("To", to.to_string());
+                early.headers.push("Contact", "<sip:gw@gw.sip.test>");
+                early.headers.push("Content-Type", "application/sdp");
+                early.body = b"v=0\r\no=- 9 9 IN IP4 127.0.0.1\r\ns=early 99 0 of gw\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n".to_vec();
+                let mut out = self.forward(from, dest, req);
+                out.insert(0, (from, early.to_string()));
+                return out;
+            }
         }
+        self.forward(from, dest, req)
+    }
+
+    fn forward(&mut self, from: usize, dest: usize, mut req: Request) -> Out {
         let theirs = req
             .headers
             .top_via()

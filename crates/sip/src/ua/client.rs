@@ -80,9 +80,16 @@ impl UserAgent {
                 }
                 self.prack(id, &resp, now);
                 if !cancelling {
+                    let is_sdp = resp
+                        .headers
+                        .content_type()
+                        .is_some_and(|t| t.to_ascii_lowercase().starts_with("application/sdp"));
+                    let early_sdp = (is_sdp && !resp.body.is_empty())
+                        .then(|| String::from_utf8_lossy(&resp.body).into_owned());
                     self.events.push_back(UaEvent::Progress {
                         call: id,
                         status: resp.status,
+                        early_sdp,
                     });
                 }
             }

@@ -114,6 +114,8 @@ pub enum UaEvent {
         call: CallId,
         /// 180, 183...
         status: u16,
+        /// Early media: the SDP answer of a provisional response, if it had one.
+        early_sdp: Option<String>,
     },
     /// The called party answered, with its SDP answer.
     Answered {
