@@ -2,6 +2,7 @@
 
 mod build;
 mod e2e;
+mod interop;
 mod kamailio;
 mod setup;
 mod tally;
@@ -20,9 +21,10 @@ usage: cargo xtask <command>
                      the wasm32 target, trunk, wasm-bindgen-cli, npm binaryen, e2e node modules
   build              build the app into dist/ (trunk, release, offline)
   dev                setup, Kamailio, and `trunk serve` on http://127.0.0.1:8080 (Ctrl-C stops)
-  test               everything CI checks: fmt, clippy, cargo test, build, e2e
+  test               everything CI checks: fmt, clippy, cargo test, interop, build, e2e
   e2e [--grep P]     build, then the browser tests against Kamailio (P: test name pattern)
       [--no-build]   (use the dist/ there is)
+  interop            our SIP stack against SIPp and JsSIP through Kamailio (crates/interop)
   kamailio           run only Kamailio on loopback until Ctrl-C
 ";
 
@@ -57,6 +59,10 @@ fn dispatch(args: &[String]) -> Result {
             setup::run_setup()?;
             e2e::run_e2e(&opts)
         }
+        "interop" => no_args(rest).and_then(|()| {
+            setup::run_setup()?;
+            interop::run_interop()
+        }),
         "kamailio" => no_args(rest).and_then(|()| kamailio::run_foreground()),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
@@ -144,7 +150,18 @@ fn test() -> Result {
         ("fmt", cargo(&["fmt", "--all", "--check"])),
         (
             "clippy (native)",
-            cargo(&["clippy", "--all-targets", "--", "-D", "warnings"]),
+            cargo(&[
+                "clippy",
+                "--all-targets",
+                "--workspace",
+                "--exclude",
+                "web",
+                "--exclude",
+                "app",
+                "--",
+                "-D",
+                "warnings",
+            ]),
         ),
         (
             "clippy (wasm32)",
@@ -167,6 +184,7 @@ fn test() -> Result {
             "cargo test",
             Box::new(|| tally::run_counted(cmd("cargo").arg("test"))),
         ),
+        ("interop", Box::new(interop::run_interop)),
         ("build", Box::new(build::run_build)),
         (
             "e2e",

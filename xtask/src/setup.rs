@@ -7,12 +7,13 @@ use std::time::Instant;
 
 use crate::util::{bail, cmd, fmt_duration, node_tools_bin, output, root, run, Context, Result};
 
-/// Debian packages: the SIP server, the test browser, curl for humans.
+/// Debian packages: the SIP server, SIPp for the interop tests, the test browser, curl for humans.
 const APT_PACKAGES: &[&str] = &[
     "kamailio",
     "kamailio-websocket-modules",
     "kamailio-extra-modules",
     "kamailio-utils-modules",
+    "sip-tester",
     "chromium",
     "chromium-driver",
     "curl",
@@ -33,6 +34,7 @@ pub(crate) fn run_setup() -> Result {
     wasm_bindgen()?;
     wasm_opt()?;
     e2e_node_modules()?;
+    interop_node_modules()?;
     println!("setup: ready ({})", fmt_duration(t0.elapsed()));
     Ok(())
 }
@@ -80,7 +82,7 @@ fn apt() -> Result {
         missing.push("npm");
     }
     if missing.is_empty() {
-        ok("apt packages (kamailio + websocket modules, chromium, chromium-driver, curl, node, npm)");
+        ok("apt packages (kamailio + websocket modules, sip-tester, chromium, chromium-driver, curl, node, npm)");
         return Ok(());
     }
     let what = format!("apt packages: {}", missing.join(" "));
@@ -274,6 +276,30 @@ fn e2e_node_modules() -> Result {
     run(cmd("npm")
         .args(["ci", "--no-audit", "--no-fund"])
         .current_dir(&e2e))?;
+    installed(&what, t);
+    Ok(())
+}
+
+/// JsSIP and ws for the interop tests (crates/interop): `npm ci` in tests/interop when
+/// node_modules does not hold the locked JsSIP.
+fn interop_node_modules() -> Result {
+    let dir = root().join("tests/interop");
+    let manifest =
+        fs::read_to_string(dir.join("package.json")).context("read tests/interop/package.json")?;
+    let want = json_string(&manifest, "jssip").ok_or("tests/interop/package.json: no jssip")?;
+    let have = fs::read_to_string(dir.join("node_modules/jssip/package.json"))
+        .ok()
+        .and_then(|m| json_string(&m, "version"));
+    let ws = dir.join("node_modules/ws/package.json").exists();
+    if have.as_deref() == Some(want.as_str()) && ws {
+        ok(&format!("tests/interop node modules (jssip {want}, ws)"));
+        return Ok(());
+    }
+    let what = format!("tests/interop node modules (npm ci, jssip {want}, ws)");
+    let t = installing(&what);
+    run(cmd("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir))?;
     installed(&what, t);
     Ok(())
 }

@@ -1,0 +1,18 @@
+//! `cargo xtask interop`: our SIP stack (crates/interop, native, over a real WebSocket)
+//! against peers no one here wrote, SIPp over UDP and JsSIP in node, through Kamailio.
+
+use crate::kamailio::{Kamailio, WS_URL};
+use crate::util::{cmd, Result};
+
+pub(crate) fn run_interop() -> Result {
+    let kamailio = Kamailio::start()?;
+    let mut test = cmd("cargo");
+    test.args(["test", "-p", "interop", "--", "--nocapture"])
+        .env("SOFTPHONE_WS_URL", WS_URL);
+    let result = crate::tally::run_counted(&mut test);
+    if result.is_err() {
+        println!("interop: Kamailio's log: {}", kamailio.log.display());
+    }
+    drop(kamailio);
+    result
+}
