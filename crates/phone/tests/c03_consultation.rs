@@ -1,9 +1,9 @@
-//! C3: the agent holds the call and consults a third party; C6: changes its mind.
+//! C3: the agent holds the call and consults a third party in private.
 
 mod common;
 
 use common::Net;
-use phone::{Command, LineState};
+use phone::Command;
 
 const H: usize = 0;
 const B: usize = 1;
@@ -32,26 +32,4 @@ fn c03_consultation_holds_the_original_call_and_keeps_the_consultation_private()
         net.view(H).conference.is_none(),
         "no conference before Merge"
     );
-}
-
-#[test]
-fn c06_end_consultation_then_retrieve_continues_the_original_call() {
-    let mut net = Net::new(&["1001", "1002", "1003"]);
-    net.sign_in_all();
-    net.call(H, B);
-    net.call(H, C); // dialling puts B on hold (C3)
-    assert!(net.line_to(H, "1002").held);
-    net.assert_hearing(&[H, B, C], &[(H, C), (C, H)]);
-
-    net.command(H, Command::HangUp); // "End call" on the consultation
-    net.settle();
-    assert_eq!(net.state(C), Some(LineState::Ended(phone::Outcome::HungUp)));
-    net.assert_hearing(&[H, B, C], &[]);
-
-    let b_line = net.line_to(H, "1002").id;
-    net.command(H, Command::Retrieve(b_line));
-    net.settle();
-    assert!(!net.line_to(H, "1002").held);
-    assert!(!net.line_to(B, "1001").remote_held);
-    net.assert_hearing(&[H, B, C], &[(H, B), (B, H)]);
 }

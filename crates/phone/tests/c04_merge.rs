@@ -1,4 +1,4 @@
-//! C1, C4: Merge joins the held call and the consulted party; the agent becomes host.
+//! C4: Merge joins the held call and the consulted party; all hear each other.
 
 mod common;
 
@@ -9,18 +9,10 @@ const H: usize = 0;
 const B: usize = 1;
 const C: usize = 2;
 
-fn three_way(net: &mut Net) {
-    net.sign_in_all();
-    net.call(H, B);
-    net.call(H, C);
-    net.command(H, Command::Merge);
-    net.settle();
-}
-
 #[test]
 fn c04_merge_joins_held_call_and_consultation_everyone_hears_everyone() {
     let mut net = Net::new(&["1001", "1002", "1003"]);
-    three_way(&mut net);
+    net.merge_three(H, B, C);
     net.assert_hearing(
         &[H, B, C],
         &[(H, B), (B, H), (H, C), (C, H), (B, C), (C, B)],
@@ -33,30 +25,6 @@ fn c04_merge_joins_held_call_and_consultation_everyone_hears_everyone() {
     assert!(
         net.view(H).merge_confirm.is_none(),
         "one held call: no question (C5)"
-    );
-}
-
-#[test]
-fn c01_the_agent_who_connects_the_third_party_is_host() {
-    let mut net = Net::new(&["1001", "1002", "1003"]);
-    three_way(&mut net);
-    let view = net.view(H);
-    let conf = view.conference.expect("a conference");
-    assert!(conf.host);
-    assert_eq!(conf.participants, 3);
-    assert!(view
-        .lines
-        .iter()
-        .all(|l| l.in_conference && l.disconnect.enabled));
-    assert!(view.controls.end_conference.enabled && view.controls.leave.enabled);
-    // C11: the others learn who is in it from the host (conference event package).
-    let theirs = net.view(B).conference.expect("B sees the conference");
-    assert!(!theirs.host);
-    assert_eq!(theirs.participants, 3);
-    let names: Vec<String> = theirs.roster.iter().map(|p| p.name.clone()).collect();
-    assert!(
-        names.iter().any(|n| n.contains("1001")) && names.iter().any(|n| n.contains("1003")),
-        "{names:?}"
     );
 }
 

@@ -273,16 +273,3 @@ fn an_unanswered_call_gives_up_after_timer_c() {
     net.run_for(Duration::from_secs(60));
     assert_eq!(net.state(A), None, "the line is free again");
 }
-
-#[test]
-fn e4_dtmf_reaches_the_other_party_and_bad_digits_are_refused() {
-    let mut net = Net::new(&["1001", "1002"]);
-    net.sign_in_all();
-    connected(&mut net);
-    net.command(A, Command::Dtmf('7'));
-    net.settle();
-    assert!(net.proxy.log.iter().any(|l| l.starts_with("INFO")));
-    net.command(A, Command::Dtmf('z'));
-    assert!(net.view(A).notice.unwrap().contains("not a DTMF digit"));
-    assert_eq!(net.state(B), Some(LineState::Connected));
-}

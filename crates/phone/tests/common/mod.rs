@@ -350,6 +350,29 @@ impl Net {
             })
     }
 
+    /// Everyone signs in; `h` calls `b`, consults `c` and merges: a three-party conference.
+    pub fn merge_three(&mut self, h: usize, b: usize, c: usize) {
+        self.sign_in_all();
+        self.call(h, b);
+        self.call(h, c);
+        self.command(h, Command::Merge);
+        self.settle();
+    }
+
+    /// Everyone signs in; `h` calls the first party and adds the others by single-step
+    /// conference, each answering.
+    pub fn single_step_conference(&mut self, h: usize, parties: &[usize]) {
+        self.sign_in_all();
+        self.call(h, parties[0]);
+        for &p in &parties[1..] {
+            let user = self.agents[p].user.clone();
+            self.command(h, Command::DialConference(user));
+            self.settle();
+            self.command(p, Command::Answer);
+            self.settle();
+        }
+    }
+
     /// Agent `a` calls agent `b` and `b` answers; every other call of `a` goes on hold.
     pub fn call(&mut self, a: usize, b: usize) {
         let user = self.agents[b].user.clone();

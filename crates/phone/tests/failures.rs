@@ -1,54 +1,17 @@
-//! E5: a failed dial attempt is reported in words, merges nothing, and leaves every other
-//! call as it was, during a consultation too; and remote events in the middle of things.
+//! Remote events in the middle of things: a BYE during Merge, 491 glare while holding one or
+//! several legs, a participant's socket dropping.
 
 mod common;
 
 use std::time::Duration;
 
 use common::Net;
-use phone::{Command, Input, LineState, Outcome};
+use phone::{Command, Input, LineState};
 
 const H: usize = 0;
+const A: usize = 0;
 const B: usize = 1;
 const C: usize = 2;
-
-#[test]
-fn e5_consultation_busy_leaves_the_held_call_held() {
-    let mut net = Net::new(&["1001", "1002", "1003"]);
-    net.sign_in_all();
-    net.call(H, B);
-    net.proxy.refuse.insert("1003".into(), 486);
-    net.command(H, Command::Dial("1003".into()));
-    net.settle();
-    let attempt = net.view(H).line.unwrap();
-    assert_eq!(attempt.state, LineState::Ended(Outcome::Busy));
-    assert!(
-        net.line_to(H, "1002").held,
-        "the original call stays on hold"
-    );
-    assert!(!net.view(H).controls.merge.enabled);
-    net.assert_hearing(&[H, B, C], &[]);
-}
-
-#[test]
-fn e5_consultation_not_answered_then_declined_is_reported() {
-    let mut net = Net::new(&["1001", "1002", "1003"]);
-    net.sign_in_all();
-    net.call(H, B);
-    net.command(H, Command::Dial("1003".into()));
-    net.settle();
-    net.run_for(Duration::from_secs(30));
-    net.command(C, Command::Decline);
-    net.settle();
-    let attempt = net
-        .view(H)
-        .lines
-        .into_iter()
-        .find(|l| l.peer == "1003")
-        .unwrap();
-    assert_eq!(attempt.state, LineState::Ended(Outcome::Declined));
-    assert!(net.line_to(H, "1002").held);
-}
 
 #[test]
 fn remote_bye_during_merge_leaves_a_plain_call() {
@@ -92,6 +55,36 @@ fn glare_491_when_both_ends_hold_at_once_resolves_to_both_held() {
     net.command(B, Command::Retrieve(bh));
     net.run_for(Duration::from_secs(10));
     net.assert_hearing(&[H, B], &[(H, B), (B, H)]);
+}
+
+#[test]
+fn holding_a_conference_while_one_leg_glares_ends_with_every_leg_held() {
+    let mut net = Net::new(&["1001", "1002", "1003"]);
+    net.sign_in_all();
+    net.call(A, B);
+    net.command(A, Command::DialConference("1003".into()));
+    net.settle();
+    net.command(C, Command::Answer);
+    net.settle();
+    net.settle();
+    let (ab, ba) = (net.line_to(A, "1002").id, net.line_to(B, "1001").id);
+    // The host holds the conference while B holds its side at the same moment: 491 on B's leg.
+    net.command(A, Command::Hold(ab));
+    net.command(B, Command::Hold(ba));
+    net.run_for(Duration::from_secs(10));
+    assert!(
+        net.proxy
+            .log
+            .iter()
+            .filter(|l| l.starts_with("INVITE"))
+            .count()
+            >= 5
+    );
+    for line in net.lines(A) {
+        assert!(line.held, "{line:?}");
+    }
+    assert!(net.view(A).conference.unwrap().held);
+    net.assert_hearing(&[A, B, C], &[]);
 }
 
 #[test]

@@ -1,0 +1,37 @@
+//! C10: more participants join with the same procedures, again and again.
+
+mod common;
+
+use common::Net;
+use phone::Command;
+
+const H: usize = 0;
+const B: usize = 1;
+const C: usize = 2;
+const D: usize = 3;
+
+#[test]
+fn c10_more_participants_join_the_same_way_again_and_again() {
+    let mut net = Net::new(&["1001", "1002", "1003", "1004"]);
+    net.sign_in_all();
+    net.call(H, B);
+    net.command(H, Command::DialConference("1003".into()));
+    net.settle();
+    net.command(C, Command::Answer);
+    net.settle();
+    // Then a consultation + Merge adds the fourth: the conference is held as one call.
+    net.call(H, D);
+    net.assert_hearing(&[H, B, C, D], &[(H, D), (D, H)]);
+    assert!(net.view(H).conference.unwrap().held);
+    net.command(H, Command::Merge);
+    net.settle();
+    assert!(
+        net.view(H).merge_confirm.is_none(),
+        "a held conference counts as one call"
+    );
+    let all: Vec<(usize, usize)> = (0..4)
+        .flat_map(|l| (0..4).filter(move |&t| t != l).map(move |t| (l, t)))
+        .collect();
+    net.assert_hearing(&[H, B, C, D], &all);
+    assert_eq!(net.view(H).conference.unwrap().participants, 4);
+}
