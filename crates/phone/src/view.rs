@@ -124,6 +124,9 @@ pub struct LineView {
     pub remote_held: bool,
     /// The line is a participant of the conference.
     pub in_conference: bool,
+    /// The other party is on the agent's own SIP domain (another agent: an internal
+    /// participant in spec terms), not an outside number.
+    pub internal: bool,
     /// When the conversation began, for the call timer.
     pub connected_at: Option<Instant>,
     /// Answer and Decline are offered.
@@ -145,6 +148,8 @@ pub struct Participant {
     pub name: String,
     /// `connected`, `on-hold`, `dialing-out`, `alerting`, `disconnected` (RFC 4575 terms).
     pub status: String,
+    /// On the agent's own SIP domain.
+    pub internal: bool,
 }
 
 /// The conference as the host or a participant sees it.

@@ -32,6 +32,11 @@ fn c11_host_and_participants_list_everyone_with_their_state() {
     // The host lists itself and both parties.
     let host = roster(&net, H);
     assert_eq!(host.len(), 3, "{host:?}");
+    assert!(
+        host.iter().all(|p| p.internal),
+        "every agent is on the same domain"
+    );
+    assert!(net.view(H).lines.iter().all(|l| l.internal));
     // Each participant lists the host and the other party (not itself).
     for (p, other) in [(B, "1003"), (C, "1002")] {
         let r = roster(&net, p);

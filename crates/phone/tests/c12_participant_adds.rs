@@ -58,7 +58,7 @@ fn c12_participant_merge_hands_the_new_party_to_the_focus() {
     assert!(conf.host);
     assert_eq!(conf.participants, 4);
     let d = net.line_to(H, "1004");
-    assert!(d.in_conference && d.disconnect.enabled);
+    assert!(d.in_conference && d.disconnect.enabled && d.internal);
     assert_eq!(net.view(B).conference.unwrap().participants, 4, "C11 for B");
     assert_eq!(net.view(D).conference.unwrap().participants, 4, "C11 for D");
 }

@@ -175,11 +175,21 @@ impl Phone {
         }
     }
 
+    /// Whether an address is on our own SIP domain (an internal participant, spec terms).
+    /// A WebSocket client's Contact (RFC 7118 `.invalid` host) is another browser phone on
+    /// our proxy: a party handed over by Replaces is known only by that Contact.
+    pub(super) fn is_internal(&self, uri: &str) -> bool {
+        uri.parse::<sip::Uri>().is_ok_and(|u| {
+            u.host.eq_ignore_ascii_case(&self.cfg.ua.aor.host) || u.host.ends_with(".invalid")
+        })
+    }
+
     /// The roster shown in the Contact Info panel: ours as host, else our focus's.
     pub(super) fn roster_view(&self) -> Option<(bool, Vec<Participant>)> {
         let to_view = |u: &ConferenceUser| Participant {
             name: u.display.clone().unwrap_or_else(|| u.entity.clone()),
             status: u.status.clone(),
+            internal: self.is_internal(&u.entity),
         };
         if self.conference.is_some() {
             return Some((true, self.own_roster().iter().map(to_view).collect()));

@@ -22,6 +22,7 @@ impl Phone {
                     held: l.on_hold() && live,
                     remote_held: l.remote_held && live,
                     in_conference: l.in_conference,
+                    internal: self.is_internal(&l.remote_uri),
                     connected_at: l.connected_at,
                     can_answer: live && l.state == LineState::Incoming,
                     can_hang_up: live,
