@@ -188,22 +188,38 @@ impl UserAgent {
         self.transmit_text(ack.to_string());
     }
 
+    /// A 2xx to an INVITE whose transaction is over: a retransmission (our ACK was lost:
+    /// ACK again), or the answer of another fork of the same INVITE, which gets an ACK and
+    /// then a BYE (RFC 3261 §13.2.2.4): the agent already has its call.
     fn reack(&mut self, resp: &Response) {
         let Ok(call_id) = resp.headers.call_id() else {
             return;
         };
-        let found = self.calls.iter().find_map(|(id, c)| {
-            let d = c.dialog.as_ref()?;
-            (d.call_id == call_id)
-                .then(|| (*id, d.ack(c.invite.headers.cseq().map_or(1, |s| s.seq))))
+        let to_tag = resp
+            .headers
+            .to()
+            .ok()
+            .and_then(|t| t.tag().map(str::to_owned));
+        let found = self.calls.iter().find_map(|(_, c)| {
+            let d = c.dialog.as_ref().filter(|d| d.call_id == call_id)?;
+            let seq = c.invite.headers.cseq().map_or(1, |s| s.seq);
+            if to_tag.as_deref() == Some(d.remote_tag.as_str()) {
+                return Some((d.ack(seq), None));
+            }
+            let mut fork = Dialog::as_uac(&c.invite, resp).ok()?;
+            fork.local_seq = seq;
+            let ack = fork.ack(seq);
+            Some((ack, Some(fork.request(Method::Bye))))
         });
-        if let Some((_, mut ack)) = found {
+        let Some((ack, bye)) = found else { return };
+        for mut req in std::iter::once(ack).chain(bye) {
             let branch = self.rng.branch();
-            ack.headers.push_front(
+            req.headers.push_front(
                 "Via",
                 format!("SIP/2.0/WS {};branch={branch};rport", self.via_host),
             );
-            self.transmit_text(ack.to_string());
+            // Fire and forget: nothing waits for the answer to these.
+            self.transmit_text(req.to_string());
         }
     }
 
