@@ -29,6 +29,7 @@ export const config = {
   dist: env.SOFTPHONE_DIST ?? path.join(repo, 'dist'),
   wavA: env.SOFTPHONE_WAV_A ?? path.join(repo, 'tests', 'fixtures', 'agent-a-440hz.wav'),
   wavB: env.SOFTPHONE_WAV_B ?? path.join(repo, 'tests', 'fixtures', 'agent-b-660hz.wav'),
+  wavC: env.SOFTPHONE_WAV_C ?? path.join(repo, 'tests', 'fixtures', 'agent-c-880hz.wav'),
   httpPort: Number(env.SOFTPHONE_HTTP_PORT ?? 8080),
   wsUrl: env.SOFTPHONE_WS_URL ?? 'ws://127.0.0.1:8088',
   sipDomain: env.SOFTPHONE_SIP_DOMAIN ?? '127.0.0.1',
@@ -416,6 +417,38 @@ export class AgentPage {
       }
       await sleep(250);
     }
+  }
+
+  /**
+   * Polls the speaker until every tone of `hear` is present (at least `minPower`) and at
+   * least `ratio` times stronger than every tone of `notHear`, twice in a row; resolves to
+   * the powers measured, throws with them on timeout.
+   */
+  async waitForTones({ hear, notHear, ratio = 10, minPower = 1e-4, timeout = 15_000 }) {
+    const end = Date.now() + timeout;
+    let passes = 0;
+    let powers;
+    for (;;) {
+      const { sampleRate, samples } = await this.speakerSamples();
+      powers = Object.fromEntries(
+        [...hear, ...notHear].map((f) => [f, goertzelPower(samples, sampleRate, f)]),
+      );
+      const loudestUnwanted = Math.max(1e-20, ...notHear.map((f) => powers[f]));
+      const pass = hear.every((f) => powers[f] >= minPower && powers[f] >= ratio * loudestUnwanted);
+      passes = pass ? passes + 1 : 0;
+      if (passes >= 2) return powers;
+      if (Date.now() > end) {
+        const shown = Object.entries(powers).map(([f, p]) => `${f} Hz ${p.toExponential(2)}`).join(', ');
+        throw new Error(`${this.name}: wanted ${hear.join('+')} Hz over ${notHear.join('+')} Hz; heard ${shown}`);
+      }
+      await sleep(250);
+    }
+  }
+
+  /** Single-step conference (C7): the number, then the button next to Start call. */
+  async dialIntoConference(number) {
+    await this.byTestId('number').fill(String(number));
+    await this.byTestId('single-step').click();
   }
 
   close() {

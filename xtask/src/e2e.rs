@@ -19,14 +19,16 @@ pub(crate) struct Options {
     pub(crate) build: bool,
 }
 
-fn fixtures() -> Result<(PathBuf, PathBuf)> {
+fn fixtures() -> Result<(PathBuf, PathBuf, PathBuf)> {
     let dir = root().join("tests/fixtures");
     let a = dir.join("agent-a-440hz.wav");
     let b = dir.join("agent-b-660hz.wav");
+    let c = dir.join("agent-c-880hz.wav");
     // -6 dBFS, 10 s: whole numbers of cycles, so the fake microphone loops without a click
     wav::write_if_changed(&a, &wav::tone(440.0, 0.5, 10))?;
     wav::write_if_changed(&b, &wav::tone(660.0, 0.5, 10))?;
-    Ok((a, b))
+    wav::write_if_changed(&c, &wav::tone(880.0, 0.5, 10))?;
+    Ok((a, b, c))
 }
 
 pub(crate) fn run_e2e(opts: &Options) -> Result {
@@ -40,7 +42,7 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
             dist.display()
         );
     }
-    let (wav_a, wav_b) = fixtures()?;
+    let (wav_a, wav_b, wav_c) = fixtures()?;
     let e2e = root().join("tests/e2e");
     let run_dir = e2e.join(".run");
     // a fresh Kamailio knows no user: start test-user allocation from 2001 again
@@ -76,6 +78,7 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
         .env("SOFTPHONE_DIST", &dist)
         .env("SOFTPHONE_WAV_A", &wav_a)
         .env("SOFTPHONE_WAV_B", &wav_b)
+        .env("SOFTPHONE_WAV_C", &wav_c)
         .env("SOFTPHONE_HTTP_PORT", HTTP_PORT.to_string())
         .env("SOFTPHONE_WS_URL", WS_URL)
         .env("SOFTPHONE_SIP_DOMAIN", SIP_DOMAIN)

@@ -16,7 +16,7 @@ pub enum Direction {
 }
 
 /// Where a line stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LineState {
     /// Placing the call (preparing media, INVITE sent, no ringing yet).
     Dialing,
@@ -33,7 +33,7 @@ pub enum LineState {
 }
 
 /// How a call ended, in terms the agent cares about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Outcome {
     /// Somebody hung up after talking, or the agent cancelled.
     HungUp,

@@ -1,6 +1,8 @@
 //! The screens of the phone.
 
 mod call_panel;
+mod contact_info;
+mod controls;
 mod dialer;
 mod sign_in;
 
@@ -10,6 +12,8 @@ use phone::{PhoneView, RegStatus};
 use crate::services::Driver;
 use crate::strings;
 use call_panel::CallPanel;
+use contact_info::ContactInfo;
+use controls::ConferenceControls;
 use dialer::Dialer;
 use sign_in::SignIn;
 
@@ -51,6 +55,8 @@ pub fn App() -> impl IntoView {
             >
                 <Dialer view_state driver />
                 <CallPanel view_state driver />
+                <ConferenceControls view_state driver />
+                <ContactInfo view_state driver />
             </Show>
         </main>
     }

@@ -1,0 +1,66 @@
+// A three-party conference in real browsers through Kamailio, mixed by the host's worklet:
+// agent A (440 Hz) hosts, B (660 Hz) and C (880 Hz) join. Everyone must hear the two others
+// and never itself (N-1 mixing); when the host leaves (C17) B and C go on talking directly.
+// Run: cargo xtask e2e --grep conference
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { AgentPage, config, freshUser, startStaticServer } from './harness.mjs';
+
+let server;
+
+before(async () => {
+  server = await startStaticServer(config.dist, config.httpPort);
+});
+
+after(async () => {
+  await server?.close();
+});
+
+const show = (p) => Object.entries(p).map(([f, v]) => `${f} Hz ${v.toExponential(1)}`).join(', ');
+
+test('conference: single-step join, everyone hears the two others and not itself, the host leaves and the two go on', async (t) => {
+  const agents = [];
+  t.after(() => Promise.all(agents.map((a) => a.close())));
+  for (const [name, wav] of [['A', config.wavA], ['B', config.wavB], ['C', config.wavC]]) {
+    agents.push(await AgentPage.launch(name, wav, { baseUrl: server.url }));
+  }
+  const [a, b, c] = agents;
+  const [ua, ub, uc] = [freshUser(), freshUser(), freshUser()];
+  await Promise.all([a.signIn(ua), b.signIn(ub), c.signIn(uc)]);
+
+  await a.dial(ub);
+  await b.waitForCallState('Incoming');
+  await b.answer();
+  await Promise.all([a.waitForCallState('Connected'), b.waitForCallState('Connected')]);
+
+  // C7: dial C straight into the call.
+  await a.dialIntoConference(uc);
+  await c.waitForCallState('Incoming');
+  await c.answer();
+  await c.waitForCallState('Connected');
+
+  const [hA, hB, hC] = await Promise.all([
+    a.waitForTones({ hear: [660, 880], notHear: [440] }),
+    b.waitForTones({ hear: [440, 880], notHear: [660] }),
+    c.waitForTones({ hear: [440, 660], notHear: [880] }),
+  ]);
+  t.diagnostic(`A hears ${show(hA)}`);
+  t.diagnostic(`B hears ${show(hB)}`);
+  t.diagnostic(`C hears ${show(hC)}`);
+  // C11: the participants see everyone in the Contact Info panel.
+  assert.ok(await b.byTestId('participant').count() >= 2, 'B lists the host and C');
+
+  // C17: the host leaves; B and C are connected to each other by an attended transfer.
+  await a.byTestId('leave').click();
+  await a.waitForCallState('Idle', { timeout: 20_000 });
+  const [bAfter, cAfter] = await Promise.all([
+    b.waitForTones({ hear: [880], notHear: [440, 660] }),
+    c.waitForTones({ hear: [660], notHear: [440, 880] }),
+  ]);
+  t.diagnostic(`after Leave, B hears ${show(bAfter)}`);
+  t.diagnostic(`after Leave, C hears ${show(cAfter)}`);
+
+  await b.hangUp();
+  await Promise.all([b.waitForCallState('Idle'), c.waitForCallState('Idle')]);
+});
