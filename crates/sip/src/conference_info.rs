@@ -13,6 +13,8 @@ pub const CONFERENCE_INFO: &str = "application/conference-info+xml";
 const MAX_BYTES: usize = 64 * 1024;
 /// Users beyond this are refused.
 const MAX_USERS: usize = 256;
+/// Element nesting beyond this is refused (RFC 4575 documents nest about six deep).
+const MAX_DEPTH: usize = 32;
 
 /// One `<user>` of the conference.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,13 +109,23 @@ impl ConferenceInfo {
         let mut user: Option<ConferenceUser> = None;
         let mut text_of: Option<&'static str> = None;
         let mut text = String::new();
+        // Element names from the root down to the current one.
+        let mut path: Vec<Vec<u8>> = Vec::new();
         loop {
             let event = reader.read_event().map_err(|e| ConferenceInfoError::Xml {
                 offset: reader.buffer_position(),
                 reason: e.to_string(),
             })?;
+            let opens = matches!(event, Event::Start(_));
             match event {
                 Event::Start(e) | Event::Empty(e) => {
+                    let parent = path.last().cloned().unwrap_or_default();
+                    if opens {
+                        if path.len() >= MAX_DEPTH {
+                            return Err(ConferenceInfoError::Invalid("nested too deep"));
+                        }
+                        path.push(e.local_name().as_ref().to_vec());
+                    }
                     let attr = |name: &[u8]| -> Option<String> {
                         e.attributes()
                             .flatten()
@@ -140,11 +152,16 @@ impl ConferenceInfo {
                                 status: String::new(),
                             });
                         }
-                        b"display-text" => {
+                        // RFC 4575: the user's own name, not an endpoint's or media's.
+                        b"display-text" if parent == b"user" => {
                             text_of = Some("display");
                             text.clear();
                         }
-                        b"status" => {
+                        // The first endpoint's status, not a media stream's.
+                        b"status"
+                            if parent == b"endpoint"
+                                && user.as_ref().is_some_and(|u| u.status.is_empty()) =>
+                        {
                             text_of = Some("status");
                             text.clear();
                         }
@@ -172,6 +189,7 @@ impl ConferenceInfo {
                     text.push(resolved.ok_or(ConferenceInfoError::Invalid("unknown entity"))?);
                 }
                 Event::End(e) => {
+                    path.pop();
                     if let (Some(which), Some(u)) = (text_of.take(), user.as_mut()) {
                         let value = std::mem::take(&mut text).trim().to_owned();
                         match which {
@@ -227,6 +245,28 @@ mod tests {
         let xml = info.to_xml();
         assert!(xml.contains("&lt;host&gt;"));
         assert_eq!(ConferenceInfo::parse(&xml).unwrap(), info);
+    }
+
+    #[test]
+    fn takes_the_users_name_and_its_endpoints_status_not_nested_ones() {
+        let xml = r#"<conference-info xmlns="urn:ietf:params:xml:ns:conference-info" entity="sip:c@x" state="full" version="1">
+ <users><user entity="sip:bob@example.com" state="full">
+  <display-text>Bob Hoskins</display-text>
+  <endpoint entity="sip:bob@pc33.example.com">
+   <display-text>Bob's Laptop</display-text>
+   <status>connected</status>
+   <media id="1"><type>audio</type><status>sendrecv</status></media>
+  </endpoint>
+  <endpoint entity="sip:bob@phone"><status>on-hold</status></endpoint>
+ </user></users></conference-info>"#;
+        let info = ConferenceInfo::parse(xml).unwrap();
+        assert_eq!(info.users[0].display.as_deref(), Some("Bob Hoskins"));
+        assert_eq!(info.users[0].status, "connected");
+        let deep = format!(
+            "<conference-info entity='x' version='1'>{}",
+            "<a>".repeat(40)
+        );
+        assert!(ConferenceInfo::parse(&deep).is_err());
     }
 
     #[test]
