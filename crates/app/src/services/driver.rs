@@ -35,7 +35,24 @@ struct Inner {
     media: Media,
     timer: Option<Timer>,
     view: RwSignal<PhoneView>,
+    flow: Flow,
 }
+
+/// The WebSocket servers (edge proxies) and how we get back to one after losing it: calls
+/// keep their media meanwhile, and the engine re-registers and refreshes them once a
+/// server is back (DESIGN: losing the network is normal).
+struct Flow {
+    urls: Vec<String>,
+    /// The server to try next; a reconnect moves on to the following one (failover).
+    next: usize,
+    backoff_ms: u32,
+    retry: Option<Timer>,
+    /// Signed out: no more reconnects.
+    stopped: bool,
+}
+
+const FIRST_RETRY_MS: u32 = 500;
+const MAX_RETRY_MS: u32 = 15_000;
 
 /// The running phone of the signed-in agent. Cheap to clone.
 #[derive(Clone)]
@@ -57,8 +74,19 @@ impl Driver {
             .user
             .clone()
             .ok_or_else(|| SignInError::BadUri("it has no user part".into()))?;
-        let ws = settings.ws_url.trim();
-        if !(ws.starts_with("ws://") || ws.starts_with("wss://")) {
+        // One or more edge proxies, tried in turn.
+        let urls: Vec<String> = settings
+            .ws_url
+            .split([' ', ',', '\n'])
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if urls.is_empty()
+            || !urls
+                .iter()
+                .all(|u| u.starts_with("ws://") || u.starts_with("wss://"))
+        {
             return Err(SignInError::BadServer);
         }
         if password.is_empty() {
@@ -85,13 +113,53 @@ impl Driver {
             media: Media::new(audio, &settings.ice_servers),
             timer: None,
             view,
+            flow: Flow {
+                urls,
+                next: 0,
+                backoff_ms: FIRST_RETRY_MS,
+                retry: None,
+                stopped: false,
+            },
         })));
-        let weak = Rc::downgrade(&driver.0);
-        let transport = WsTransport::connect(ws, move |ev| on_transport(&weak, ev))
+        driver
+            .connect()
             .map_err(|e| SignInError::Transport(e.to_string()))?;
-        driver.0.borrow_mut().transport = Some(transport);
         driver.handle(Input::Command(Command::SignIn));
         Ok(driver)
+    }
+
+    /// Opens a WebSocket to the next server of the list.
+    fn connect(&self) -> Result<(), web::WebError> {
+        let url = {
+            let mut inner = self.0.borrow_mut();
+            let flow = &mut inner.flow;
+            let url = flow.urls[flow.next % flow.urls.len()].clone();
+            flow.next += 1;
+            url
+        };
+        let weak = Rc::downgrade(&self.0);
+        let transport = WsTransport::connect(&url, move |ev| on_transport(&weak, ev))?;
+        self.0.borrow_mut().transport = Some(transport);
+        Ok(())
+    }
+
+    /// Tries again after a growing pause, on the next server of the list.
+    fn reconnect_later(&self) {
+        let mut inner = self.0.borrow_mut();
+        if inner.flow.stopped {
+            return;
+        }
+        let wait = inner.flow.backoff_ms;
+        inner.flow.backoff_ms = (wait * 2).min(MAX_RETRY_MS);
+        let weak = Rc::downgrade(&self.0);
+        inner.flow.retry = Some(Timer::once(wait, move || {
+            if let Some(inner) = weak.upgrade() {
+                let driver = Self(inner);
+                if driver.connect().is_err() {
+                    driver.reconnect_later();
+                }
+            }
+        }));
     }
 
     /// The agent pressed something.
@@ -101,6 +169,11 @@ impl Driver {
 
     /// Signs out and lets go of the connection and audio.
     pub(crate) fn sign_out(&self) {
+        {
+            let mut inner = self.0.borrow_mut();
+            inner.flow.stopped = true;
+            inner.flow.retry = None;
+        }
         self.command(Command::SignOut);
         let weak = Rc::downgrade(&self.0);
         // Give the un-REGISTER a moment on the wire before closing the socket.
@@ -174,9 +247,17 @@ fn on_transport(weak: &Weak<RefCell<Inner>>, ev: TransportEvent) {
     let Some(inner) = weak.upgrade() else { return };
     let driver = Driver(inner);
     match ev {
-        TransportEvent::Open => driver.handle(Input::TransportUp),
+        TransportEvent::Open => {
+            driver.0.borrow_mut().flow.backoff_ms = FIRST_RETRY_MS;
+            driver.handle(Input::TransportUp);
+        }
         TransportEvent::Message(text) => driver.handle(Input::Frame(text.into_bytes())),
-        TransportEvent::Closed { .. } => driver.handle(Input::TransportDown),
+        TransportEvent::Closed { .. } => {
+            // The closed socket is dropped when the next one replaces it, not here inside
+            // its own event handler.
+            driver.handle(Input::TransportDown);
+            driver.reconnect_later();
+        }
         TransportEvent::Error(e) => {
             web_sys::console::warn_1(&format!("WebSocket: {e}").into());
         }
