@@ -218,6 +218,12 @@ impl Driver {
                     }
                     Output::Media(action) => media_work.push(action),
                     Output::ViewChanged => view_changed = true,
+                    Output::Reconnect => {
+                        // Its Closed event brings the engine down and starts the reconnect.
+                        if let Some(t) = &inner.transport {
+                            t.close();
+                        }
+                    }
                     _ => {}
                 }
             }

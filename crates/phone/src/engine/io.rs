@@ -142,6 +142,9 @@ pub enum Output {
     Transmit(String),
     /// Do this media work.
     Media(MediaAction),
+    /// The signalling flow is dead although the socket looks open (RFC 5626 keep-alive
+    /// unanswered): close the WebSocket and reconnect.
+    Reconnect,
     /// [`crate::Phone::view`] changed: render it again.
     ViewChanged,
 }

@@ -268,6 +268,7 @@ impl Phone {
             } => self.referred(call, target, display, replaces, now),
             UaEvent::TransferResult { call, status } => self.transfer_result(call, status, now),
             UaEvent::ConferenceSubscribed { call } => self.conference_subscribed(call, now),
+            UaEvent::FlowFailed => self.outputs.push_back(Output::Reconnect),
             UaEvent::ConferenceState { call, body, ended } => {
                 self.conference_state(call, &body, ended);
             }

@@ -66,6 +66,11 @@ fn auth_params(value: &str) -> HashMap<String, String> {
 
 impl Proxy {
     pub fn handle(&mut self, from: usize, frame: &str) -> Out {
+        if frame.trim().is_empty() {
+            // An RFC 5626 keep-alive ping; this registrar does not do outbound, so no pong.
+            self.log.push("PING".into());
+            return vec![];
+        }
         match Message::parse(frame.as_bytes()).expect("phones send valid SIP") {
             Message::Request(req) => self.request(from, req),
             Message::Response(resp) => self.response(resp),

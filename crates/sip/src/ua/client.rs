@@ -57,6 +57,11 @@ impl UserAgent {
         let state = self
             .registration
             .on_response(resp, challenge.as_ref(), &contact, now);
+        if (200..300).contains(&resp.status) && self.registration.wanted() {
+            self.start_keepalive(resp, now);
+        } else if (200..300).contains(&resp.status) {
+            self.stop_keepalive();
+        }
         if let Some(state) = state {
             self.events.push_back(UaEvent::Registration(state));
         }

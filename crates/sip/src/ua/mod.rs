@@ -14,6 +14,7 @@
 mod client;
 mod conference;
 mod dtmf;
+mod keepalive;
 mod prack;
 mod refer;
 mod reinvite;
@@ -200,6 +201,9 @@ pub enum UaEvent {
         /// 0-9, *, #, A-D.
         digit: char,
     },
+    /// The registrar stopped answering keep-alives (RFC 5626): the WebSocket is dead even if
+    /// the browser has not noticed. Close it and reconnect.
+    FlowFailed,
     /// A received message was rejected; nothing else changed.
     Malformed {
         /// What was wrong with it.
@@ -317,6 +321,7 @@ pub struct UserAgent {
     transport_up: bool,
     /// We host a conference: our Contact says `isfocus` (RFC 4579).
     focus: bool,
+    keepalive: keepalive::KeepAlive,
     registration: Registration,
     calls: BTreeMap<CallId, Call>,
     next_call: u64,
@@ -340,6 +345,7 @@ impl UserAgent {
             contact_user,
             transport_up: false,
             focus: false,
+            keepalive: keepalive::KeepAlive::default(),
             registration,
             calls: BTreeMap::new(),
             next_call: 1,
@@ -393,6 +399,7 @@ impl UserAgent {
     /// registration is lost until the transport is back.
     pub fn transport_down(&mut self, _now: Instant) {
         self.transport_up = false;
+        self.stop_keepalive();
         self.transmit.clear();
         self.transactions.retain(|_, t| t.owner != Owner::Register);
         if let Some(state) = self.registration.transport_lost() {
@@ -550,6 +557,7 @@ impl UserAgent {
     pub fn receive(&mut self, frame: &[u8], now: Instant) {
         // RFC 5626 §4.4.1: a CRLF keep-alive ping or its pong.
         if frame.iter().all(|b| matches!(b, b'\r' | b'\n')) {
+            self.on_crlf();
             return;
         }
         match Message::parse_with(frame, &self.limits) {
@@ -577,6 +585,7 @@ impl UserAgent {
         self.retransmit_2xx(now);
         self.retry_reinvites(now);
         self.session_timers(now);
+        self.keepalive_timers(now);
         if self.registration.refresh_due(now) && self.transport_up {
             self.send_register(now);
         }
@@ -608,7 +617,13 @@ impl UserAgent {
             .filter_map(|c| c.reinvite.as_ref().and_then(|r| r.retry_at));
         let reg = self.registration.refresh_at();
         let session = self.next_session_due();
-        tx.chain(rt).chain(retry).chain(reg).chain(session).min()
+        let keepalive = self.next_keepalive();
+        tx.chain(rt)
+            .chain(retry)
+            .chain(reg)
+            .chain(session)
+            .chain(keepalive)
+            .min()
     }
 
     fn callee_early(&self, call: CallId, action: &'static str) -> Result<&Call, UaError> {
