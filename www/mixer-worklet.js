@@ -9,16 +9,33 @@
 //     numberOfInputs: ports, numberOfOutputs: ports,
 //     outputChannelCount: Array(ports).fill(1),
 //     channelCount: 1, channelCountMode: "explicit",
-//     processorOptions: { module, ports },
+//     processorOptions: { module, ports, gains },   // gains (optional): initial matrix, as below
 //   });
 //
 // Messages on `node.port` (each applies from the next render quantum; gains ramp in the DSP):
 //   { type: "gain", from, to, gain }   one link of the matrix: `to` hears `from` at `gain`
 //   { type: "matrix", gains }          all links: `gains[from][to]`, ports x ports
+//   { type: "tone", port, tone, region, gain? }
+//                                      play a tone on output `port`, replacing its tone:
+//                                      `tone` is "ringback" | "busy" | "reorder" | "call-waiting"
+//                                      | "dtmf-0".."dtmf-9" | "dtmf-*" | "dtmf-#" | "dtmf-A".."dtmf-D";
+//                                      `region` is "na" | "uk" | "eu"; `gain` (peak, default 0.2)
+//   { type: "tone-stop", port }        fade out output `port`'s tone
 // Port 0 is the local microphone (input) and speaker (output); ports 1..16 are remote legs.
 // A malformed message is dropped and answered with { type: "error", message }.
+//
+// Messages from the processor:
+//   { type: "meters", levels }         at most 20 times a second: `levels[port] = [rms, peak]`
+//                                      (linear) for every input port; absent inputs read [0, 0]
+//   { type: "error", message }
 
 const BLOCK = 128;
+const METER_RATE_HZ = 20;
+const DEFAULT_TONE_GAIN = 0.2;
+// Codes of dsp::Tone::from_code and dsp::Region::from_code.
+const TONES = { ringback: 0, busy: 1, reorder: 2, "call-waiting": 3 };
+for (const [i, key] of [..."0123456789*#ABCD"].entries()) TONES[`dtmf-${key}`] = 16 + i;
+const REGIONS = { na: 0, uk: 1, eu: 2 };
 
 class SoftphoneMixer extends AudioWorkletProcessor {
   constructor(options) {
@@ -34,10 +51,17 @@ class SoftphoneMixer extends AudioWorkletProcessor {
     }
     this.ports = ports;
     this.dsp.init(sampleRate, ports);
+    // Frames between meter messages: at most METER_RATE_HZ a second.
+    this.meterInterval = Math.ceil(sampleRate / METER_RATE_HZ);
+    this.meterFrames = 0;
     this.memoryBuffer = null;
     this.inputViews = [];
     this.outputViews = [];
     this.refreshViews();
+    // An initial matrix applies from the very first quantum (messages arrive later).
+    if (options.processorOptions.gains !== undefined) {
+      this.onMessage({ type: "matrix", gains: options.processorOptions.gains });
+    }
     this.port.onmessage = (event) => this.onMessage(event.data);
   }
 
@@ -50,6 +74,7 @@ class SoftphoneMixer extends AudioWorkletProcessor {
       this.inputViews[port] = new Float32Array(buffer, this.dsp.input_ptr(port) >>> 0, BLOCK);
       this.outputViews[port] = new Float32Array(buffer, this.dsp.output_ptr(port) >>> 0, BLOCK);
     }
+    this.meterView = new Float32Array(buffer, this.dsp.meter_ptr() >>> 0, 2 * this.ports);
   }
 
   isPort(value) {
@@ -84,9 +109,34 @@ class SoftphoneMixer extends AudioWorkletProcessor {
           this.dsp.set_gain(from, to, gains[from][to]);
         }
       }
+    } else if (message?.type === "tone") {
+      const { port, tone, region } = message;
+      const gain = message.gain ?? DEFAULT_TONE_GAIN;
+      const toneCode = Object.hasOwn(TONES, tone) ? TONES[tone] : undefined;
+      const regionCode = Object.hasOwn(REGIONS, region) ? REGIONS[region] : undefined;
+      if (!this.isPort(port) || toneCode === undefined || regionCode === undefined || !Number.isFinite(gain)) {
+        this.reject(`bad tone message: port ${port}, tone ${tone}, region ${region}, gain ${gain}`);
+        return;
+      }
+      this.dsp.tone_start(port, toneCode, regionCode, gain);
+    } else if (message?.type === "tone-stop") {
+      const { port } = message;
+      if (!this.isPort(port)) {
+        this.reject(`bad tone-stop message: port ${port}`);
+        return;
+      }
+      this.dsp.tone_stop(port);
     } else {
       this.reject(`unknown message type: ${message?.type}`);
     }
+  }
+
+  postMeters() {
+    const levels = [];
+    for (let port = 0; port < this.ports; port++) {
+      levels.push([this.meterView[2 * port], this.meterView[2 * port + 1]]);
+    }
+    this.port.postMessage({ type: "meters", levels });
   }
 
   reject(message) {
@@ -109,6 +159,11 @@ class SoftphoneMixer extends AudioWorkletProcessor {
     for (let port = 0; port < outputCount; port++) {
       const view = this.outputViews[port];
       for (const channel of outputs[port]) channel.set(view);
+    }
+    this.meterFrames += BLOCK;
+    if (this.meterFrames >= this.meterInterval) {
+      this.meterFrames = 0;
+      this.postMeters();
     }
     return true;
   }

@@ -1,5 +1,6 @@
 //! `cargo xtask <command>`: the project's build, dev server and test runner. See README.md.
 
+mod bench;
 mod build;
 mod e2e;
 mod interop;
@@ -26,6 +27,9 @@ usage: cargo xtask <command>
       [--no-build]   (use the dist/ there is)
   interop            our SIP stack against SIPp and JsSIP through Kamailio (crates/interop)
   kamailio           run only Kamailio on loopback until Ctrl-C
+  bench dsp [ARGS]   criterion benches of the DSP kernels (ARGS go to the bench binary)
+  bench audio [ARGS] browser benchmark of the audio engine, f/a/b/c at N = 2,4,8,16 legs
+                     (ARGS: --seconds S --rounds R --legs 2,4 --variants f,a --json FILE)
 ";
 
 fn main() -> ExitCode {
@@ -64,6 +68,7 @@ fn dispatch(args: &[String]) -> Result {
             interop::run_interop()
         }),
         "kamailio" => no_args(rest).and_then(|()| kamailio::run_foreground()),
+        "bench" => bench::run_bench(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())

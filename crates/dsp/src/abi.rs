@@ -8,6 +8,9 @@
 //! | `output_ptr(port: u32) -> *mut f32` | [`BLOCK`] floats to read output `port` from (null if out of range) |
 //! | `set_gain(from: u32, to: u32, gain: f32)` | ramp the `from -> to` link; takes effect at the next `process` |
 //! | `process(active_inputs_mask: u32)` | mix one quantum; bit `i` set = input `i` was written |
+//! | `meter_ptr() -> *const f32` | `[rms, peak]` per port ([`MAX_PORTS`] pairs), updated by `process`; absent inputs read 0 |
+//! | `tone_start(port: u32, tone: u32, region: u32, gain: f32) -> u32` | play a tone on output `port` (codes: [`Tone::from_code`], [`Region::from_code`]); 1 if accepted |
+//! | `tone_stop(port: u32)` | fade out output `port`'s tone |
 //! | `block_frames() -> u32`, `max_ports() -> u32` | [`BLOCK`] and [`MAX_PORTS`], for the glue to check |
 //!
 //! The buffer addresses never change, but the glue must re-create its views if
@@ -23,7 +26,7 @@
 // buffers through raw addresses into wasm memory, outside anything Rust's borrow checker sees.
 #![allow(unsafe_code)]
 
-use crate::{Block, Mixer, BLOCK, MAX_PORTS};
+use crate::{Block, Mixer, Region, Tone, BLOCK, MAX_PORTS};
 
 struct State {
     mixer: Mixer,
@@ -94,6 +97,30 @@ pub extern "C" fn process(active_inputs_mask: u32) {
         .process(&state.inputs, active_inputs_mask, &mut state.outputs);
 }
 
+/// Address of the meter levels: [`MAX_PORTS`] pairs `[rms, peak]` of `f32`, one per input,
+/// as of the last `process` (see [`Mixer::levels`]).
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn meter_ptr() -> *const f32 {
+    state().mixer.levels().as_ptr().cast::<f32>()
+}
+
+/// Starts `tone` ([`Tone::from_code`]) in `region` ([`Region::from_code`]) at peak amplitude
+/// `gain` on output `port`, replacing its tone if it has one. Returns 1 if accepted, 0 (and
+/// changes nothing) for an unknown code, a port out of range or a gain that is not finite.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn tone_start(port: u32, tone: u32, region: u32, gain: f32) -> u32 {
+    let (Some(tone), Some(region)) = (Tone::from_code(tone), Region::from_code(region)) else {
+        return 0;
+    };
+    u32::from(state().mixer.start_tone(port as usize, tone, region, gain))
+}
+
+/// Fades out output `port`'s tone, if any.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn tone_stop(port: u32) {
+    let _accepted = state().mixer.stop_tone(port as usize);
+}
+
 /// [`BLOCK`], so the glue can check it agrees on the render quantum.
 #[cfg_attr(target_arch = "wasm32", no_mangle)]
 pub extern "C" fn block_frames() -> u32 {
@@ -139,6 +166,24 @@ mod tests {
             process(0b10);
         }
         assert_eq!(state().outputs[0], [0.25; BLOCK]);
+        assert_eq!(state().outputs[1], [0.0; BLOCK]);
+        // SAFETY (test): `meter_ptr` points at MAX_PORTS pairs in the static state.
+        let levels = unsafe { core::slice::from_raw_parts(meter_ptr(), 2 * MAX_PORTS) };
+        assert_eq!(levels[2..4], [state().mixer.levels()[1][0], 0.5]);
+        assert!(levels[2] > 0.0 && levels[0] == 0.0 && levels[1] == 0.0);
+        assert_eq!(tone_start(1, 0, 0, 0.5), 1);
+        assert_eq!(tone_start(1, 99, 0, 0.5), 0);
+        assert_eq!(tone_start(1, 1, 9, 0.5), 0);
+        assert_eq!(tone_start(2, 1, 0, 0.5), 0);
+        process(0);
+        assert!(
+            state().outputs[1].iter().any(|s| *s != 0.0),
+            "ringback on output 1"
+        );
+        assert_eq!(state().outputs[0], [0.0; BLOCK]);
+        tone_stop(1);
+        process(0);
+        process(0);
         assert_eq!(state().outputs[1], [0.0; BLOCK]);
         init(48_000.0, 2);
         assert_eq!(state().inputs[1], [0.0; BLOCK]);

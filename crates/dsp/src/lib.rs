@@ -14,6 +14,11 @@
 //! Gain changes (`abi::set_gain`, [`Mixer::set_gain`]) may come at any time between quanta and
 //! ramp in over [`RAMP_SECONDS`].
 //!
+//! Per block, [`Mixer::process`] meters every present input ([`Meter`]), mixes the matrix,
+//! adds each output's tone ([`ToneGenerator`]) and limits each output ([`Limiter`]). The mix
+//! and meter loops are written over four-lane vectors: `v128` when the crate is built for wasm32
+//! with `-C target-feature=+simd128`, four scalars otherwise, with identical results.
+//!
 //! Nothing allocates: all state is fixed-size arrays (checked by `tests/no_alloc.rs`).
 #![cfg_attr(not(test), no_std)]
 #![warn(missing_docs)]
@@ -24,11 +29,17 @@
 extern crate std;
 
 pub mod abi;
+mod kernels;
+mod lanes;
 mod limiter;
+mod meter;
 mod mixer;
+mod tones;
 
 pub use limiter::{Limiter, CEILING, KNEE};
+pub use meter::{Meter, PEAK_DECAY_DB_PER_SECOND, PEAK_HOLD_SECONDS, RMS_SECONDS};
 pub use mixer::{Mixer, MAX_GAIN, RAMP_SECONDS};
+pub use tones::{Region, Tone, ToneGenerator, DTMF_KEYS, TONE_RAMP_SECONDS};
 
 /// Frames per block: the Web Audio render quantum.
 pub const BLOCK: usize = 128;

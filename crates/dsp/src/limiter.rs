@@ -5,7 +5,8 @@
 //! [`KNEE`]; because its attack is not instantaneous, the first samples of a sudden loud onset
 //! would still overshoot, and the soft clip above the knee catches them without a hard edge.
 
-use crate::{Block, DEFAULT_SAMPLE_RATE};
+use crate::lanes::{F32x4, Native};
+use crate::{Block, BLOCK, DEFAULT_SAMPLE_RATE};
 
 /// Level above which the limiter reduces gain and the soft clip starts to bend.
 pub const KNEE: f32 = 0.9;
@@ -78,6 +79,104 @@ impl Limiter {
     }
 }
 
+/// Limits four blocks with four limiters at once, each lane exactly as [`Limiter::process`]
+/// would (the envelope recursion is serial in time, so the mixer runs four outputs side by side
+/// instead).
+pub(crate) fn process4(limiters: &mut [Limiter], blocks: &mut [Block]) {
+    process4_lanes::<Native>(limiters, blocks);
+}
+
+#[inline(always)]
+pub(crate) fn process4_lanes<V: F32x4>(limiters: &mut [Limiter], blocks: &mut [Block]) {
+    let ([l0, l1, l2, l3], [b0, b1, b2, b3]) = (&mut *limiters, &mut *blocks) else {
+        // Not four of each: one at a time.
+        for (limiter, block) in limiters.iter_mut().zip(blocks.iter_mut()) {
+            limiter.process(block);
+        }
+        return;
+    };
+    if quiet_lanes::<V>(
+        &[l0.envelope, l1.envelope, l2.envelope, l3.envelope],
+        [b0, b1, b2, b3],
+    ) {
+        // Every envelope stays at or below the knee (each step is a convex combination of the
+        // envelope and a level, both <= KNEE, and rounding cannot leave that range), so the gain
+        // is 1 and the soft clip the identity: the samples pass unchanged. Only the envelopes
+        // move, computed exactly as `Limiter::process` does, four chains side by side.
+        let limiters = [l0, l1, l2, l3];
+        let mut envelope = limiters.each_ref().map(|l| l.envelope);
+        let attack = limiters.each_ref().map(|l| l.attack);
+        let release = limiters.each_ref().map(|l| l.release);
+        for i in 0..BLOCK {
+            let x = [b0[i], b1[i], b2[i], b3[i]];
+            for lane in 0..4 {
+                let level = x[lane].abs();
+                let coefficient = if level > envelope[lane] {
+                    attack[lane]
+                } else {
+                    release[lane]
+                };
+                let e = level + coefficient * (envelope[lane] - level);
+                envelope[lane] = if e < ENVELOPE_FLOOR { 0.0 } else { e };
+            }
+        }
+        for (limiter, e) in limiters.into_iter().zip(envelope) {
+            limiter.envelope = e;
+        }
+        return;
+    }
+    let attack = V::from_array([l0.attack, l1.attack, l2.attack, l3.attack]);
+    let release = V::from_array([l0.release, l1.release, l2.release, l3.release]);
+    let mut envelope = V::from_array([l0.envelope, l1.envelope, l2.envelope, l3.envelope]);
+    let (zero, one) = (V::splat(0.0), V::splat(1.0));
+    let (knee, floor, infinity) = (
+        V::splat(KNEE),
+        V::splat(ENVELOPE_FLOOR),
+        V::splat(f32::INFINITY),
+    );
+    for i in 0..b0.len().min(b1.len()).min(b2.len()).min(b3.len()) {
+        let x = V::from_array([b0[i], b1[i], b2[i], b3[i]]);
+        // Finite: |x| < inf (NaN compares false).
+        let x = infinity.gt_select(x.abs(), x, zero);
+        let level = x.abs();
+        let coefficient = level.gt_select(envelope, attack, release);
+        envelope = level.add(coefficient.mul(envelope.sub(level)));
+        envelope = floor.gt_select(envelope, zero, envelope);
+        let gain = envelope.gt_select(knee, knee.div(envelope), one);
+        let [y0, y1, y2, y3] = x.mul(gain).to_array();
+        b0[i] = soft_clip(y0);
+        b1[i] = soft_clip(y1);
+        b2[i] = soft_clip(y2);
+        b3[i] = soft_clip(y3);
+    }
+    let [e0, e1, e2, e3] = envelope.to_array();
+    (l0.envelope, l1.envelope, l2.envelope, l3.envelope) = (e0, e1, e2, e3);
+}
+
+/// Whether all four envelopes and every sample of the four blocks are finite and at most
+/// [`KNEE`] in magnitude.
+#[inline(always)]
+fn quiet_lanes<V: F32x4>(envelopes: &[f32; 4], blocks: [&Block; 4]) -> bool {
+    if !envelopes.iter().all(|e| *e <= KNEE) {
+        return false;
+    }
+    let zero = V::splat(0.0);
+    blocks.iter().all(|block| {
+        let (mut peak, mut poison) = (zero, zero);
+        for chunk in block.chunks_exact(4) {
+            let Ok(chunk) = <&[f32; 4]>::try_from(chunk) else {
+                continue;
+            };
+            let x = V::load(chunk);
+            peak = peak.pmax(x.abs());
+            // NaN or infinity anywhere makes this NaN (0 * inf = NaN).
+            poison = poison.add(x.mul(zero));
+        }
+        let (peak, poison) = (peak.to_array(), poison.to_array());
+        peak.iter().all(|p| *p <= KNEE) && poison.iter().all(|p| *p == 0.0)
+    })
+}
+
 impl Default for Limiter {
     /// A limiter for [`DEFAULT_SAMPLE_RATE`].
     fn default() -> Self {
@@ -101,6 +200,61 @@ fn soft_clip(x: f32) -> f32 {
 mod tests {
     use super::*;
     use crate::{Mixer, BLOCK, MAX_PORTS};
+
+    #[test]
+    fn four_lanes_equal_four_limiters_bit_for_bit() {
+        use crate::lanes::Scalar4;
+        let mut seed = 0x5eed_u32;
+        let mut noise = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            (seed as f32 / u32::MAX as f32) * 2.0 - 1.0
+        };
+        let rates = [8_000.0, 44_100.0, 48_000.0, 96_000.0];
+        let mut one_by_one = rates.map(Limiter::new);
+        let mut lanes = one_by_one;
+        let mut native = one_by_one;
+        for n in 0..300 {
+            // Quiet, loud, silent and broken blocks, different per lane.
+            // The first 40 blocks and every third stretch after are quiet in all four lanes (the
+            // pass-through path, once the envelopes are below the knee), up to the knee.
+            let all_quiet = n < 40 || (n / 20) % 3 == 2;
+            let mut blocks: [Block; 4] = core::array::from_fn(|lane| {
+                let scale = if all_quiet {
+                    [0.3, 0.6, 0.0, KNEE][lane]
+                } else {
+                    [0.3, 3.0, 0.0, 12.0][(n / 20 + lane) % 4]
+                };
+                core::array::from_fn(|_| noise() * scale)
+            });
+            if all_quiet {
+                blocks[3][5] = KNEE;
+                blocks[3][6] = -KNEE;
+            }
+            if n % 50 == 7 {
+                blocks[1][3] = f32::NAN;
+                blocks[2][9] = f32::INFINITY;
+                blocks[3][100] = f32::NEG_INFINITY;
+            }
+            let mut expected = blocks;
+            for (limiter, block) in one_by_one.iter_mut().zip(&mut expected) {
+                limiter.process(block);
+            }
+            let mut by_lanes = blocks;
+            process4_lanes::<Scalar4>(&mut lanes, &mut by_lanes);
+            let mut by_native = blocks;
+            process4(&mut native, &mut by_native);
+            assert_eq!(by_lanes, expected, "block {n}");
+            assert_eq!(by_native, expected, "block {n}");
+            assert_eq!(lanes, one_by_one);
+        }
+        // Fewer than four: the scalar path.
+        let mut three = [Limiter::default(); 3];
+        let mut blocks = [[2.0; BLOCK]; 3];
+        process4(&mut three, &mut blocks);
+        assert!(blocks.iter().flatten().all(|s| s.abs() <= CEILING));
+    }
 
     #[test]
     fn bad_sample_rate_falls_back_to_default() {

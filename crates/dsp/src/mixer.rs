@@ -5,7 +5,11 @@
 //! everywhere. Each link ramps linearly to a new gain over [`RAMP_SECONDS`] so switching a leg
 //! in or out does not click.
 
-use crate::{Block, Limiter, BLOCK, DEFAULT_SAMPLE_RATE, MAX_PORTS};
+use crate::kernels::{add_ramp, add_scaled, Ramp};
+use crate::limiter;
+use crate::{
+    Block, Limiter, Meter, Region, Tone, ToneGenerator, BLOCK, DEFAULT_SAMPLE_RATE, MAX_PORTS,
+};
 
 /// How long a gain change takes to ramp in.
 pub const RAMP_SECONDS: f32 = 0.005;
@@ -16,69 +20,58 @@ pub const MAX_GAIN: f32 = 8.0;
 /// One `from -> to` link of the gain matrix with its ramp.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Link {
-    current: f32,
-    target: f32,
-    step: f32,
-    /// Frames until `current` reaches `target`; 0 when steady.
-    remaining: u32,
+    /// The ramp towards the target; `remaining == 0` when steady at `target`.
+    ramp: Ramp,
 }
 
 impl Link {
     const SILENT: Self = Self {
-        current: 0.0,
-        target: 0.0,
-        step: 0.0,
-        remaining: 0,
+        ramp: Ramp {
+            target: 0.0,
+            step: 0.0,
+            remaining: 0,
+            lo: 0.0,
+            hi: 0.0,
+        },
     };
 
+    /// The gain of the last frame produced.
+    fn current(&self) -> f32 {
+        self.ramp.gain_at(self.ramp.remaining)
+    }
+
     fn retarget(&mut self, target: f32, ramp_frames: u32) {
-        if target == self.target {
+        if target == self.ramp.target {
             return;
         }
-        self.target = target;
-        self.step = (target - self.current) / ramp_frames as f32;
-        self.remaining = ramp_frames;
-        if self.step == 0.0 {
-            self.current = target;
-            self.remaining = 0;
-        }
-    }
-
-    /// Advances one frame and returns the gain for it. Clamping to the target keeps the ramp
-    /// monotonic and bounded whatever the rounding of the accumulated steps.
-    fn next_gain(&mut self) -> f32 {
-        if self.remaining > 0 {
-            self.remaining -= 1;
-            self.current = if self.remaining == 0 {
-                self.target
-            } else {
-                self.toward_target(self.current + self.step)
-            };
-        }
-        self.current
-    }
-
-    /// Advances `frames` frames without producing output (the input is absent).
-    fn skip(&mut self, frames: u32) {
-        if self.remaining <= frames {
-            self.current = self.target;
-            self.remaining = 0;
+        let current = self.current();
+        let step = (target - current) / ramp_frames as f32;
+        self.ramp = if step == 0.0 {
+            Ramp {
+                target,
+                step: 0.0,
+                remaining: 0,
+                lo: target,
+                hi: target,
+            }
         } else {
-            self.remaining -= frames;
-            self.current = self.toward_target(self.current + self.step * frames as f32);
-        }
+            Ramp {
+                target,
+                step,
+                remaining: ramp_frames,
+                lo: current.min(target),
+                hi: current.max(target),
+            }
+        };
     }
 
-    fn toward_target(&self, gain: f32) -> f32 {
-        if self.step > 0.0 {
-            gain.min(self.target)
-        } else {
-            gain.max(self.target)
-        }
+    /// Advances `frames` frames.
+    fn advance(&mut self, frames: u32) {
+        self.ramp.remaining = self.ramp.remaining.saturating_sub(frames);
     }
 
     fn is_silent(&self) -> bool {
-        self.current == 0.0 && self.remaining == 0
+        self.ramp.target == 0.0 && self.ramp.remaining == 0
     }
 }
 
@@ -91,6 +84,12 @@ pub struct Mixer {
     /// `links[from][to]`.
     links: [[Link; MAX_PORTS]; MAX_PORTS],
     limiters: [Limiter; MAX_PORTS],
+    /// One per input, fed only while the input is present.
+    meters: [Meter; MAX_PORTS],
+    /// `[rms, peak]` per input after the last [`Mixer::process`]; `[0, 0]` for absent inputs.
+    levels: [[f32; 2]; MAX_PORTS],
+    /// One per output, added after the matrix and before the limiter.
+    tones: [ToneGenerator; MAX_PORTS],
 }
 
 impl Mixer {
@@ -105,6 +104,9 @@ impl Mixer {
             ramp_frames: 0,
             links: [[Link::SILENT; MAX_PORTS]; MAX_PORTS],
             limiters: [Limiter::ZERO; MAX_PORTS],
+            meters: [Meter::ZERO; MAX_PORTS],
+            levels: [[0.0; 2]; MAX_PORTS],
+            tones: [ToneGenerator::ZERO; MAX_PORTS],
         }
     }
 
@@ -121,6 +123,9 @@ impl Mixer {
         self.ramp_frames = ramp_frames(sample_rate);
         self.links = [[Link::SILENT; MAX_PORTS]; MAX_PORTS];
         self.limiters = [Limiter::new(sample_rate); MAX_PORTS];
+        self.meters = [Meter::new(sample_rate); MAX_PORTS];
+        self.levels = [[0.0; 2]; MAX_PORTS];
+        self.tones = [ToneGenerator::ZERO; MAX_PORTS];
     }
 
     /// Ports in use (0 before [`Mixer::init`]).
@@ -157,13 +162,13 @@ impl Mixer {
     /// The gain the `from -> to` link has reached (mid-ramp, the last frame's gain).
     #[must_use]
     pub fn gain(&self, from: usize, to: usize) -> Option<f32> {
-        self.link(from, to).map(|link| link.current)
+        self.link(from, to).map(Link::current)
     }
 
     /// The gain the `from -> to` link is ramping towards.
     #[must_use]
     pub fn target_gain(&self, from: usize, to: usize) -> Option<f32> {
-        self.link(from, to).map(|link| link.target)
+        self.link(from, to).map(|link| link.ramp.target)
     }
 
     fn link(&self, from: usize, to: usize) -> Option<&Link> {
@@ -173,9 +178,37 @@ impl Mixer {
         Some(&self.links[from][to])
     }
 
+    /// Starts `tone` (in `region`'s variant, peak amplitude `gain`) on output `to`, replacing
+    /// any tone there (it ramps, no click). Returns `false`, changing nothing, if `to` is out of
+    /// range or the tone or gain is invalid.
+    pub fn start_tone(&mut self, to: usize, tone: Tone, region: Region, gain: f32) -> bool {
+        if to >= self.ports {
+            return false;
+        }
+        let sample_rate = self.sample_rate;
+        self.tones[to].start(tone, region, gain, sample_rate)
+    }
+
+    /// Fades out the tone on output `to`, if any. Returns `false` if `to` is out of range.
+    pub fn stop_tone(&mut self, to: usize) -> bool {
+        if to >= self.ports {
+            return false;
+        }
+        self.tones[to].stop();
+        true
+    }
+
+    /// `[rms, peak]` of every input after the last [`Mixer::process`] (see [`Meter`]); inputs
+    /// that were absent read `[0, 0]`.
+    #[must_use]
+    pub fn levels(&self) -> &[[f32; 2]; MAX_PORTS] {
+        &self.levels
+    }
+
     /// Mixes one block. Bit `i` of `present` says input `i` carries audio this quantum; absent
-    /// inputs are skipped (their block is not read) but their ramps still advance. Outputs of
-    /// ports beyond [`Mixer::ports`] are silence.
+    /// inputs are skipped (their block is not read, their meter drops to 0) but their ramps
+    /// still advance. Then each output gets its tone, then its limiter. Outputs of ports beyond
+    /// [`Mixer::ports`] are silence.
     pub fn process(
         &mut self,
         inputs: &[Block; MAX_PORTS],
@@ -183,6 +216,16 @@ impl Mixer {
         outputs: &mut [Block; MAX_PORTS],
     ) {
         let ports = self.ports;
+        for (from, input) in inputs.iter().enumerate() {
+            let meter = &mut self.meters[from];
+            if from < ports && present & (1 << from) != 0 {
+                meter.process(input);
+                self.levels[from] = [meter.rms(), meter.peak()];
+            } else if self.levels[from] != [0.0; 2] {
+                meter.reset();
+                self.levels[from] = [0.0; 2];
+            }
+        }
         for (to, output) in outputs.iter_mut().enumerate() {
             output.fill(0.0);
             if to >= ports {
@@ -191,21 +234,26 @@ impl Mixer {
             for (from, input) in inputs.iter().enumerate().take(ports) {
                 let link = &mut self.links[from][to];
                 if present & (1 << from) == 0 {
-                    link.skip(BLOCK as u32);
+                    // Absent: nothing to add.
                 } else if link.is_silent() {
                     // Nothing to add.
-                } else if link.remaining == 0 {
-                    let gain = link.current;
-                    for (out, sample) in output.iter_mut().zip(input) {
-                        *out += gain * sample;
-                    }
+                } else if link.ramp.remaining == 0 {
+                    add_scaled(output, input, link.ramp.target);
                 } else {
-                    for (out, sample) in output.iter_mut().zip(input) {
-                        *out += link.next_gain() * sample;
-                    }
+                    add_ramp(output, input, &link.ramp);
                 }
+                link.advance(BLOCK as u32);
             }
-            self.limiters[to].process(output);
+            self.tones[to].add_to(output);
+        }
+        // Limiters four outputs at a time (see `limiter::process4`); outputs past `ports` are
+        // silent and stay so.
+        let used = ports.div_ceil(4) * 4;
+        for (limiters, blocks) in self.limiters[..used.min(MAX_PORTS)]
+            .chunks_mut(4)
+            .zip(outputs.chunks_mut(4))
+        {
+            limiter::process4(limiters, blocks);
         }
     }
 }
@@ -420,7 +468,8 @@ mod tests {
         mixer.set_gain(1, 0, 1.0);
         mixer.process(&inputs, 0, &mut outputs);
         assert_eq!(outputs[0], [0.0; BLOCK]);
-        assert_eq!(mixer.gain(1, 0), Some(BLOCK as f32 / 240.0));
+        let gain = mixer.gain(1, 0).unwrap_or(f32::NAN);
+        assert!((gain - BLOCK as f32 / 240.0).abs() < 1e-6, "{gain}");
         mixer.process(&inputs, 0, &mut outputs);
         assert_eq!(mixer.gain(1, 0), Some(1.0));
         mixer.process(&inputs, 0b10, &mut outputs);

@@ -9,7 +9,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dsp::{abi, Mixer, BLOCK, MAX_PORTS};
+use dsp::{abi, Limiter, Meter, Mixer, Region, Tone, ToneGenerator, BLOCK, MAX_PORTS};
 
 struct CountingAllocator;
 
@@ -63,7 +63,8 @@ fn forbidding_allocations<R>(body: impl FnOnce() -> R) -> R {
     result
 }
 
-/// The only test in this binary: it drives the static state behind `dsp::abi`.
+/// The only test in this binary: it drives the static state behind `dsp::abi`, and a
+/// [`Mixer`] with meters, tones and limiters busy all the time.
 #[test]
 fn mixing_never_allocates() {
     // The counter must notice an allocation, or a zero below would prove nothing.
@@ -87,10 +88,37 @@ fn mixing_never_allocates() {
             for (port, input) in inputs.iter_mut().enumerate() {
                 input.fill(((n as usize + port) % 3) as f32 - 1.0);
             }
+            // Tones come and go on changing outputs, in every region.
+            let port = (n * 5) % MAX_PORTS as u32;
+            if n % 3 == 0 {
+                let tone = if n % 2 == 0 { n % 4 } else { 16 + n % 16 };
+                abi::tone_start(port, tone, n % 3, 0.3);
+                let tone = Tone::from_code(tone).expect("valid code");
+                let region = Region::from_code(n % 3).expect("valid code");
+                assert!(mixer.start_tone(port as usize, tone, region, 0.3));
+            } else if n % 7 == 0 {
+                abi::tone_stop(port);
+                assert!(mixer.stop_tone(port as usize));
+            }
             let mask = if n % 10 == 0 { 0x1_5555 } else { 0x1_ffff };
             abi::process(mask);
             mixer.process(&inputs, mask, &mut outputs);
+            std::hint::black_box(abi::meter_ptr());
+            std::hint::black_box(mixer.levels());
         }
+        // The kernels on their own, as the benches drive them.
+        let (mut meter, mut limiter, mut generator) = (
+            Meter::new(48_000.0),
+            Limiter::new(48_000.0),
+            ToneGenerator::new(),
+        );
+        assert!(generator.start(Tone::Ringback, Region::Uk, 0.5, 48_000.0));
+        for output in outputs.iter_mut() {
+            meter.process(output);
+            generator.add_to(output);
+            limiter.process(output);
+        }
+        generator.stop();
     });
     assert_eq!(FORBIDDEN_ALLOCATIONS.load(Ordering::Relaxed), 0);
     assert!(outputs.iter().flatten().all(|s| s.abs() <= dsp::CEILING));

@@ -1,0 +1,217 @@
+//! Four `f32` lanes: the shape of the mixer's inner loops.
+//!
+//! The kernels in [`crate::kernels`] are written once, generic over [`F32x4`]. Two types
+//! implement it: [`Scalar4`] (a plain `[f32; 4]`, the portable fallback, and what native tests
+//! run) and, when the crate is built for wasm32 with `-C target-feature=+simd128`, [`Simd128`]
+//! (one `v128` register). Every operation is lane-wise IEEE single precision with no fused
+//! multiply-add and no reordering, so both give the same samples bit for bit; the mapping to
+//! intrinsics is one line per operation. `min`/`max` are the "pseudo" forms (`b < a ? b : a`)
+//! that wasm's `f32x4.pmin`/`pmax` implement, not IEEE `minNum`, so NaN and signed zeros go the
+//! same way in both.
+
+/// Four `f32` lanes and the operations the kernels need.
+pub(crate) trait F32x4: Copy {
+    /// All lanes `x`.
+    fn splat(x: f32) -> Self;
+    /// Lanes from an array, lane 0 first.
+    fn from_array(lanes: [f32; 4]) -> Self;
+    /// The lanes as an array.
+    fn to_array(self) -> [f32; 4];
+    /// Loads four consecutive samples.
+    fn load(chunk: &[f32; 4]) -> Self;
+    /// Stores four consecutive samples.
+    fn store(self, chunk: &mut [f32; 4]);
+    /// Lane-wise `self + other`.
+    fn add(self, other: Self) -> Self;
+    /// Lane-wise `self - other`.
+    fn sub(self, other: Self) -> Self;
+    /// Lane-wise `self * other`.
+    fn mul(self, other: Self) -> Self;
+    /// Lane-wise `if other < self { other } else { self }`.
+    fn pmin(self, other: Self) -> Self;
+    /// Lane-wise `if self < other { other } else { self }`.
+    fn pmax(self, other: Self) -> Self;
+    /// Lane-wise absolute value (clears the sign bit).
+    fn abs(self) -> Self;
+    /// Lane-wise `self / other`.
+    fn div(self, other: Self) -> Self;
+    /// Lane-wise `if self > other { then } else { otherwise }`.
+    fn gt_select(self, other: Self, then: Self, otherwise: Self) -> Self;
+}
+
+/// The portable fallback: four scalars. LLVM is free to vectorise it for the host.
+// Unused by a simd128 build (kept so both lane types always compile).
+#[cfg_attr(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    allow(dead_code)
+)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Scalar4([f32; 4]);
+
+#[cfg_attr(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    allow(dead_code)
+)]
+impl Scalar4 {
+    fn map(self, other: Self, f: impl Fn(f32, f32) -> f32) -> Self {
+        let (a, b) = (self.0, other.0);
+        Self([f(a[0], b[0]), f(a[1], b[1]), f(a[2], b[2]), f(a[3], b[3])])
+    }
+}
+
+impl F32x4 for Scalar4 {
+    #[inline(always)]
+    fn splat(x: f32) -> Self {
+        Self([x; 4])
+    }
+    #[inline(always)]
+    fn from_array(lanes: [f32; 4]) -> Self {
+        Self(lanes)
+    }
+    #[inline(always)]
+    fn to_array(self) -> [f32; 4] {
+        self.0
+    }
+    #[inline(always)]
+    fn load(chunk: &[f32; 4]) -> Self {
+        Self(*chunk)
+    }
+    #[inline(always)]
+    fn store(self, chunk: &mut [f32; 4]) {
+        *chunk = self.0;
+    }
+    #[inline(always)]
+    fn add(self, other: Self) -> Self {
+        self.map(other, |a, b| a + b)
+    }
+    #[inline(always)]
+    fn sub(self, other: Self) -> Self {
+        self.map(other, |a, b| a - b)
+    }
+    #[inline(always)]
+    fn mul(self, other: Self) -> Self {
+        self.map(other, |a, b| a * b)
+    }
+    #[inline(always)]
+    fn pmin(self, other: Self) -> Self {
+        self.map(other, |a, b| if b < a { b } else { a })
+    }
+    #[inline(always)]
+    fn pmax(self, other: Self) -> Self {
+        self.map(other, |a, b| if a < b { b } else { a })
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        let a = self.0;
+        Self([a[0].abs(), a[1].abs(), a[2].abs(), a[3].abs()])
+    }
+    #[inline(always)]
+    fn div(self, other: Self) -> Self {
+        self.map(other, |a, b| a / b)
+    }
+    #[inline(always)]
+    fn gt_select(self, other: Self, then: Self, otherwise: Self) -> Self {
+        let (a, b, t, o) = (self.0, other.0, then.0, otherwise.0);
+        Self(core::array::from_fn(
+            |i| if a[i] > b[i] { t[i] } else { o[i] },
+        ))
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub(crate) use simd128::Simd128;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd128 {
+    // `v128_load`/`v128_store` take raw pointers; each is given a reference to exactly four
+    // `f32`s (16 bytes), and wasm's v128 memory operations need no alignment.
+    #![allow(unsafe_code)]
+
+    use core::arch::wasm32::{
+        f32x4, f32x4_abs, f32x4_add, f32x4_div, f32x4_extract_lane, f32x4_gt, f32x4_mul,
+        f32x4_pmax, f32x4_pmin, f32x4_splat, f32x4_sub, v128, v128_bitselect, v128_load,
+        v128_store,
+    };
+
+    use super::F32x4;
+
+    /// One wasm `v128` register holding four `f32`.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct Simd128(v128);
+
+    impl F32x4 for Simd128 {
+        #[inline(always)]
+        fn splat(x: f32) -> Self {
+            Self(f32x4_splat(x))
+        }
+        #[inline(always)]
+        fn from_array(lanes: [f32; 4]) -> Self {
+            Self(f32x4(lanes[0], lanes[1], lanes[2], lanes[3]))
+        }
+        #[inline(always)]
+        fn to_array(self) -> [f32; 4] {
+            [
+                f32x4_extract_lane::<0>(self.0),
+                f32x4_extract_lane::<1>(self.0),
+                f32x4_extract_lane::<2>(self.0),
+                f32x4_extract_lane::<3>(self.0),
+            ]
+        }
+        #[inline(always)]
+        fn load(chunk: &[f32; 4]) -> Self {
+            // SAFETY: `chunk` is 16 readable bytes; v128.load has no alignment requirement.
+            Self(unsafe { v128_load(chunk.as_ptr().cast::<v128>()) })
+        }
+        #[inline(always)]
+        fn store(self, chunk: &mut [f32; 4]) {
+            // SAFETY: `chunk` is 16 writable bytes; v128.store has no alignment requirement.
+            unsafe { v128_store(chunk.as_mut_ptr().cast::<v128>(), self.0) }
+        }
+        #[inline(always)]
+        fn add(self, other: Self) -> Self {
+            Self(f32x4_add(self.0, other.0))
+        }
+        #[inline(always)]
+        fn sub(self, other: Self) -> Self {
+            Self(f32x4_sub(self.0, other.0))
+        }
+        #[inline(always)]
+        fn mul(self, other: Self) -> Self {
+            Self(f32x4_mul(self.0, other.0))
+        }
+        #[inline(always)]
+        fn pmin(self, other: Self) -> Self {
+            // pmin(a, b) = b < a ? b : a
+            Self(f32x4_pmin(self.0, other.0))
+        }
+        #[inline(always)]
+        fn pmax(self, other: Self) -> Self {
+            // pmax(a, b) = a < b ? b : a
+            Self(f32x4_pmax(self.0, other.0))
+        }
+        #[inline(always)]
+        fn abs(self) -> Self {
+            Self(f32x4_abs(self.0))
+        }
+        #[inline(always)]
+        fn div(self, other: Self) -> Self {
+            Self(f32x4_div(self.0, other.0))
+        }
+        #[inline(always)]
+        fn gt_select(self, other: Self, then: Self, otherwise: Self) -> Self {
+            // The mask is all ones where self > other (false for NaN, as in scalar code).
+            Self(v128_bitselect(
+                then.0,
+                otherwise.0,
+                f32x4_gt(self.0, other.0),
+            ))
+        }
+    }
+}
+
+/// The lanes the mixer uses in this build: `v128` with simd128, four scalars otherwise.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub(crate) type Native = Simd128;
+/// The lanes the mixer uses in this build: `v128` with simd128, four scalars otherwise.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+pub(crate) type Native = Scalar4;

@@ -1,0 +1,75 @@
+//! `cargo xtask bench dsp|audio`: the audio engine's benchmarks.
+//!
+//! - `dsp`: the criterion benches of the DSP kernels, natively (`cargo bench -p dsp`).
+//! - `audio`: the browser benchmark of issue 5 (bench/audio/run.mjs): headless Chromium renders
+//!   60 s in an `OfflineAudioContext` for a copy-only worklet (f), our Wasm worklet (a), the
+//!   same work in JavaScript (b) and native Web Audio nodes (c), at N = 2, 4, 8, 16 legs.
+//!   Before that it builds dsp.wasm with and without simd128 and checks (bench/audio/
+//!   simd-check.mjs) that both give the same samples bit for bit.
+
+use std::path::PathBuf;
+
+use crate::setup;
+use crate::util::{bail, cmd, root, run, Result};
+
+pub(crate) fn run_bench(args: &[String]) -> Result {
+    match args.first().map(String::as_str) {
+        Some("dsp") => {
+            let mut c = cmd("cargo");
+            // The workspace's release profile (which benches inherit) optimises for size, and
+            // "z" leaves the kernels' inner loops uninlined; measure them as the Trunk hook
+            // builds them.
+            c.args(["bench", "-p", "dsp"])
+                .args(["--config", "profile.release.package.dsp.opt-level=3"]);
+            if args.len() > 1 {
+                c.arg("--").args(&args[1..]);
+            }
+            run(&mut c)
+        }
+        Some("audio") => audio(&args[1..]),
+        Some(other) => bail!("unknown benchmark `{other}`: dsp or audio"),
+        None => bail!("bench what? dsp or audio"),
+    }
+}
+
+/// Builds dsp.wasm into `target/<dir>`, with or without simd128, at opt-level 3 (as the Trunk
+/// pre_build hook does for the app, in `target/dsp`).
+fn build_dsp(dir: &str, simd: bool) -> Result<PathBuf> {
+    let target_dir = root().join("target").join(dir);
+    let mut c = cmd("cargo");
+    c.current_dir(root())
+        .args([
+            "build",
+            "-p",
+            "dsp",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .args(["--config", "profile.release.package.dsp.opt-level=3"]);
+    if simd {
+        c.env("RUSTFLAGS", "-C target-feature=+simd128");
+    } else {
+        c.env_remove("RUSTFLAGS");
+    }
+    run(&mut c)?;
+    Ok(target_dir.join("wasm32-unknown-unknown/release/dsp.wasm"))
+}
+
+fn audio(args: &[String]) -> Result {
+    setup::run_setup()?;
+    let scalar = build_dsp("dsp-scalar", false)?;
+    let simd = build_dsp("dsp", true)?;
+    let bench = root().join("bench/audio");
+    run(cmd("node")
+        .arg(bench.join("simd-check.mjs"))
+        .arg(&scalar)
+        .arg(&simd))?;
+    run(cmd("node")
+        .arg(bench.join("run.mjs"))
+        .arg("--dsp")
+        .arg(&simd)
+        .args(args))
+}
