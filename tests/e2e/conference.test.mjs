@@ -1,5 +1,6 @@
 // A three-party conference in real browsers through Kamailio, mixed by the host's worklet:
-// agent A (440 Hz) hosts, B (660 Hz) and C (880 Hz) join. Everyone must hear the two others
+// agent A (440 Hz) hosts, B (660 Hz) and C (880 Hz) join; while C rings both A and B hear
+// ringback (C8). Everyone must hear the two others
 // and never itself (N-1 mixing); when the host leaves (C17) B and C go on talking directly.
 // Run: cargo xtask e2e --grep conference
 
@@ -34,15 +35,21 @@ test('conference: single-step join, everyone hears the two others and not itself
   await b.answer();
   await Promise.all([a.waitForCallState('Connected'), b.waitForCallState('Connected')]);
 
-  // C7: dial C straight into the call.
+  // C7: dial C straight into the call. C8: while it rings, the host and B both hear
+  // ringback (North American 440+480 Hz: 480 Hz stands out against nothing at 400 Hz).
   await a.dialIntoConference(uc);
   await c.waitForCallState('Incoming');
+  const [rA, rB] = await Promise.all([
+    a.waitForTones({ hear: [480], notHear: [400] }),
+    b.waitForTones({ hear: [480], notHear: [400] }),
+  ]);
+  t.diagnostic(`ringback: A ${show(rA)}; B ${show(rB)}`);
   await c.answer();
   await c.waitForCallState('Connected');
 
   const [hA, hB, hC] = await Promise.all([
-    a.waitForTones({ hear: [660, 880], notHear: [440] }),
-    b.waitForTones({ hear: [440, 880], notHear: [660] }),
+    a.waitForTones({ hear: [660, 880], notHear: [440, 480] }),
+    b.waitForTones({ hear: [440, 880], notHear: [660, 480] }),
     c.waitForTones({ hear: [440, 660], notHear: [880] }),
   ]);
   t.diagnostic(`A hears ${show(hA)}`);

@@ -124,6 +124,8 @@ pub struct LineView {
     pub remote_held: bool,
     /// The line is a participant of the conference.
     pub in_conference: bool,
+    /// The mixer port of this line's audio (for its speaking indicator).
+    pub port: usize,
     /// The other party is on the agent's own SIP domain (another agent: an internal
     /// participant in spec terms), not an outside number.
     pub internal: bool,

@@ -57,6 +57,8 @@ struct Inner {
     _on_processor_error: Closure<dyn FnMut(web_sys::Event)>,
     _on_port_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     closed: Cell<bool>,
+    /// The latest `[rms, peak]` of every input port, from the worklet's meters messages.
+    levels: Rc<RefCell<Vec<(f32, f32)>>>,
 }
 
 /// Closes the context if `start` fails half way, so a failed start leaks nothing.
@@ -206,10 +208,27 @@ impl AudioEngine {
             console_warn("softphone-mixer: the worklet processor threw; audio is silent");
         });
         node.set_onprocessorerror(Some(on_processor_error.as_ref().unchecked_ref()));
-        // The worklet answers a malformed message with {type: "error", message}.
+        // The worklet answers a malformed message with {type: "error", message}, and reports
+        // levels with {type: "meters", levels: [[rms, peak], ...]} up to 20 times a second.
+        let levels: Rc<RefCell<Vec<(f32, f32)>>> = Rc::default();
+        let sink = Rc::clone(&levels);
         let on_port_message =
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 let data = e.data();
+                if let Ok(list) = Reflect::get(&data, &JsValue::from_str("levels")) {
+                    if let Some(list) = list.dyn_ref::<Array>() {
+                        let read = |v: JsValue, i: u32| {
+                            v.dyn_ref::<Array>()
+                                .and_then(|a| a.get(i).as_f64())
+                                .unwrap_or(0.0) as f32
+                        };
+                        *sink.borrow_mut() = list
+                            .iter()
+                            .map(|pair| (read(pair.clone(), 0), read(pair, 1)))
+                            .collect();
+                        return;
+                    }
+                }
                 let field = |key: &str| {
                     Reflect::get(&data, &JsValue::from_str(key))
                         .ok()
@@ -264,6 +283,7 @@ impl AudioEngine {
                 _on_processor_error: on_processor_error,
                 _on_port_message: on_port_message,
                 closed: Cell::new(false),
+                levels,
             }),
         })
     }
@@ -400,6 +420,37 @@ impl AudioEngine {
         {
             self.post(&msg);
         }
+    }
+
+    /// Plays a call-progress or DTMF tone into output `port` (`"ringback"`, `"busy"`,
+    /// `"reorder"`, `"call-waiting"`, `"dtmf-5"`...) in a `region`'s variant (`"na"`, `"uk"`,
+    /// `"eu"`). Sends `{type:"tone", port, tone, region}`.
+    pub fn play_tone(&self, port: u32, tone: &str, region: &str) {
+        let msg = Object::new();
+        let built = set(&msg, "type", &"tone".into())
+            .and_then(|()| set(&msg, "port", &port.into()))
+            .and_then(|()| set(&msg, "tone", &tone.into()))
+            .and_then(|()| set(&msg, "region", &region.into()));
+        if built.is_ok() {
+            self.post(&msg);
+        }
+    }
+
+    /// Stops the tone on output `port`. Sends `{type:"tone-stop", port}`.
+    pub fn stop_tone(&self, port: u32) {
+        let msg = Object::new();
+        if set(&msg, "type", &"tone-stop".into())
+            .and_then(|()| set(&msg, "port", &port.into()))
+            .is_ok()
+        {
+            self.post(&msg);
+        }
+    }
+
+    /// The latest `(rms, peak)` of every input port (0 = the microphone), for speaking
+    /// indicators.
+    pub fn levels(&self) -> Vec<(f32, f32)> {
+        self.inner.levels.borrow().clone()
     }
 
     fn post(&self, msg: &JsValue) {

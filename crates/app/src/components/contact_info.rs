@@ -8,8 +8,15 @@ use super::controls::ControlButton;
 use super::DriverSlot;
 use crate::strings;
 
+/// An RMS above this (about -34 dBFS) counts as speaking.
+const SPEAKING_RMS: f32 = 0.02;
+
 #[component]
-pub(crate) fn ContactInfo(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> impl IntoView {
+pub(crate) fn ContactInfo(
+    view_state: RwSignal<PhoneView>,
+    driver: DriverSlot,
+    levels: RwSignal<Vec<f32>>,
+) -> impl IntoView {
     let send = move |cmd: Command| {
         if let Some(d) = driver.get_value() {
             d.command(cmd);
@@ -29,6 +36,8 @@ pub(crate) fn ContactInfo(view_state: RwSignal<PhoneView>, driver: DriverSlot) -
     let row = move |line: LineView| {
         let id = line.id;
         let held = line.held;
+        let port = line.port;
+        let speaking = move || levels.with(|l| l.get(port).is_some_and(|rms| *rms > SPEAKING_RMS));
         let line_signal = move |f: fn(&LineView) -> phone::Control| {
             Signal::derive(move || {
                 view_state.with(|v| {
@@ -42,7 +51,10 @@ pub(crate) fn ContactInfo(view_state: RwSignal<PhoneView>, driver: DriverSlot) -
         };
         view! {
             <li class="line" data-testid="line" data-peer=line.peer.clone() class:held=held>
-                <span class="peer">{line.peer.clone()}</span>
+                <span class="peer">
+                    <span class="speaking" class:on=speaking data-testid="speaking" aria-hidden="true"></span>
+                    {line.peer.clone()}
+                </span>
                 <span class="state" data-testid="line-state">
                     {strings::line_state(&line.state)}
                     {held.then_some(" · on hold")}

@@ -29,6 +29,21 @@ fn signed_out() -> PhoneView {
 pub fn App() -> impl IntoView {
     let view_state = RwSignal::new(signed_out());
     let driver: DriverSlot = StoredValue::new_local(None);
+    // Input levels per mixer port for the speaking indicators (E3), five times a second.
+    let levels = RwSignal::new(Vec::<f32>::new());
+    let poll = set_interval_with_handle(
+        move || {
+            if let Some(d) = driver.get_value() {
+                levels.set(d.levels().iter().map(|(rms, _)| *rms).collect());
+            }
+        },
+        std::time::Duration::from_millis(200),
+    );
+    on_cleanup(move || {
+        if let Ok(h) = poll {
+            h.clear();
+        }
+    });
     let signed_in = Memo::new(move |_| view_state.with(|v| v.registration != RegStatus::SignedOut));
     let status = move || strings::registration(&view_state.with(|v| v.registration.clone()));
     let sign_out = move |_| {
@@ -56,7 +71,7 @@ pub fn App() -> impl IntoView {
                 <Dialer view_state driver />
                 <CallPanel view_state driver />
                 <ConferenceControls view_state driver />
-                <ContactInfo view_state driver />
+                <ContactInfo view_state driver levels />
             </Show>
         </main>
     }

@@ -162,6 +162,11 @@ impl Driver {
         }));
     }
 
+    /// `(rms, peak)` per mixer port (0 = the agent's microphone).
+    pub(crate) fn levels(&self) -> Vec<(f32, f32)> {
+        self.0.borrow().media.levels()
+    }
+
     /// The agent pressed something.
     pub(crate) fn command(&self, cmd: Command) {
         self.handle(Input::Command(cmd));

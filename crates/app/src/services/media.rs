@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use phone::{Input, LineId, MediaAction};
+use phone::{Input, LineId, MediaAction, Tone};
 use wasm_bindgen_futures::spawn_local;
 use web::{AudioEngine, IceServer, PeerSession};
 
@@ -13,9 +13,15 @@ use super::Driver;
 /// A line's peer connection and the mixer port its audio uses.
 type Legs = HashMap<LineId, (Rc<PeerSession>, u32)>;
 
+/// Call-progress tones in their North American form; a regional setting comes with the
+/// agent desktop's settings page.
+const TONE_REGION: &str = "na";
+
 #[derive(Clone)]
 pub(crate) struct Media {
     audio: AudioEngine,
+    /// The tone each output plays now, so only changes go to the worklet.
+    tones: Rc<RefCell<Vec<Option<Tone>>>>,
     ice: Rc<Vec<IceServer>>,
     peers: Rc<RefCell<Legs>>,
 }
@@ -38,6 +44,7 @@ impl Media {
     pub(crate) fn new(audio: AudioEngine, ice_servers: &str) -> Self {
         Self {
             audio,
+            tones: Rc::default(),
             ice: Rc::new(parse_ice(ice_servers)),
             peers: Rc::default(),
         }
@@ -92,9 +99,33 @@ impl Media {
                     self.audio.detach_remote(port);
                 }
             }
-            MediaAction::Mix(matrix) => self.audio.set_matrix(&matrix.gains),
+            MediaAction::Mix(matrix) => {
+                self.audio.set_matrix(&matrix.gains);
+                self.set_tones(&matrix.tones);
+            }
             _ => {}
         }
+    }
+
+    fn set_tones(&self, wanted: &[Option<Tone>]) {
+        let mut playing = self.tones.borrow_mut();
+        playing.resize(wanted.len(), None);
+        for (port, (now, want)) in playing.iter_mut().zip(wanted).enumerate() {
+            if now == want {
+                continue;
+            }
+            let port = port as u32;
+            match want {
+                Some(tone) => self.audio.play_tone(port, tone_name(*tone), TONE_REGION),
+                None => self.audio.stop_tone(port),
+            }
+            *now = *want;
+        }
+    }
+
+    /// `(rms, peak)` per mixer port, for speaking indicators.
+    pub(crate) fn levels(&self) -> Vec<(f32, f32)> {
+        self.audio.levels()
     }
 
     fn peer(&self, line: LineId) -> Option<Rc<PeerSession>> {
@@ -125,6 +156,14 @@ impl Media {
             self.audio.detach_remote(port);
         }
         self.audio.close();
+    }
+}
+
+fn tone_name(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Ringback => "ringback",
+        Tone::Busy => "busy",
+        Tone::Reorder => "reorder",
     }
 }
 

@@ -23,6 +23,7 @@ impl Phone {
                     remote_held: l.remote_held && live,
                     in_conference: l.in_conference,
                     internal: self.is_internal(&l.remote_uri),
+                    port: l.port,
                     connected_at: l.connected_at,
                     can_answer: live && l.state == LineState::Incoming,
                     can_hang_up: live,
