@@ -27,8 +27,19 @@ pub(crate) fn run_bench(args: &[String]) -> Result {
             run(&mut c)
         }
         Some("audio") => audio(&args[1..]),
-        Some(other) => bail!("unknown benchmark `{other}`: dsp or audio"),
-        None => bail!("bench what? dsp or audio"),
+        Some("sip") => {
+            // Native parse/print throughput (criterion), then the same corpus parsed by our
+            // parser compiled to Wasm and by JsSIP, side by side in one node process.
+            let mut c = cmd("cargo");
+            c.args(["bench", "-p", "sip"]);
+            if args.len() > 1 {
+                c.arg("--").args(&args[1..]);
+            }
+            run(&mut c)?;
+            run(cmd("sh").arg(root().join("bench/sip/run.sh")))
+        }
+        Some(other) => bail!("unknown benchmark `{other}`: sip, dsp or audio"),
+        None => bail!("bench what? sip, dsp or audio"),
     }
 }
 

@@ -27,6 +27,7 @@ usage: cargo xtask <command>
       [--no-build]   (use the dist/ there is)
   interop            our SIP stack against SIPp and JsSIP through Kamailio (crates/interop)
   kamailio           run only Kamailio on loopback until Ctrl-C
+  bench sip [ARGS]   criterion parse/print benches, then our Wasm parser vs JsSIP in node
   bench dsp [ARGS]   criterion benches of the DSP kernels (ARGS go to the bench binary)
   bench audio [ARGS] browser benchmark of the audio engine, f/a/b/c at N = 2,4,8,16 legs
                      (ARGS: --seconds S --rounds R --legs 2,4 --variants f,a --json FILE)
