@@ -10,6 +10,10 @@ pub enum Tone {
     Busy,
     /// The attempt failed otherwise (E5).
     Reorder,
+    /// A call comes in and the agent talks to nobody: ring.
+    Ring,
+    /// A call comes in while the agent is on another one: the discreet call-waiting beep.
+    CallWaiting,
 }
 
 /// `gains[from][to]`: how loud input port `from` is in output port `to`. Port 0 is the

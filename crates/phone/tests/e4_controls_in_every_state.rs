@@ -44,3 +44,19 @@ fn e4_dtmf_reaches_the_other_party_and_bad_digits_are_refused() {
     assert!(net.view(A).notice.unwrap().contains("not a DTMF digit"));
     assert_eq!(net.state(B), Some(LineState::Connected));
 }
+
+#[test]
+fn e4_a_second_call_beeps_over_the_first_and_answering_it_holds_the_first() {
+    let mut net = Net::new(&["1001", "1002", "1003"]);
+    net.sign_in_all();
+    net.call(A, B);
+    net.command(2, Command::Dial("1001".into()));
+    net.settle();
+    assert_eq!(net.agents[A].mix.tone(0), Some(phone::Tone::CallWaiting));
+    net.assert_hearing(&[A, B], &[(A, B), (B, A)]);
+    net.command(A, Command::Answer);
+    net.settle();
+    assert!(net.line_to(A, "1002").held);
+    assert_eq!(net.agents[A].mix.tone(0), None);
+    net.assert_hearing(&[A, B, 2], &[(A, 2), (2, A)]);
+}

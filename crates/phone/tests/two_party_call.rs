@@ -29,7 +29,11 @@ fn call_b(net: &mut Net) {
         Some(Tone::Ringback),
         "the caller hears ringback"
     );
-    assert_eq!(net.agents[B].mix.tone(0), None);
+    assert_eq!(
+        net.agents[B].mix.tone(0),
+        Some(Tone::Ring),
+        "the callee's phone rings"
+    );
 }
 
 fn connected(net: &mut Net) {

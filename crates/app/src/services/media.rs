@@ -164,6 +164,9 @@ fn tone_name(tone: Tone) -> &'static str {
         Tone::Ringback => "ringback",
         Tone::Busy => "busy",
         Tone::Reorder => "reorder",
+        // The worklet has no separate ring pattern: the ringback cadence rings locally.
+        Tone::Ring => "ringback",
+        Tone::CallWaiting => "call-waiting",
     }
 }
 

@@ -12,8 +12,9 @@ impl Phone {
     /// - after the host left (C17 fallback) the agent is out and the others still hear each
     ///   other;
     /// - ringback goes to the agent while a call rings out, and during a single-step
-    ///   conference to the parties already on the call too (C8); busy or reorder tells the
-    ///   agent an attempt failed (E5) when nothing else is being said to it.
+    ///   conference to the parties already on the call too (C8); an incoming call rings, or
+    ///   beeps (call waiting) over a conversation; busy or reorder tells the agent an attempt
+    ///   failed (E5) when nothing else is being said to it.
     pub(super) fn compute_mix(&self) -> MixMatrix {
         let ports = self.cfg.ports;
         let agent_in = !self.agent_out();
@@ -63,6 +64,17 @@ impl Phone {
             for &p in &talking {
                 mix.tones[p] = Some(Tone::Ringback);
             }
+        }
+        let incoming = self
+            .lines
+            .values()
+            .any(|l| l.live() && l.state == LineState::Incoming);
+        if mix.tones[0].is_none() && agent_in && incoming {
+            mix.tones[0] = Some(if talking_to_agent {
+                Tone::CallWaiting
+            } else {
+                Tone::Ring
+            });
         }
         if mix.tones[0].is_none() && agent_in && !talking_to_agent {
             let failed = self.lines.values().rev().find_map(|l| match &l.state {
