@@ -20,7 +20,7 @@ after(async () => {
 
 const show = (p) => Object.entries(p).map(([f, v]) => `${f} Hz ${v.toExponential(1)}`).join(', ');
 
-test('conference: single-step join, everyone hears the two others and not itself, the host leaves and the two go on', async (t) => {
+test('conference: single-step join with ringback, everyone hears the two others and not itself, mute and hold without clicks, the host leaves and the two go on', async (t) => {
   const agents = [];
   t.after(() => Promise.all(agents.map((a) => a.close())));
   for (const [name, wav] of [['A', config.wavA], ['B', config.wavB], ['C', config.wavC]]) {
@@ -57,6 +57,39 @@ test('conference: single-step join, everyone hears the two others and not itself
   t.diagnostic(`C hears ${show(hC)}`);
   // C11: the participants see everyone in the Contact Info panel.
   assert.ok(await b.byTestId('participant').count() >= 2, 'B lists the host and C');
+
+  // Mute: B and C stop hearing the host and go on hearing each other, without a click. The
+  // tones alone move at most 2*pi*f*A/fs per sample (about 0.06 for 880 Hz at 0.5); a gain
+  // step without a ramp would jump by up to the whole amplitude.
+  const clickLimit = 0.25;
+  const jump = await b.largestJumpDuring(() => a.byTestId('mute').click());
+  t.diagnostic(`largest sample-to-sample jump at B while A muted: ${jump.toFixed(3)}`);
+  assert.ok(jump < clickLimit, `a click at B when A muted: ${jump}`);
+  await Promise.all([
+    b.waitForTones({ hear: [880], notHear: [440, 660] }),
+    c.waitForTones({ hear: [660], notHear: [440, 880] }),
+    a.waitForTones({ hear: [660, 880], notHear: [440] }),
+  ]);
+  await a.byTestId('mute').click();
+  await b.waitForTones({ hear: [440, 880], notHear: [660] });
+
+  // Hold: the host holds the conference (one line's Hold holds them all); nobody hears the
+  // host any more, and the held parties hear nothing of each other either.
+  await a.byTestId('line-hold').first().click();
+  const [heldA, heldB, heldC] = await Promise.all([
+    a.waitForTones({ hear: [], notHear: [440, 660, 880] }),
+    b.waitForTones({ hear: [], notHear: [440, 660, 880] }),
+    c.waitForTones({ hear: [], notHear: [440, 660, 880] }),
+  ]);
+  t.diagnostic(`on hold: A ${show(heldA)}; B ${show(heldB)}; C ${show(heldC)}`);
+  const rJump = await b.largestJumpDuring(() => a.byTestId('line-retrieve').first().click(), 1500);
+  await Promise.all([
+    a.waitForTones({ hear: [660, 880], notHear: [440] }),
+    b.waitForTones({ hear: [440, 880], notHear: [660] }),
+    c.waitForTones({ hear: [440, 660], notHear: [880] }),
+  ]);
+  t.diagnostic(`largest jump at B while A retrieved: ${rJump.toFixed(3)}`);
+  assert.ok(rJump < clickLimit, `a click at B on retrieve: ${rJump}`);
 
   // C17: the host leaves; B and C are connected to each other by an attended transfer.
   await a.byTestId('leave').click();

@@ -421,10 +421,11 @@ export class AgentPage {
 
   /**
    * Polls the speaker until every tone of `hear` is present (at least `minPower`) and at
-   * least `ratio` times stronger than every tone of `notHear`, twice in a row; resolves to
-   * the powers measured, throws with them on timeout.
+   * least `ratio` times stronger than every tone of `notHear` (with `hear` empty: until every
+   * tone of `notHear` is below `silence`), twice in a row; resolves to the powers measured,
+   * throws with them on timeout.
    */
-  async waitForTones({ hear, notHear, ratio = 10, minPower = 1e-4, timeout = 15_000 }) {
+  async waitForTones({ hear, notHear, ratio = 10, minPower = 1e-4, silence = 1e-5, timeout = 15_000 }) {
     const end = Date.now() + timeout;
     let passes = 0;
     let powers;
@@ -434,7 +435,10 @@ export class AgentPage {
         [...hear, ...notHear].map((f) => [f, goertzelPower(samples, sampleRate, f)]),
       );
       const loudestUnwanted = Math.max(1e-20, ...notHear.map((f) => powers[f]));
-      const pass = hear.every((f) => powers[f] >= minPower && powers[f] >= ratio * loudestUnwanted);
+      // With nothing to hear, "not hear" means silence: every unwanted tone below `silence`.
+      const pass = hear.length
+        ? hear.every((f) => powers[f] >= minPower && powers[f] >= ratio * loudestUnwanted)
+        : loudestUnwanted < silence;
       passes = pass ? passes + 1 : 0;
       if (passes >= 2) return powers;
       if (Date.now() > end) {
@@ -443,6 +447,26 @@ export class AgentPage {
       }
       await sleep(250);
     }
+  }
+
+  /**
+   * Runs `action`, then keeps reading the speaker for `ms`; resolves to the largest
+   * sample-to-sample jump seen across the change (a click shows as a jump far above what the
+   * tones themselves make).
+   */
+  async largestJumpDuring(action, ms = 600) {
+    const pollEvery = 60;
+    await action();
+    let largest = 0;
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      const { samples } = await this.speakerSamples();
+      for (let i = 1; i < samples.length; i++) {
+        largest = Math.max(largest, Math.abs(samples[i] - samples[i - 1]));
+      }
+      await sleep(pollEvery);
+    }
+    return largest;
   }
 
   /** Single-step conference (C7): the number, then the button next to Start call. */
