@@ -3,21 +3,11 @@
 
 use std::time::Duration;
 
-use sip::{Message, UaConfig, UaEvent, UserAgent};
-use web_time::Instant;
+mod common;
 
-fn ua(user: &str, seed: u64) -> UserAgent {
-    UserAgent::new(UaConfig {
-        aor: format!("sip:{user}@example.test").parse().unwrap(),
-        display_name: None,
-        auth_user: user.into(),
-        password: "pw".into(),
-        register_expires: 600,
-        instance_id: format!("urn:uuid:00000000-0000-4000-8000-00000000000{seed}"),
-        user_agent: "test".into(),
-        seed,
-    })
-}
+use common::ua;
+use sip::{Message, UaEvent, UserAgent};
+use web_time::Instant;
 
 /// Moves frames both ways until neither side has anything to send; returns the events.
 fn pump(a: &mut UserAgent, b: &mut UserAgent, now: Instant) -> (Vec<UaEvent>, Vec<UaEvent>) {

@@ -4,7 +4,7 @@
 
 use web_time::Instant;
 
-use super::{CallId, CallState, Owner, UaError, UaEvent, UserAgent};
+use super::{CallId, Owner, UaError, UaEvent, UserAgent};
 use crate::{Method, Request, CONFERENCE_INFO};
 
 /// How long a subscription lasts; conference calls rarely outlive it, and a refresh is
@@ -31,20 +31,7 @@ impl UserAgent {
 
     /// Subscribe to the conference state of the focus at the other end of `call`.
     pub fn subscribe_conference(&mut self, call: CallId, now: Instant) -> Result<(), UaError> {
-        let contact = self.contact_header();
-        let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
-        let Some(dialog) = c
-            .dialog
-            .as_mut()
-            .filter(|_| c.state == CallState::Confirmed)
-        else {
-            return Err(UaError::WrongState {
-                call,
-                action: "subscribe",
-            });
-        };
-        let mut req = dialog.request(Method::Subscribe);
-        req.headers.push("Contact", contact);
+        let mut req = self.confirmed_request(call, Method::Subscribe, "subscribe")?;
         req.headers.push("Event", "conference");
         req.headers.push("Accept", CONFERENCE_INFO);
         req.headers.push("Expires", EXPIRES.to_string());

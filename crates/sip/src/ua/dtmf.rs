@@ -3,7 +3,7 @@
 
 use web_time::Instant;
 
-use super::{CallId, CallState, Owner, UaError, UaEvent, UserAgent};
+use super::{CallId, Owner, UaError, UaEvent, UserAgent};
 use crate::{Method, Request};
 
 /// The body type of a DTMF INFO.
@@ -29,18 +29,7 @@ impl UserAgent {
                 action: "send that as DTMF",
             });
         }
-        let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
-        let Some(dialog) = c
-            .dialog
-            .as_mut()
-            .filter(|_| c.state == CallState::Confirmed)
-        else {
-            return Err(UaError::WrongState {
-                call,
-                action: "send DTMF",
-            });
-        };
-        let mut req = dialog.request(Method::Info);
+        let mut req = self.confirmed_request(call, Method::Info, "send DTMF")?;
         req.headers.push("Content-Type", DTMF_RELAY);
         req.body = format!("Signal={digit}\r\nDuration={duration_ms}\r\n").into_bytes();
         self.send_request(req, Owner::InDialog(call), now);

@@ -368,6 +368,28 @@ impl UserAgent {
         uri
     }
 
+    /// A new in-dialog request of a confirmed call, with our Contact; `action` names what the
+    /// caller tried, for the error when the call is not up.
+    fn confirmed_request(
+        &mut self,
+        call: CallId,
+        method: Method,
+        action: &'static str,
+    ) -> Result<Request, UaError> {
+        let contact = self.contact_header();
+        let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
+        let Some(dialog) = c
+            .dialog
+            .as_mut()
+            .filter(|_| c.state == CallState::Confirmed)
+        else {
+            return Err(UaError::WrongState { call, action });
+        };
+        let mut req = dialog.request(method);
+        req.headers.push("Contact", contact);
+        Ok(req)
+    }
+
     /// Our Contact header value, with `isfocus` while we host a conference.
     pub fn contact_header(&self) -> String {
         let mut c = NameAddr::new(self.contact_uri());

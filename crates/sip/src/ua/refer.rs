@@ -12,21 +12,10 @@ impl UserAgent {
     /// The outcome arrives as [`UaEvent::TransferResult`].
     pub fn refer(&mut self, call: CallId, target: &NameAddr, now: Instant) -> Result<(), UaError> {
         let aor = NameAddr::new(self.cfg.aor.clone()).to_string();
-        let contact = self.contact_header();
-        let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
-        let Some(dialog) = c
-            .dialog
-            .as_mut()
-            .filter(|_| c.state == CallState::Confirmed)
-        else {
-            return Err(UaError::WrongState {
-                call,
-                action: "transfer",
-            });
-        };
-        c.refer_pending = true;
-        let mut req = dialog.request(Method::Refer);
-        req.headers.push("Contact", contact);
+        let mut req = self.confirmed_request(call, Method::Refer, "transfer")?;
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.refer_pending = true;
+        }
         req.headers.push("Refer-To", target.to_string());
         req.headers.push("Referred-By", aor);
         self.send_request(req, Owner::Refer(call), now);
