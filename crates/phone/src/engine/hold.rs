@@ -105,7 +105,13 @@ impl Phone {
             (false, false) => SdpDir::SendRecv,
             (false, true) => SdpDir::RecvOnly,
         };
-        let offer = sdp_edit::with_direction(&base, dir, sdp_edit::version(&base) + 1);
+        let Some(offer) = sdp_edit::next_offer(&base, dir) else {
+            self.notice = Some(format!(
+                "{} cannot be updated: our session description is unreadable",
+                line.peer
+            ));
+            return;
+        };
         if self.ua.renegotiating(call) {
             // The UA is still busy with the previous change (e.g. waiting out a 491): let it
             // finish; the agent presses again if it still matters.
@@ -174,20 +180,22 @@ impl Phone {
             return;
         };
         let we_hold = line.on_hold();
-        let version = sdp_edit::version(&base) + 1;
-        let sdp = if offer.trim().is_empty() {
+        let dir = if offer.trim().is_empty() {
             // An offerless re-INVITE asks for our offer; the ACK brings the answer.
             line.remote_held = false;
-            let dir = if we_hold {
+            if we_hold {
                 SdpDir::SendOnly
             } else {
                 SdpDir::SendRecv
-            };
-            sdp_edit::with_direction(&base, dir, version)
+            }
         } else {
             let theirs = sdp_edit::direction(offer);
-            line.remote_held = theirs.holds_answerer();
-            sdp_edit::with_direction(&base, theirs.answer(we_hold), version)
+            line.remote_held = sdp_edit::holds_answerer(theirs);
+            sdp_edit::answer(theirs, we_hold)
+        };
+        let Some(sdp) = sdp_edit::next_offer(&base, dir) else {
+            let _ = self.ua.reject_reoffer(call, 488);
+            return;
         };
         line.local_sdp = Some(sdp.clone());
         let _ = self.ua.answer_reoffer(call, sdp, now);

@@ -211,7 +211,7 @@ impl Net {
         let user = self.agents[i].user.clone();
         let sdp = |kind: &str, port: usize| {
             format!(
-                "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns={kind} {i} {port} of {user}\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=sendrecv\r\n"
+                "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns={kind} {i} {port} of {user}\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=sendrecv\r\n"
             )
         };
         let reply = match &action {

@@ -124,7 +124,7 @@ impl Proxy {
                 early.headers.set("To", to.to_string());
                 early.headers.push("Contact", "<sip:gw@gw.sip.test>");
                 early.headers.push("Content-Type", "application/sdp");
-                early.body = b"v=0\r\no=- 9 9 IN IP4 127.0.0.1\r\ns=early 99 0 of gw\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n".to_vec();
+                early.body = b"v=0\r\no=- 9 9 IN IP4 127.0.0.1\r\ns=early 99 0 of gw\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n".to_vec();
                 let mut out = self.forward(from, dest, req);
                 out.insert(0, (from, early.to_string()));
                 return out;
