@@ -9,6 +9,7 @@ mod io;
 mod line;
 mod roster;
 mod snapshot;
+mod transfer;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;

@@ -1,0 +1,191 @@
+//! Transfers (RFC 5589): the ones the agent asks for (blind, attended), the one that lets the
+//! host leave (C17, C18), the transferee's and the target's sides, and a participant's
+//! request that the focus take a party over (C12).
+
+use sip::{percent_encode_header, CallId, NameAddr, Uri};
+use web_time::Instant;
+
+use super::line::Line;
+use super::{Leaving, MediaAction, Phone};
+use crate::view::{Direction, LineId};
+
+impl Phone {
+    /// The transferor's side: how the REFER we sent went.
+    pub(super) fn transfer_result(&mut self, call: CallId, status: u16, now: Instant) {
+        let Some(via) = self.line_of(call) else {
+            return;
+        };
+        if let Some(adding) = self.adding.take_if(|a| a.focus == via) {
+            if (200..300).contains(&status) {
+                // The focus has the consulted party now (our leg to it ends by Replaces):
+                // back to the conference.
+                self.hang_up_line(adding.consult, now);
+                self.retrieve(adding.focus, now);
+            } else {
+                let who = self.lines.get(&adding.consult).map(|l| l.peer.clone());
+                self.notice = Some(format!(
+                    "The host could not add {} ({status}); your calls are as they were",
+                    who.unwrap_or_default()
+                ));
+            }
+            return;
+        }
+        if let Some(t) = self.transfer.take_if(|t| t.via == via) {
+            if (200..300).contains(&status) {
+                self.hang_up_line(via, now);
+                if let Some(other) = t.other {
+                    self.hang_up_line(other, now);
+                }
+                self.notice = Some("Transferred".into());
+            } else {
+                self.notice = Some(format!(
+                    "The transfer failed ({status}); the call is on hold, retrieve it to go on"
+                ));
+            }
+            return;
+        }
+        let leaving = self
+            .conference
+            .as_mut()
+            .and_then(|c| c.leaving.take_if(|l| l.via == via));
+        let Some(leaving) = leaving else { return };
+        if (200..300).contains(&status) {
+            // Both others are now connected to each other: our legs are done.
+            self.hang_up_line(via, now);
+            if let Some(other) = leaving.other {
+                self.hang_up_line(other, now);
+            }
+            self.conference = None;
+            self.notice = Some("You left the conference; the others are still talking".into());
+        } else {
+            // C17 fallback: the far end cannot take the transfer; keep bridging silently.
+            if let Some(c) = self.conference.as_mut() {
+                c.bridging = true;
+            }
+            self.notice = Some(format!(
+                "The transfer failed ({status}); your phone keeps the others connected. End the bridge to hang up both."
+            ));
+        }
+    }
+
+    /// The transferee's side: the peer of `call` asks us to call `target`.
+    pub(super) fn referred(
+        &mut self,
+        call: CallId,
+        target: Uri,
+        display: Option<String>,
+        replaces: Option<String>,
+        now: Instant,
+    ) {
+        let Some(old) = self.line_of(call) else {
+            return;
+        };
+        if self.ua.is_own_uri(&target) {
+            // A transfer to ourselves would loop our own audio back to us.
+            let _ = self.ua.refer_outcome(call, 403, now);
+            return;
+        }
+        let Some(port) = self.free_port() else {
+            let _ = self.ua.refer_outcome(call, 486, now);
+            return;
+        };
+        let id = self.new_line_id();
+        let peer = display
+            .filter(|d| !d.is_empty())
+            .or_else(|| target.user.clone())
+            .unwrap_or_else(|| target.to_string());
+        let mut line = Line::new(id, port, peer, Direction::Outgoing);
+        line.remote_uri = target.to_string();
+        line.target = Some(target);
+        line.replaces = replaces;
+        if self.is_host() && self.lines.get(&old).is_some_and(|l| l.in_conference) {
+            // C12: a participant hands us a party it consulted; it joins our conference
+            // and we stay host (C13).
+            line.in_conference = true;
+            line.told_focus = true;
+            line.reports_to = Some(old);
+        } else {
+            line.takes_over = Some(old);
+        }
+        self.lines.insert(id, line);
+        self.media(MediaAction::CreateOffer { line: id, port });
+    }
+
+    /// The transferee's new call answered (2xx) or failed: report it on the old line and,
+    /// on success, leave the transferor.
+    pub(super) fn transfer_done(&mut self, old: LineId, status: u16, now: Instant) {
+        let Some(call) = self.lines.get(&old).and_then(|l| l.call) else {
+            return;
+        };
+        let _ = self.ua.refer_outcome(call, status, now);
+        if (200..300).contains(&status) {
+            self.hang_up_line(old, now);
+        }
+    }
+
+    /// Blind transfer (RFC 5589 §6): the party goes on hold and is asked to call `target`.
+    pub(super) fn blind_transfer(&mut self, line: LineId, target: &str, now: Instant) {
+        let target = match crate::target::parse_target(target, &self.cfg.ua.aor.host) {
+            Ok(t) => t,
+            Err(e) => {
+                self.notice = Some(e.to_string());
+                return;
+            }
+        };
+        self.transfer_via(line, None, NameAddr::new(target), now);
+    }
+
+    /// Attended transfer (RFC 5589 §7): the party on `line` replaces our call with `to`.
+    pub(super) fn attended_transfer(&mut self, line: LineId, to: LineId, now: Instant) {
+        let target = self.lines.get(&to).filter(|l| l.connected()).and_then(|l| {
+            let c = l.call?;
+            Some((
+                self.ua.remote_target(c)?,
+                self.ua.replaces_value(c)?,
+                l.peer.clone(),
+            ))
+        });
+        let Some((mut uri, replaces, name)) = target else {
+            self.notice = Some("Transfer needs a connected call to transfer to".into());
+            return;
+        };
+        uri.headers = vec![("Replaces".into(), percent_encode_header(&replaces))];
+        self.transfer_via(
+            line,
+            Some(to),
+            NameAddr::new(uri).with_display_name(&name),
+            now,
+        );
+    }
+
+    fn transfer_via(
+        &mut self,
+        line: LineId,
+        other: Option<LineId>,
+        target: NameAddr,
+        now: Instant,
+    ) {
+        let call = self
+            .lines
+            .get(&line)
+            .filter(|l| l.connected())
+            .and_then(|l| l.call);
+        let Some(call) = call.filter(|_| self.transfer.is_none()) else {
+            self.notice = Some("Only a connected call can be transferred, one at a time".into());
+            return;
+        };
+        self.hold(line, now);
+        if self.ua.refer(call, &target, now).is_ok() {
+            self.transfer = Some(Leaving { via: line, other });
+        } else {
+            self.notice = Some("The transfer could not be started".into());
+        }
+    }
+
+    /// Tells the participant on `old` how the call it asked us to make went (C12).
+    pub(super) fn report_transfer(&mut self, old: LineId, status: u16, now: Instant) {
+        if let Some(call) = self.lines.get(&old).and_then(|l| l.call) {
+            let _ = self.ua.refer_outcome(call, status, now);
+        }
+    }
+}
