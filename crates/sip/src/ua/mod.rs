@@ -20,17 +20,19 @@ mod refer;
 mod reinvite;
 mod server;
 mod session_timer;
+mod types;
 
 pub use client::caller_label;
 pub use dtmf::{is_dtmf, DTMF_RELAY};
 pub use refer::percent_encode_header;
+pub use types::{CallId, EndReason, UaConfig, UaError, UaEvent};
 
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 use web_time::Instant;
 
-use crate::registration::{Registration, RegistrationState};
+use crate::registration::Registration;
 use crate::rng::Rng;
 use crate::{Dialog, Limits, Message, Method, NameAddr, Request, Response, Uri};
 
@@ -42,191 +44,6 @@ pub const T2: Duration = Duration::from_secs(4);
 pub const TIMER_64T1: Duration = Duration::from_secs(32);
 /// How long an INVITE may ring unanswered (RFC 3261 Timer C, "greater than 3 minutes").
 pub const TIMER_C: Duration = Duration::from_secs(181);
-
-/// Who this user agent is and how it signs in.
-#[derive(Debug, Clone)]
-pub struct UaConfig {
-    /// Address of record, e.g. `sip:1001@127.0.0.1`.
-    pub aor: Uri,
-    /// Shown to the called party.
-    pub display_name: Option<String>,
-    /// Digest user name.
-    pub auth_user: String,
-    /// Digest password.
-    pub password: String,
-    /// Registration lifetime asked of the registrar, in seconds.
-    pub register_expires: u32,
-    /// RFC 5626 instance id (`urn:uuid:...`), stable per browser profile.
-    pub instance_id: String,
-    /// User-Agent header value.
-    pub user_agent: String,
-    /// Seed for tags, branches, Call-IDs and cnonces.
-    pub seed: u64,
-}
-
-/// A call known to the user agent; ids are never reused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CallId(pub u64);
-
-/// How a call ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum EndReason {
-    /// We hung up (BYE or CANCEL sent).
-    LocalHangup,
-    /// The peer hung up (BYE received).
-    RemoteHangup,
-    /// The caller gave up before we answered (CANCEL received).
-    CallerCancelled,
-    /// We declined an incoming call.
-    LocalDecline,
-    /// The called party declined (603, or 486 Busy Here, 600 Busy Everywhere).
-    Rejected {
-        /// SIP status.
-        status: u16,
-        /// Reason phrase as received.
-        reason: String,
-    },
-    /// No final answer in time (Timer B), or no ACK to our 2xx.
-    Timeout,
-}
-
-/// Something the call engine must know.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum UaEvent {
-    /// Registration changed state.
-    Registration(RegistrationState),
-    /// A new incoming call with its SDP offer.
-    Incoming {
-        /// The new call.
-        call: CallId,
-        /// The caller as it appears in From.
-        from: NameAddr,
-        /// The SDP offer.
-        offer: String,
-        /// The call this one replaces (INVITE with Replaces, RFC 3891): answer it at once and
-        /// end the replaced one.
-        replaces: Option<CallId>,
-    },
-    /// A provisional answer to our INVITE (180 Ringing, 183 Session Progress).
-    Progress {
-        /// The call.
-        call: CallId,
-        /// 180, 183...
-        status: u16,
-        /// Early media: the SDP answer of a provisional response, if it had one.
-        early_sdp: Option<String>,
-    },
-    /// The called party answered, with its SDP answer.
-    Answered {
-        /// The call.
-        call: CallId,
-        /// The SDP answer.
-        answer: String,
-    },
-    /// The ACK to our 2xx arrived: the incoming call is fully up.
-    Confirmed {
-        /// The call.
-        call: CallId,
-    },
-    /// The call is over.
-    Ended {
-        /// The call.
-        call: CallId,
-        /// Why.
-        reason: EndReason,
-    },
-    /// The peer sent a new offer in a re-INVITE (hold, resume, media change); answer it
-    /// with [`UserAgent::answer_reoffer`]. An empty offer asks us for one.
-    Reoffer {
-        /// The call.
-        call: CallId,
-        /// The SDP offer (empty for an offerless re-INVITE).
-        offer: String,
-    },
-    /// Our re-INVITE was accepted with this SDP answer.
-    Renegotiated {
-        /// The call.
-        call: CallId,
-        /// The SDP answer.
-        answer: String,
-    },
-    /// Our re-INVITE failed; the session stays as it was before it (RFC 3261 §14.1).
-    RenegotiationFailed {
-        /// The call.
-        call: CallId,
-        /// The final status (408 for no answer).
-        status: u16,
-    },
-    /// The peer asks us to call `target` (REFER, RFC 3515), usually to replace a dialog
-    /// (attended transfer, RFC 5589). Report the outcome with [`UserAgent::refer_outcome`].
-    Referred {
-        /// The call the REFER came in.
-        call: CallId,
-        /// Where to send the new INVITE, without URI headers.
-        target: Uri,
-        /// Who that is, as the transferor named it.
-        display: Option<String>,
-        /// The Replaces header value to put in that INVITE, if any (RFC 3891).
-        replaces: Option<String>,
-    },
-    /// The final outcome of a REFER we sent: the status the transferee reported in its
-    /// NOTIFY, or the REFER's own failure status.
-    TransferResult {
-        /// The call the REFER went in.
-        call: CallId,
-        /// SIP status of the referred request (2xx is success).
-        status: u16,
-    },
-    /// The peer of `call` subscribed to our conference: send it the state with
-    /// [`UserAgent::notify_conference`].
-    ConferenceSubscribed {
-        /// The call.
-        call: CallId,
-    },
-    /// Our focus sent its conference state (`application/conference-info+xml`).
-    ConferenceState {
-        /// The call to the focus.
-        call: CallId,
-        /// The body, unparsed.
-        body: String,
-        /// The subscription ended (the conference is over for us).
-        ended: bool,
-    },
-    /// The peer sent a DTMF digit (SIP INFO).
-    Dtmf {
-        /// The call.
-        call: CallId,
-        /// 0-9, *, #, A-D.
-        digit: char,
-    },
-    /// The registrar stopped answering keep-alives (RFC 5626): the WebSocket is dead even if
-    /// the browser has not noticed. Close it and reconnect.
-    FlowFailed,
-    /// A received message was rejected; nothing else changed.
-    Malformed {
-        /// What was wrong with it.
-        reason: String,
-    },
-}
-
-/// Errors from commands that name a call the user agent does not have, or one in the wrong state.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum UaError {
-    /// No such call.
-    #[error("no call {0:?}")]
-    NoSuchCall(CallId),
-    /// The command does not apply to the call's state.
-    #[error("call {call:?} cannot {action} now")]
-    WrongState {
-        /// The call.
-        call: CallId,
-        /// What was asked.
-        action: &'static str,
-    },
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
