@@ -46,8 +46,8 @@ struct Inner {
     node: AudioWorkletNode,
     port: web_sys::MessagePort,
     ports: u32,
-    mic: MediaStream,
-    mic_source: MediaStreamAudioSourceNode,
+    mic: RefCell<MediaStream>,
+    mic_source: RefCell<MediaStreamAudioSourceNode>,
     analyser: AnalyserNode,
     /// Index `k - 1` feeds port `k`'s outgoing track.
     outgoing: Vec<MediaStreamAudioDestinationNode>,
@@ -57,6 +57,8 @@ struct Inner {
     _on_processor_error: Closure<dyn FnMut(web_sys::Event)>,
     _on_port_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     closed: Cell<bool>,
+    /// The microphone asked for was not there; the default one is in use.
+    mic_fell_back: Cell<bool>,
     /// The latest `[rms, peak]` of every input port, from the worklet's meters messages.
     levels: Rc<RefCell<Vec<(f32, f32)>>>,
 }
@@ -114,8 +116,13 @@ async fn compile_dsp(url: &str) -> Result<JsValue, WebError> {
     await_promise(js_sys::WebAssembly::compile(&bytes), "WebAssembly.compile").await
 }
 
-fn mic_constraints() -> Result<MediaStreamConstraints, WebError> {
+fn mic_constraints(device: Option<&str>) -> Result<MediaStreamConstraints, WebError> {
     let audio = Object::new();
+    if let Some(id) = device.filter(|id| !id.is_empty()) {
+        let exact = Object::new();
+        set(&exact, "exact", &id.into())?;
+        set(&audio, "deviceId", &exact)?;
+    }
     for key in ["echoCancellation", "noiseSuppression", "autoGainControl"] {
         set(&audio, key, &JsValue::FALSE)?;
     }
@@ -135,6 +142,17 @@ impl AudioEngine {
     /// [`resume`](Self::resume) must be called from a gesture later. Asks for the
     /// microphone (echo cancellation, noise suppression and auto gain off).
     pub async fn start(base_url: &str, ports: u32) -> Result<Self, WebError> {
+        Self::start_with_microphone(base_url, ports, None).await
+    }
+
+    /// [`start`](Self::start) with the microphone `device` (a `deviceId`); when that device
+    /// is gone the default microphone is used instead and
+    /// [`microphone_fell_back`](Self::microphone_fell_back) says so.
+    pub async fn start_with_microphone(
+        base_url: &str,
+        ports: u32,
+        device: Option<&str>,
+    ) -> Result<Self, WebError> {
         if ports == 0 {
             return Err(WebError::BadPort(0));
         }
@@ -160,13 +178,9 @@ impl AudioEngine {
             ));
         }
         let devices = navigator.media_devices().op("navigator.mediaDevices")?;
-        let user_media = devices
-            .get_user_media_with_constraints(&mic_constraints()?)
-            .op("getUserMedia")?;
         let module = compile_dsp(&join(base_url, DSP_FILE)).await;
         let added = await_promise(added, "audioWorklet.addModule").await;
-        let mic = await_promise(user_media, "getUserMedia").await;
-        let mic: MediaStream = mic?.unchecked_into();
+        let (mic, fell_back) = open_microphone(&devices, device).await?;
         let module = match (module, added) {
             (Ok(module), Ok(_)) => module,
             (Err(e), _) | (_, Err(e)) => {
@@ -176,6 +190,9 @@ impl AudioEngine {
         };
 
         let result = Self::build(&ctx, &module, mic.clone(), ports);
+        if let Ok(engine) = &result {
+            engine.inner.mic_fell_back.set(fell_back);
+        }
         if result.is_err() {
             stop_tracks(&mic);
         }
@@ -274,8 +291,8 @@ impl AudioEngine {
                 node,
                 port,
                 ports,
-                mic,
-                mic_source,
+                mic: RefCell::new(mic),
+                mic_source: RefCell::new(mic_source),
                 analyser,
                 outgoing,
                 remotes: RefCell::new((1..ports).map(|_| None).collect()),
@@ -283,6 +300,7 @@ impl AudioEngine {
                 _on_processor_error: on_processor_error,
                 _on_port_message: on_port_message,
                 closed: Cell::new(false),
+                mic_fell_back: Cell::new(false),
                 levels,
             }),
         })
@@ -324,9 +342,58 @@ impl AudioEngine {
             .ok()
     }
 
+    /// Whether the microphone asked for last was missing and the default one took its place.
+    pub fn microphone_fell_back(&self) -> bool {
+        self.inner.mic_fell_back.get()
+    }
+
+    /// Switches to the microphone `device` (None: the default) without touching the calls:
+    /// the new source takes input 0 and the old one stops. Resolves to whether it had to
+    /// fall back to the default.
+    pub async fn use_microphone(&self, device: Option<&str>) -> Result<bool, WebError> {
+        let devices = window()?
+            .navigator()
+            .media_devices()
+            .op("navigator.mediaDevices")?;
+        let (mic, fell_back) = open_microphone(&devices, device).await?;
+        let source = self
+            .inner
+            .ctx
+            .create_media_stream_source(&mic)
+            .op("createMediaStreamSource (microphone)")?;
+        source
+            .connect_with_audio_node_and_output_and_input(&self.inner.node, 0, 0)
+            .op("connect microphone")?;
+        let old_source = self.inner.mic_source.replace(source);
+        old_source.disconnect().ok();
+        let old = self.inner.mic.replace(mic);
+        stop_tracks(&old);
+        self.inner.mic_fell_back.set(fell_back);
+        Ok(fell_back)
+    }
+
+    /// Plays the speaker output on the output `device` (`""`: the default), where the browser
+    /// can choose (`AudioContext.setSinkId`, Chromium 110+).
+    pub async fn use_speaker(&self, device: &str) -> Result<(), WebError> {
+        let ctx: &JsValue = self.inner.ctx.as_ref();
+        let set_sink = Reflect::get(ctx, &JsValue::from_str("setSinkId"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .ok_or(WebError::Unsupported(
+                "choosing the speaker (AudioContext.setSinkId)",
+            ))?;
+        let promise: js_sys::Promise = set_sink
+            .call1(ctx, &JsValue::from_str(device))
+            .op("AudioContext.setSinkId")?
+            .unchecked_into();
+        await_promise(promise, "AudioContext.setSinkId")
+            .await
+            .map(drop)
+    }
+
     /// The microphone's stream (for device labels or a local level meter).
     pub fn microphone(&self) -> MediaStream {
-        self.inner.mic.clone()
+        self.inner.mic.borrow().clone()
     }
 
     /// Feeds `remote` (a leg's received stream) into mixer input `port` (1..ports),
@@ -484,13 +551,13 @@ impl Inner {
             remove_element(&remote.element);
         }
         self.probe.borrow_mut().take();
-        self.mic_source.disconnect().ok();
+        self.mic_source.borrow().disconnect().ok();
         self.analyser.disconnect().ok();
         self.node.disconnect().ok();
         self.node.set_onprocessorerror(None);
         self.port.set_onmessage(None);
         self.port.close();
-        stop_tracks(&self.mic);
+        stop_tracks(&self.mic.borrow());
         for dest in &self.outgoing {
             stop_tracks(&dest.stream());
         }
@@ -519,6 +586,27 @@ impl std::fmt::Debug for AudioEngine {
 fn remove_element(element: &HtmlAudioElement) {
     element.set_src_object(None);
     element.remove();
+}
+
+/// getUserMedia for `device`, or the default microphone when that one is gone; the flag says
+/// whether it fell back.
+async fn open_microphone(
+    devices: &web_sys::MediaDevices,
+    device: Option<&str>,
+) -> Result<(MediaStream, bool), WebError> {
+    let ask = |d: Option<&str>| -> Result<js_sys::Promise, WebError> {
+        devices
+            .get_user_media_with_constraints(&mic_constraints(d)?)
+            .op("getUserMedia")
+    };
+    match await_promise(ask(device)?, "getUserMedia").await {
+        Ok(stream) => Ok((stream.unchecked_into(), false)),
+        Err(_) if device.is_some_and(|d| !d.is_empty()) => {
+            let stream = await_promise(ask(None)?, "getUserMedia").await?;
+            Ok((stream.unchecked_into(), true))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn stop_tracks(stream: &MediaStream) {

@@ -6,6 +6,7 @@
 //! Browser failures come back as [`WebError`], never as panics.
 
 mod audio;
+mod devices;
 mod error;
 mod peer;
 mod probe;
@@ -13,6 +14,7 @@ mod timer;
 mod transport;
 
 pub use audio::AudioEngine;
+pub use devices::{audio_devices, AudioDevice, DeviceKind, DeviceWatch};
 pub use error::WebError;
 pub use peer::{IceServer, PeerSession, PeerState};
 pub use timer::{now_ms, sleep, Timer};

@@ -3,6 +3,7 @@
 mod call_panel;
 mod contact_info;
 mod controls;
+mod devices;
 mod dialer;
 mod sign_in;
 
@@ -14,6 +15,7 @@ use crate::strings;
 use call_panel::CallPanel;
 use contact_info::ContactInfo;
 use controls::ConferenceControls;
+use devices::Devices;
 use dialer::Dialer;
 use sign_in::SignIn;
 
@@ -72,6 +74,7 @@ pub fn App() -> impl IntoView {
                 <CallPanel view_state driver />
                 <ConferenceControls view_state driver />
                 <ContactInfo view_state driver levels />
+                <Devices driver />
             </Show>
         </main>
     }

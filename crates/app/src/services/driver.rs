@@ -9,7 +9,7 @@ use sip::{UaConfig, Uri};
 use web::{AudioEngine, Timer, TransportEvent, WsTransport};
 
 use super::media::Media;
-use crate::state::{instance_id, Settings};
+use crate::state::{instance_id, DeviceChoice, Settings};
 
 /// Mixer ports: the agent plus one per line.
 const PORTS: u32 = phone::MIX_PORTS as u32;
@@ -92,9 +92,15 @@ impl Driver {
         if password.is_empty() {
             return Err(SignInError::NoPassword);
         }
-        let audio = AudioEngine::start("./", PORTS)
+        let devices = DeviceChoice::load();
+        let mic = Some(devices.microphone.as_str()).filter(|m| !m.is_empty());
+        let audio = AudioEngine::start_with_microphone("./", PORTS, mic)
             .await
             .map_err(|e| SignInError::Audio(e.to_string()))?;
+        if !devices.speaker.is_empty() {
+            // A speaker that is gone, or a browser that cannot choose, leaves the default.
+            let _ = audio.use_speaker(&devices.speaker).await;
+        }
         let seed = (js_sys::Math::random() * (u64::MAX as f64)) as u64;
         let phone = Phone::new(PhoneConfig::new(UaConfig {
             aor,
@@ -160,6 +166,11 @@ impl Driver {
                 }
             }
         }));
+    }
+
+    /// The audio engine (device choice).
+    pub(crate) fn audio(&self) -> AudioEngine {
+        self.0.borrow().media.audio()
     }
 
     /// `(rms, peak)` per mixer port (0 = the agent's microphone).

@@ -123,6 +123,11 @@ impl Media {
         }
     }
 
+    /// The audio engine, for device choice.
+    pub(crate) fn audio(&self) -> AudioEngine {
+        self.audio.clone()
+    }
+
     /// `(rms, peak)` per mixer port, for speaking indicators.
     pub(crate) fn levels(&self) -> Vec<(f32, f32)> {
         self.audio.levels()

@@ -11,6 +11,33 @@ pub(crate) struct Settings {
     pub(crate) ice_servers: String,
 }
 
+/// The audio devices the agent chose (deviceIds; empty for the browser's default).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct DeviceChoice {
+    pub(crate) microphone: String,
+    pub(crate) speaker: String,
+}
+
+const KEY_MIC: &str = "softphone.microphone";
+const KEY_SPEAKER: &str = "softphone.speaker";
+
+impl DeviceChoice {
+    /// What the agent chose last time, in this browser.
+    pub(crate) fn load() -> Self {
+        Self {
+            microphone: load(KEY_MIC).unwrap_or_default(),
+            speaker: load(KEY_SPEAKER).unwrap_or_default(),
+        }
+    }
+
+    pub(crate) fn save(&self) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(KEY_MIC, &self.microphone);
+            let _ = s.set_item(KEY_SPEAKER, &self.speaker);
+        }
+    }
+}
+
 const KEY_WS: &str = "softphone.ws_url";
 const KEY_URI: &str = "softphone.sip_uri";
 const KEY_ICE: &str = "softphone.ice_servers";

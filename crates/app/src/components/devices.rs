@@ -1,0 +1,128 @@
+//! Microphone and speaker choice, remembered in this browser; a device that disappears falls
+//! back to the default with a visible notice.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web::{audio_devices, AudioDevice, DeviceKind, DeviceWatch};
+
+use super::DriverSlot;
+use crate::state::DeviceChoice;
+
+#[component]
+pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
+    let list = RwSignal::new(Vec::<AudioDevice>::new());
+    let choice = RwSignal::new(DeviceChoice::load());
+    let notice = RwSignal::new(None::<String>);
+    let fell_back = driver
+        .get_value()
+        .is_some_and(|d| d.audio().microphone_fell_back());
+    if fell_back {
+        notice.set(Some(
+            "The chosen microphone is not here: using the default one".into(),
+        ));
+    }
+
+    // Re-read the devices; a chosen one that is gone falls back to the default.
+    let refresh = move || {
+        spawn_local(async move {
+            let Ok(devices) = audio_devices().await else {
+                return;
+            };
+            let has = |kind, id: &str| devices.iter().any(|d| d.kind == kind && d.id == id);
+            let mut c = choice.get_untracked();
+            let audio = driver.get_value().map(|d| d.audio());
+            if !c.microphone.is_empty() && !has(DeviceKind::Microphone, &c.microphone) {
+                c.microphone.clear();
+                if let Some(a) = &audio {
+                    let _ = a.use_microphone(None).await;
+                }
+                notice.set(Some(
+                    "The chosen microphone is gone: using the default one".into(),
+                ));
+            }
+            if !c.speaker.is_empty() && !has(DeviceKind::Speaker, &c.speaker) {
+                c.speaker.clear();
+                if let Some(a) = &audio {
+                    let _ = a.use_speaker("").await;
+                }
+                notice.set(Some(
+                    "The chosen speaker is gone: using the default one".into(),
+                ));
+            }
+            c.save();
+            choice.set(c);
+            list.set(devices);
+        });
+    };
+    refresh();
+    let watch = StoredValue::new_local(DeviceWatch::new(refresh).ok());
+    on_cleanup(move || watch.set_value(None));
+
+    let pick_mic = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        choice.update(|c| c.microphone.clone_from(&id));
+        choice.get_untracked().save();
+        let Some(audio) = driver.get_value().map(|d| d.audio()) else {
+            return;
+        };
+        spawn_local(async move {
+            let wanted = Some(id.as_str()).filter(|i| !i.is_empty());
+            notice.set(match audio.use_microphone(wanted).await {
+                Ok(false) => None,
+                Ok(true) => Some("That microphone is not available: using the default one".into()),
+                Err(e) => Some(format!("The microphone could not be changed: {e}")),
+            });
+        });
+    };
+    let pick_speaker = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        choice.update(|c| c.speaker.clone_from(&id));
+        choice.get_untracked().save();
+        let Some(audio) = driver.get_value().map(|d| d.audio()) else {
+            return;
+        };
+        spawn_local(async move {
+            notice.set(
+                audio
+                    .use_speaker(&id)
+                    .await
+                    .err()
+                    .map(|e| format!("The speaker could not be changed: {e}")),
+            );
+        });
+    };
+    let options = move |kind: DeviceKind, selected: fn(&DeviceChoice) -> String| {
+        let current = choice.with(selected);
+        let mut opts = vec![(String::new(), "Default".to_owned())];
+        opts.extend(
+            list.get()
+                .into_iter()
+                .filter(|d| d.kind == kind && d.id != "default")
+                .map(|d| (d.id, d.label)),
+        );
+        opts.into_iter()
+            .map(|(id, label)| {
+                let is = id == current;
+                view! { <option value=id selected=is>{label}</option> }
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <details class="card devices">
+            <summary data-testid="devices">"Audio devices"</summary>
+            <label>"Microphone"
+                <select data-testid="microphone" on:change=pick_mic>
+                    {move || options(DeviceKind::Microphone, |c| c.microphone.clone())}
+                </select>
+            </label>
+            <label>"Speaker"
+                <select data-testid="speaker" on:change=pick_speaker>
+                    {move || options(DeviceKind::Speaker, |c| c.speaker.clone())}
+                </select>
+            </label>
+            <Show when=move || notice.with(Option::is_some)>
+                <p class="notice" data-testid="device-notice" role="status">{move || notice.get()}</p>
+            </Show>
+        </details>
+    }
+}
