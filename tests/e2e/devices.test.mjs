@@ -8,6 +8,16 @@ import { AgentPage, config, freshUser, startStaticServer } from './harness.mjs';
 
 let server;
 
+/** Polls `read` until `ok` accepts its value (or 5 s pass); resolves to the last value. */
+async function waitFor(read, ok, timeout = 5_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 before(async () => {
   server = await startStaticServer(config.dist, config.httpPort);
 });
@@ -25,7 +35,9 @@ test('devices: the chosen microphone is used and remembered; a missing one falls
 
   await a.byTestId('devices').click();
   const mic = a.byTestId('microphone');
-  const options = await mic.locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent })));
+  const readOptions = () =>
+    mic.locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent })));
+  const options = await waitFor(readOptions, (os) => os.length > 1);
   t.diagnostic(`microphones offered: ${options.map((o) => o.label).join(' | ')}`);
   const chosen = options.find((o) => o.value !== '');
   assert.ok(chosen, 'the fake devices are listed by name');
@@ -43,7 +55,9 @@ test('devices: the chosen microphone is used and remembered; a missing one falls
   // Remembered: after a reload and a new sign-in the same microphone is selected.
   await a.signIn(ua);
   await a.byTestId('devices').click();
-  assert.equal(await a.byTestId('microphone').inputValue(), chosen.value);
+  // The list fills in once the browser has enumerated the devices.
+  const remembered = await waitFor(() => a.byTestId('microphone').inputValue(), (v) => v === chosen.value);
+  assert.equal(remembered, chosen.value);
 
   // Gone: a remembered microphone that no longer exists falls back to the default, and says so.
   await a.page.evaluate(() => localStorage.setItem('softphone.microphone', 'unplugged-headset'));
