@@ -13,12 +13,7 @@ const D: usize = 3;
 #[test]
 fn c10_more_participants_join_the_same_way_again_and_again() {
     let mut net = Net::new(&["1001", "1002", "1003", "1004"]);
-    net.sign_in_all();
-    net.call(H, B);
-    net.command(H, Command::DialConference("1003".into()));
-    net.settle();
-    net.command(C, Command::Answer);
-    net.settle();
+    net.single_step_conference(H, &[B, C]);
     // Then a consultation + Merge adds the fourth: the conference is held as one call.
     net.call(H, D);
     net.assert_hearing(&[H, B, C, D], &[(H, D), (D, H)]);

@@ -14,12 +14,7 @@ const D: usize = 3;
 const ALL: [usize; 4] = [H, B, C, D];
 
 fn conference_then_b_consults_d(net: &mut Net) {
-    net.sign_in_all();
-    net.call(H, B);
-    net.command(H, Command::DialConference("1003".into()));
-    net.settle();
-    net.command(C, Command::Answer);
-    net.settle();
+    net.single_step_conference(H, &[B, C]);
     assert!(net.view(B).conference.is_some_and(|c| !c.host));
     net.call(B, D); // B's call with the focus goes on hold (C3)
     assert!(net.line_to(B, "1001").held);

@@ -60,12 +60,7 @@ fn glare_491_when_both_ends_hold_at_once_resolves_to_both_held() {
 #[test]
 fn holding_a_conference_while_one_leg_glares_ends_with_every_leg_held() {
     let mut net = Net::new(&["1001", "1002", "1003"]);
-    net.sign_in_all();
-    net.call(A, B);
-    net.command(A, Command::DialConference("1003".into()));
-    net.settle();
-    net.command(C, Command::Answer);
-    net.settle();
+    net.single_step_conference(A, &[B, C]);
     net.settle();
     let (ab, ba) = (net.line_to(A, "1002").id, net.line_to(B, "1001").id);
     // The host holds the conference while B holds its side at the same moment: 491 on B's leg.
@@ -90,12 +85,7 @@ fn holding_a_conference_while_one_leg_glares_ends_with_every_leg_held() {
 #[test]
 fn a_participant_whose_transport_drops_keeps_its_call() {
     let mut net = Net::new(&["1001", "1002", "1003"]);
-    net.sign_in_all();
-    net.call(H, B);
-    net.command(H, Command::DialConference("1003".into()));
-    net.settle();
-    net.command(C, Command::Answer);
-    net.settle();
+    net.single_step_conference(H, &[B, C]);
     net.input(C, Input::TransportDown);
     net.settle();
     assert_eq!(net.line_to(C, "1001").state, LineState::Connected);
