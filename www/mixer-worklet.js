@@ -158,7 +158,9 @@ class SoftphoneMixer extends AudioWorkletProcessor {
     const outputCount = Math.min(this.ports, outputs.length);
     for (let port = 0; port < outputCount; port++) {
       const view = this.outputViews[port];
-      for (const channel of outputs[port]) channel.set(view);
+      const channels = outputs[port];
+      // Indexed loops: no iterator objects on the audio thread.
+      for (let c = 0; c < channels.length; c++) channels[c].set(view);
     }
     this.meterFrames += BLOCK;
     if (this.meterFrames >= this.meterInterval) {

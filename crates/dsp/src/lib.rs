@@ -53,3 +53,12 @@ pub type Block = [f32; BLOCK];
 
 /// Sample rate used when [`Mixer::init`] or [`Limiter::new`] is given a nonsensical one.
 pub const DEFAULT_SAMPLE_RATE: f32 = 48_000.0;
+
+/// `sample_rate` if it is positive and finite, else [`DEFAULT_SAMPLE_RATE`].
+pub(crate) fn sane_rate(sample_rate: f32) -> f32 {
+    if sample_rate.is_finite() && sample_rate > 0.0 {
+        sample_rate
+    } else {
+        DEFAULT_SAMPLE_RATE
+    }
+}

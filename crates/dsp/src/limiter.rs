@@ -42,11 +42,7 @@ impl Limiter {
     /// [`DEFAULT_SAMPLE_RATE`].
     #[must_use]
     pub fn new(sample_rate: f32) -> Self {
-        let rate = if sample_rate.is_finite() && sample_rate > 0.0 {
-            sample_rate
-        } else {
-            DEFAULT_SAMPLE_RATE
-        };
+        let rate = crate::sane_rate(sample_rate);
         Self {
             envelope: 0.0,
             attack: libm::expf(-1.0 / (ATTACK_SECONDS * rate)),

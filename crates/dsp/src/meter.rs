@@ -42,11 +42,7 @@ impl Meter {
     /// to [`DEFAULT_SAMPLE_RATE`].
     #[must_use]
     pub fn new(sample_rate: f32) -> Self {
-        let rate = if sample_rate.is_finite() && sample_rate > 0.0 {
-            sample_rate
-        } else {
-            DEFAULT_SAMPLE_RATE
-        };
+        let rate = crate::sane_rate(sample_rate);
         let block_seconds = BLOCK as f32 / rate;
         Self {
             rms_coefficient: 1.0 - libm::expf(-block_seconds / RMS_SECONDS),

@@ -7,9 +7,7 @@
 
 use crate::kernels::{add_ramp, add_scaled, Ramp};
 use crate::limiter;
-use crate::{
-    Block, Limiter, Meter, Region, Tone, ToneGenerator, BLOCK, DEFAULT_SAMPLE_RATE, MAX_PORTS,
-};
+use crate::{Block, Limiter, Meter, Region, Tone, ToneGenerator, BLOCK, MAX_PORTS};
 
 /// How long a gain change takes to ramp in.
 pub const RAMP_SECONDS: f32 = 0.005;
@@ -111,13 +109,9 @@ impl Mixer {
     }
 
     /// Resets to silence for `ports` ports (at most [`MAX_PORTS`]) at `sample_rate` Hz. A rate
-    /// that is not positive and finite falls back to [`DEFAULT_SAMPLE_RATE`].
+    /// that is not positive and finite falls back to [`crate::DEFAULT_SAMPLE_RATE`].
     pub fn init(&mut self, sample_rate: f32, ports: usize) {
-        let sample_rate = if sample_rate.is_finite() && sample_rate > 0.0 {
-            sample_rate
-        } else {
-            DEFAULT_SAMPLE_RATE
-        };
+        let sample_rate = crate::sane_rate(sample_rate);
         self.ports = ports.min(MAX_PORTS);
         self.sample_rate = sample_rate;
         self.ramp_frames = ramp_frames(sample_rate);
@@ -496,7 +490,7 @@ mod tests {
         let mut mixer = Mixer::new();
         mixer.init(f32::NAN, 99);
         assert_eq!(mixer.ports(), MAX_PORTS);
-        assert_eq!(mixer.sample_rate(), DEFAULT_SAMPLE_RATE);
+        assert_eq!(mixer.sample_rate(), crate::DEFAULT_SAMPLE_RATE);
         assert_eq!(mixer.ramp_frames(), 240);
         assert!(!mixer.set_gain(0, 1, f32::NAN));
         assert_eq!(mixer.target_gain(0, 1), Some(0.0));

@@ -20,7 +20,7 @@
 //! oscillators run on through silence (phase-continuous), and a new tone started over a
 //! sounding one ramps from where the old one was.
 
-use crate::{Block, DEFAULT_SAMPLE_RATE};
+use crate::Block;
 
 /// Length of the linear fade at every cadence edge, at start and at stop.
 pub const TONE_RAMP_SECONDS: f32 = 0.002;
@@ -236,11 +236,7 @@ impl ToneGenerator {
         if !gain.is_finite() {
             return false;
         }
-        let rate = if sample_rate.is_finite() && sample_rate > 0.0 {
-            sample_rate
-        } else {
-            DEFAULT_SAMPLE_RATE
-        };
+        let rate = crate::sane_rate(sample_rate);
         let gain = gain.clamp(0.0, 1.0);
         let share = if frequencies[1] > 0.0 {
             gain * 0.5

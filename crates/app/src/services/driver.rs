@@ -203,7 +203,9 @@ impl Driver {
                 inner.timer = None;
             }
         });
-        std::mem::forget(timer);
+        // Kept in the (now unused) reconnect slot; if the driver is dropped first, dropping
+        // the socket and the audio engine closes them all the same.
+        self.0.borrow_mut().flow.retry = Some(timer);
     }
 
     pub(crate) fn handle(&self, input: Input) {

@@ -111,10 +111,7 @@ impl Line {
 
     /// On hold, or going on hold: the agent no longer talks to it.
     pub(crate) fn on_hold(&self) -> bool {
-        match &self.hold_op {
-            Some(HoldOp::Hold(_)) => true,
-            Some(HoldOp::Resume(_)) => true,
-            None => self.held,
-        }
+        // A resume stays "on hold" until the peer accepts it.
+        self.hold_op.is_some() || self.held
     }
 }

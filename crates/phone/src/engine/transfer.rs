@@ -32,10 +32,7 @@ impl Phone {
         }
         if let Some(t) = self.transfer.take_if(|t| t.via == via) {
             if (200..300).contains(&status) {
-                self.hang_up_line(via, now);
-                if let Some(other) = t.other {
-                    self.hang_up_line(other, now);
-                }
+                self.leave_transferred(&t, now);
                 self.notice = Some("Transferred".into());
             } else {
                 self.notice = Some(format!(
@@ -50,11 +47,7 @@ impl Phone {
             .and_then(|c| c.leaving.take_if(|l| l.via == via));
         let Some(leaving) = leaving else { return };
         if (200..300).contains(&status) {
-            // Both others are now connected to each other: our legs are done.
-            self.hang_up_line(via, now);
-            if let Some(other) = leaving.other {
-                self.hang_up_line(other, now);
-            }
+            self.leave_transferred(&leaving, now);
             self.conference = None;
             self.notice = Some("You left the conference; the others are still talking".into());
         } else {
@@ -65,6 +58,14 @@ impl Phone {
             self.notice = Some(format!(
                 "The transfer failed ({status}); your phone keeps the others connected. End the bridge to hang up both."
             ));
+        }
+    }
+
+    /// The parties are connected to each other now: our legs to them are done.
+    fn leave_transferred(&mut self, t: &Leaving, now: Instant) {
+        self.hang_up_line(t.via, now);
+        if let Some(other) = t.other {
+            self.hang_up_line(other, now);
         }
     }
 

@@ -177,8 +177,9 @@ impl UserAgent {
         }
     }
 
-    /// The ACK for a non-2xx final response belongs to the INVITE transaction (§17.1.1.3).
-    fn ack_non_2xx(&mut self, invite: &Request, resp: &Response) {
+    /// The ACK for a non-2xx final response to an INVITE or re-INVITE belongs to its
+    /// transaction (§17.1.1.3).
+    pub(super) fn ack_non_2xx(&mut self, invite: &Request, resp: &Response) {
         let mut ack = Request::new(Method::Ack, invite.uri.clone());
         for name in ["Via", "Max-Forwards", "From", "Call-ID", "Route"] {
             for v in invite.headers.get_all(name) {
@@ -219,10 +220,7 @@ impl UserAgent {
         let Some((ack, bye)) = found else { return };
         for mut req in std::iter::once(ack).chain(bye) {
             let branch = self.rng.branch();
-            req.headers.push_front(
-                "Via",
-                format!("SIP/2.0/WS {};branch={branch};rport", self.via_host),
-            );
+            req.headers.push_front("Via", self.via(&branch));
             // Fire and forget: nothing waits for the answer to these.
             self.transmit_text(req.to_string());
         }
@@ -304,10 +302,7 @@ impl UserAgent {
         let invite = call.invite.clone();
         let branch = call.branch.clone();
         let mut cancel = Request::new(Method::Cancel, invite.uri.clone());
-        cancel.headers.push(
-            "Via",
-            format!("SIP/2.0/WS {};branch={branch};rport", self.via_host),
-        );
+        cancel.headers.push("Via", self.via(&branch));
         for name in ["Max-Forwards", "From", "To", "Call-ID", "Route"] {
             for v in invite.headers.get_all(name) {
                 cancel.headers.push(name, v.to_owned());

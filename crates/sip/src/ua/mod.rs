@@ -501,7 +501,7 @@ impl UserAgent {
     fn send_request(&mut self, mut req: Request, owner: Owner, now: Instant) -> String {
         let branch = self.rng.branch();
         req.headers.remove("Via");
-        let via = format!("SIP/2.0/WS {};branch={branch};rport", self.via_host);
+        let via = self.via(&branch);
         req.headers.push_front("Via", via);
         if req.headers.get("User-Agent").is_none() {
             req.headers.push("User-Agent", self.cfg.user_agent.clone());
@@ -517,6 +517,11 @@ impl UserAgent {
             self.transactions.insert(branch.clone(), tx);
         }
         branch
+    }
+
+    /// Our Via for a request with `branch` (RFC 7118 §5: WS transport, `.invalid` host).
+    fn via(&self, branch: &str) -> String {
+        format!("SIP/2.0/WS {};branch={branch};rport", self.via_host)
     }
 
     fn send_response(&mut self, resp: &Response) {

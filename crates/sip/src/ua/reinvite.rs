@@ -152,7 +152,7 @@ impl UserAgent {
                 .push_back(UaEvent::Renegotiated { call, answer });
             return;
         }
-        self.ack_in_dialog_failure(req, &resp);
+        self.ack_non_2xx(req, &resp);
         let Some(c) = self.calls.get_mut(&call) else {
             return;
         };
@@ -186,22 +186,6 @@ impl UserAgent {
                     .push_back(UaEvent::RenegotiationFailed { call, status });
             }
         }
-    }
-
-    /// The ACK of a non-2xx answer to an in-dialog INVITE shares its transaction (§17.1.1.3).
-    fn ack_in_dialog_failure(&mut self, req: &Request, resp: &Response) {
-        let mut ack = Request::new(Method::Ack, req.uri.clone());
-        for name in ["Via", "Max-Forwards", "From", "Call-ID", "Route"] {
-            for v in req.headers.get_all(name) {
-                ack.headers.push(name, v.to_owned());
-            }
-        }
-        if let Some(to) = resp.headers.get("To") {
-            ack.headers.push("To", to.to_owned());
-        }
-        let seq = req.headers.cseq().map_or(1, |c| c.seq);
-        ack.headers.push("CSeq", format!("{seq} ACK"));
-        self.transmit_text(ack.to_string());
     }
 
     /// §14.1: no answer at all to a re-INVITE ends the dialog, unless our own socket was the
