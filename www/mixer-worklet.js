@@ -6,8 +6,8 @@
 //   const module = await WebAssembly.compileStreaming(fetch("dsp.wasm"));
 //   await ctx.audioWorklet.addModule("mixer-worklet.js");
 //   const node = new AudioWorkletNode(ctx, "softphone-mixer", {
-//     numberOfInputs: ports, numberOfOutputs: ports,
-//     outputChannelCount: Array(ports).fill(1),
+//     numberOfInputs: ports, numberOfOutputs: ports + 1,   // + 1: the ringer (optional)
+//     outputChannelCount: Array(ports + 1).fill(1),
 //     channelCount: 1, channelCountMode: "explicit",
 //     processorOptions: { module, ports, gains },   // gains (optional): initial matrix, as below
 //   });
@@ -21,7 +21,13 @@
 //                                      | "dtmf-0".."dtmf-9" | "dtmf-*" | "dtmf-#" | "dtmf-A".."dtmf-D";
 //                                      `region` is "na" | "uk" | "eu"; `gain` (peak, default 0.2)
 //   { type: "tone-stop", port }        fade out output `port`'s tone
+//   { type: "ringer", tone, region, gain? }
+//                                      play a tone ("ring" is the incoming-call ring) on the
+//                                      ringer output, replacing what it played
+//   { type: "ringer-stop" }            fade out the ringer
 // Port 0 is the local microphone (input) and speaker (output); ports 1..16 are remote legs.
+// Output `ports`, when the node has it, is the ringer: outside the matrix, so the page can send
+// it to another device than the speaker.
 // A malformed message is dropped and answered with { type: "error", message }.
 //
 // Messages from the processor:
@@ -33,7 +39,7 @@ const BLOCK = 128;
 const METER_RATE_HZ = 20;
 const DEFAULT_TONE_GAIN = 0.2;
 // Codes of dsp::Tone::from_code and dsp::Region::from_code.
-const TONES = { ringback: 0, busy: 1, reorder: 2, "call-waiting": 3 };
+const TONES = { ringback: 0, busy: 1, reorder: 2, "call-waiting": 3, ring: 4 };
 for (const [i, key] of [..."0123456789*#ABCD"].entries()) TONES[`dtmf-${key}`] = 16 + i;
 const REGIONS = { na: 0, uk: 1, eu: 2 };
 
@@ -75,10 +81,18 @@ class SoftphoneMixer extends AudioWorkletProcessor {
       this.outputViews[port] = new Float32Array(buffer, this.dsp.output_ptr(port) >>> 0, BLOCK);
     }
     this.meterView = new Float32Array(buffer, this.dsp.meter_ptr() >>> 0, 2 * this.ports);
+    this.ringerView = new Float32Array(buffer, this.dsp.ringer_ptr() >>> 0, BLOCK);
   }
 
   isPort(value) {
     return Number.isInteger(value) && value >= 0 && value < this.ports;
+  }
+
+  // Tone and region names to the DSP's codes; undefined when either is unknown.
+  toneCodes(tone, region) {
+    const toneCode = Object.hasOwn(TONES, tone) ? TONES[tone] : undefined;
+    const regionCode = Object.hasOwn(REGIONS, region) ? REGIONS[region] : undefined;
+    return toneCode === undefined || regionCode === undefined ? undefined : [toneCode, regionCode];
   }
 
   // Gains go straight into the DSP: messages run between render quanta, so a change is
@@ -112,13 +126,12 @@ class SoftphoneMixer extends AudioWorkletProcessor {
     } else if (message?.type === "tone") {
       const { port, tone, region } = message;
       const gain = message.gain ?? DEFAULT_TONE_GAIN;
-      const toneCode = Object.hasOwn(TONES, tone) ? TONES[tone] : undefined;
-      const regionCode = Object.hasOwn(REGIONS, region) ? REGIONS[region] : undefined;
-      if (!this.isPort(port) || toneCode === undefined || regionCode === undefined || !Number.isFinite(gain)) {
+      const codes = this.toneCodes(tone, region);
+      if (!this.isPort(port) || codes === undefined || !Number.isFinite(gain)) {
         this.reject(`bad tone message: port ${port}, tone ${tone}, region ${region}, gain ${gain}`);
         return;
       }
-      this.dsp.tone_start(port, toneCode, regionCode, gain);
+      this.dsp.tone_start(port, codes[0], codes[1], gain);
     } else if (message?.type === "tone-stop") {
       const { port } = message;
       if (!this.isPort(port)) {
@@ -126,6 +139,17 @@ class SoftphoneMixer extends AudioWorkletProcessor {
         return;
       }
       this.dsp.tone_stop(port);
+    } else if (message?.type === "ringer") {
+      const { tone, region } = message;
+      const gain = message.gain ?? DEFAULT_TONE_GAIN;
+      const codes = this.toneCodes(tone, region);
+      if (codes === undefined || !Number.isFinite(gain)) {
+        this.reject(`bad ringer message: tone ${tone}, region ${region}, gain ${gain}`);
+        return;
+      }
+      this.dsp.ringer_start(codes[0], codes[1], gain);
+    } else if (message?.type === "ringer-stop") {
+      this.dsp.ringer_stop();
     } else {
       this.reject(`unknown message type: ${message?.type}`);
     }
@@ -161,6 +185,10 @@ class SoftphoneMixer extends AudioWorkletProcessor {
       const channels = outputs[port];
       // Indexed loops: no iterator objects on the audio thread.
       for (let c = 0; c < channels.length; c++) channels[c].set(view);
+    }
+    if (outputs.length > this.ports) {
+      const channels = outputs[this.ports];
+      for (let c = 0; c < channels.length; c++) channels[c].set(this.ringerView);
     }
     this.meterFrames += BLOCK;
     if (this.meterFrames >= this.meterInterval) {

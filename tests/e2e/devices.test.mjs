@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AgentPage, config, freshUser, startStaticServer } from './harness.mjs';
+import { AgentPage, config, freshUser, goertzelPower, startStaticServer } from './harness.mjs';
 
 let server;
 
@@ -69,4 +69,86 @@ test('devices: the chosen microphone is used and remembered; a missing one falls
   await b.waitForCallState('Incoming');
   await b.answer();
   await b.waitForTones({ hear: [440], notHear: [660] });
+});
+
+// The ring's two notes (dsp `Tone::Ring`) and what each agent's fake microphone plays.
+const RING = [784, 988];
+const TONE_B = 660;
+
+/** The `deviceId` the ringer's `<audio>` element plays on ('' is the default output). */
+const ringerSink = (agent) =>
+  agent.page.evaluate(() => document.querySelector('audio[data-softphone-ringer]')?.sinkId ?? null);
+
+/** Reads the speaker and the ringer in one go: the powers of `freqs` in each. */
+async function bothOutputs(agent, freqs) {
+  const r = await agent.page.evaluate(() => {
+    const p = window.softphoneProbe;
+    const speaker = p.speakerSamples();
+    const ringer = p.ringerSamples();
+    return { rate: speaker.sampleRate, speaker: Array.from(speaker.samples), ringer: Array.from(ringer.samples) };
+  });
+  const powers = (samples) => freqs.map((f) => goertzelPower(Float32Array.from(samples), r.rate, f));
+  return { speaker: powers(r.speaker), ringer: powers(r.ringer) };
+}
+
+test('devices: an incoming call rings on the ringer device, not in the headset, and stops on answer', async (t) => {
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
+  const b = await AgentPage.launch('B', config.wavB, { baseUrl: server.url });
+  t.after(() => Promise.all([a.close(), b.close()]));
+  const [ua, ub] = [freshUser(), freshUser()];
+  await Promise.all([a.signIn(ua), b.signIn(ub)]);
+
+  await a.byTestId('devices').click();
+  const readOptions = (id) => () =>
+    a.byTestId(id).locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent })));
+  const ringers = await waitFor(readOptions('ringer'), (os) => os.length > 3);
+  t.diagnostic(`ringers offered: ${ringers.map((o) => o.label).join(' | ')}`);
+  assert.deepEqual(ringers.slice(0, 2).map((o) => o.value), ['', 'default'], 'same as speaker, then system default');
+  const outputs = ringers.slice(2);
+  assert.ok(outputs.length >= 2, 'the fake output devices are listed');
+  const [headset, loudspeaker] = outputs;
+
+  // By default the ringer follows the speaker.
+  assert.equal(await ringerSink(a), '');
+  await a.byTestId('speaker').selectOption(headset.value);
+  assert.equal(await waitFor(() => ringerSink(a), (s) => s === headset.value), headset.value);
+
+  // A ringer of its own: the speaker (the headset) stays where it was.
+  await a.byTestId('ringer').selectOption(loudspeaker.value);
+  assert.equal(await waitFor(() => ringerSink(a), (s) => s === loudspeaker.value), loudspeaker.value);
+
+  await b.dial(ua);
+  await a.waitForCallState('Incoming');
+  const ringing = await a.waitForTones({ hear: RING, notHear: [TONE_B], output: 'ringer' });
+  t.diagnostic(`ringer while ringing: ${JSON.stringify(ringing)}`);
+  // The same instant on both outputs: the ring is on the ringer and nowhere in the headset.
+  const both = await waitFor(() => bothOutputs(a, RING), (p) => p.ringer.every((x) => x > 1e-4));
+  t.diagnostic(`ring power: ringer ${both.ringer.map((x) => x.toExponential(2))}, speaker ${both.speaker.map((x) => x.toExponential(2))}`);
+  assert.ok(both.ringer.every((x) => x > 1e-4), 'the ring sounds on the ringer');
+  assert.ok(both.speaker.every((x) => x < 1e-8), 'no ring in the speaker');
+
+  // Answering stops the ring; the call is in the speaker.
+  await a.answer();
+  await a.waitForTones({ hear: [], notHear: RING, output: 'ringer' });
+  await a.waitForTones({ hear: [TONE_B], notHear: RING });
+  await b.hangUp();
+  await a.waitForCallState('Idle');
+
+  // Remembered across a reload, and applied at sign-in.
+  await a.signIn(ua);
+  await a.byTestId('devices').click();
+  assert.equal(await waitFor(() => a.byTestId('ringer').inputValue(), (v) => v === loudspeaker.value), loudspeaker.value);
+  assert.equal(await waitFor(() => ringerSink(a), (s) => s === loudspeaker.value), loudspeaker.value);
+
+  // Back to following the speaker.
+  await a.byTestId('ringer').selectOption('');
+  assert.equal(await waitFor(() => ringerSink(a), (s) => s === headset.value), headset.value);
+
+  // A remembered ringer that is gone: rings with the speaker, and says so.
+  await a.page.evaluate(() => localStorage.setItem('softphone.ringer', 'unplugged-loudspeaker'));
+  await a.signIn(ua);
+  await a.byTestId('devices').click();
+  const notice = await a.waitForText('device-notice', /ringer/i);
+  t.diagnostic(`notice: ${notice}`);
+  assert.equal(await a.byTestId('ringer').inputValue(), '');
 });

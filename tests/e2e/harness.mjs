@@ -371,13 +371,22 @@ export class AgentPage {
 
   /** `{ sampleRate, samples: Float32Array }` of the speaker output (worklet output 0). */
   async speakerSamples() {
-    const r = await this.page.evaluate(() => {
+    return this.samplesOf('speaker');
+  }
+
+  /**
+   * `{ sampleRate, samples: Float32Array }` of an output the probe exposes: `'speaker'` or
+   * `'ringer'`.
+   */
+  async samplesOf(output) {
+    const method = `${output}Samples`;
+    const r = await this.page.evaluate((method) => {
       const probe = window.softphoneProbe;
-      if (!probe || typeof probe.speakerSamples !== 'function') return null;
-      const { sampleRate, samples } = probe.speakerSamples();
+      if (!probe || typeof probe[method] !== 'function') return null;
+      const { sampleRate, samples } = probe[method]();
       return { sampleRate, samples: Array.from(samples) };
-    });
-    if (!r) throw new Error(`${this.name}: window.softphoneProbe.speakerSamples() is missing`);
+    }, method);
+    if (!r) throw new Error(`${this.name}: window.softphoneProbe.${method}() is missing`);
     return { sampleRate: r.sampleRate, samples: Float32Array.from(r.samples) };
   }
 
@@ -423,14 +432,14 @@ export class AgentPage {
    * Polls the speaker until every tone of `hear` is present (at least `minPower`) and at
    * least `ratio` times stronger than every tone of `notHear` (with `hear` empty: until every
    * tone of `notHear` is below `silence`), twice in a row; resolves to the powers measured,
-   * throws with them on timeout.
+   * throws with them on timeout. `output`: which output to read (see `samplesOf`).
    */
-  async waitForTones({ hear, notHear, ratio = 10, minPower = 1e-4, silence = 1e-5, timeout = 15_000 }) {
+  async waitForTones({ hear, notHear, ratio = 10, minPower = 1e-4, silence = 1e-5, timeout = 15_000, output = 'speaker' }) {
     const end = Date.now() + timeout;
     let passes = 0;
     let powers;
     for (;;) {
-      const { sampleRate, samples } = await this.speakerSamples();
+      const { sampleRate, samples } = await this.samplesOf(output);
       powers = Object.fromEntries(
         [...hear, ...notHear].map((f) => [f, goertzelPower(samples, sampleRate, f)]),
       );
@@ -443,7 +452,7 @@ export class AgentPage {
       if (passes >= 2) return powers;
       if (Date.now() > end) {
         const shown = Object.entries(powers).map(([f, p]) => `${f} Hz ${p.toExponential(2)}`).join(', ');
-        throw new Error(`${this.name}: wanted ${hear.join('+')} Hz over ${notHear.join('+')} Hz; heard ${shown}`);
+        throw new Error(`${this.name}: wanted ${hear.join('+')} Hz over ${notHear.join('+')} Hz on the ${output}; heard ${shown}`);
       }
       await sleep(250);
     }

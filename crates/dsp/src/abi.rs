@@ -11,6 +11,9 @@
 //! | `meter_ptr() -> *const f32` | `[rms, peak]` per port ([`MAX_PORTS`] pairs), updated by `process`; absent inputs read 0 |
 //! | `tone_start(port: u32, tone: u32, region: u32, gain: f32) -> u32` | play a tone on output `port` (codes: [`Tone::from_code`], [`Region::from_code`]); 1 if accepted |
 //! | `tone_stop(port: u32)` | fade out output `port`'s tone |
+//! | `ringer_ptr() -> *const f32` | [`BLOCK`] floats: the ringer output, filled by `process` |
+//! | `ringer_start(tone: u32, region: u32, gain: f32) -> u32` | play a tone on the ringer output; 1 if accepted |
+//! | `ringer_stop()` | fade out the ringer |
 //! | `block_frames() -> u32`, `max_ports() -> u32` | [`BLOCK`] and [`MAX_PORTS`], for the glue to check |
 //!
 //! The buffer addresses never change, but the glue must re-create its views if
@@ -26,18 +29,24 @@
 // buffers through raw addresses into wasm memory, outside anything Rust's borrow checker sees.
 #![allow(unsafe_code)]
 
-use crate::{Block, Mixer, Region, Tone, BLOCK, MAX_PORTS};
+use crate::{Block, Mixer, Region, Tone, ToneGenerator, BLOCK, MAX_PORTS};
 
 struct State {
     mixer: Mixer,
     inputs: [Block; MAX_PORTS],
     outputs: [Block; MAX_PORTS],
+    /// The ringer: an output of its own, outside the matrix, so the page can play it on
+    /// another device than the speaker (a loudspeaker while the agent wears a headset).
+    ringer: ToneGenerator,
+    ringer_output: Block,
 }
 
 static mut STATE: State = State {
     mixer: Mixer::new(),
     inputs: [[0.0; BLOCK]; MAX_PORTS],
     outputs: [[0.0; BLOCK]; MAX_PORTS],
+    ringer: ToneGenerator::new(),
+    ringer_output: [0.0; BLOCK],
 };
 
 /// The only way to reach [`STATE`]. Each export calls it once and drops the reference before
@@ -59,6 +68,8 @@ pub extern "C" fn init(sample_rate: f32, ports: u32) {
     state.mixer.init(sample_rate, ports as usize);
     state.inputs = [[0.0; BLOCK]; MAX_PORTS];
     state.outputs = [[0.0; BLOCK]; MAX_PORTS];
+    state.ringer = ToneGenerator::new();
+    state.ringer_output = [0.0; BLOCK];
 }
 
 /// Address of input `port`'s block of [`BLOCK`] floats, or null if `port >= MAX_PORTS`.
@@ -95,6 +106,8 @@ pub extern "C" fn process(active_inputs_mask: u32) {
     state
         .mixer
         .process(&state.inputs, active_inputs_mask, &mut state.outputs);
+    state.ringer_output.fill(0.0);
+    state.ringer.add_to(&mut state.ringer_output);
 }
 
 /// Address of the meter levels: [`MAX_PORTS`] pairs `[rms, peak]` of `f32`, one per input,
@@ -119,6 +132,32 @@ pub extern "C" fn tone_start(port: u32, tone: u32, region: u32, gain: f32) -> u3
 #[cfg_attr(target_arch = "wasm32", no_mangle)]
 pub extern "C" fn tone_stop(port: u32) {
     let _accepted = state().mixer.stop_tone(port as usize);
+}
+
+/// Address of the ringer output's block of [`BLOCK`] floats, filled by every `process`
+/// (silence while the ringer is off). Its peak never exceeds the gain it was started with.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn ringer_ptr() -> *const f32 {
+    state().ringer_output.as_ptr()
+}
+
+/// Starts `tone` ([`Tone::from_code`]; 4 is the ring) in `region` at peak amplitude `gain` on
+/// the ringer output, replacing what it played. Returns 1 if accepted, 0 (changing nothing)
+/// for an unknown code or a gain that is not finite.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn ringer_start(tone: u32, region: u32, gain: f32) -> u32 {
+    let (Some(tone), Some(region)) = (Tone::from_code(tone), Region::from_code(region)) else {
+        return 0;
+    };
+    let state = state();
+    let rate = state.mixer.sample_rate();
+    u32::from(state.ringer.start(tone, region, gain, rate))
+}
+
+/// Fades out the ringer.
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn ringer_stop() {
+    state().ringer.stop();
 }
 
 /// [`BLOCK`], so the glue can check it agrees on the render quantum.
@@ -185,6 +224,22 @@ mod tests {
         process(0);
         process(0);
         assert_eq!(state().outputs[1], [0.0; BLOCK]);
+        // The ringer is its own output: the mix outputs stay silent.
+        assert_eq!(ringer_start(4, 9, 0.5), 0);
+        assert_eq!(ringer_start(99, 0, 0.5), 0);
+        assert_eq!(ringer_start(4, 0, f32::NAN), 0);
+        assert_eq!(ringer_start(4, 0, 0.5), 1);
+        process(0);
+        // SAFETY (test): `ringer_ptr` points at one block in the static state.
+        let ringer = unsafe { core::slice::from_raw_parts(ringer_ptr(), BLOCK) };
+        assert!(ringer.iter().any(|s| *s != 0.0));
+        assert!(ringer.iter().all(|s| s.abs() <= 0.5));
+        assert_eq!(state().outputs[0], [0.0; BLOCK]);
+        assert_eq!(state().outputs[1], [0.0; BLOCK]);
+        ringer_stop();
+        process(0);
+        process(0);
+        assert_eq!(state().ringer_output, [0.0; BLOCK]);
         init(48_000.0, 2);
         assert_eq!(state().inputs[1], [0.0; BLOCK]);
         process(0b10);

@@ -5,11 +5,17 @@
 //! | ringback | 440+480 Hz, 2 s on 4 s off | 400+450 Hz, 0.4 on 0.2 off 0.4 on 2.0 off | 425 Hz, 1 s on 4 s off |
 //! | busy | 480+620 Hz, 0.5 on 0.5 off | 400 Hz, 0.375 on 0.375 off | 425 Hz, 0.5 on 0.5 off |
 //! | reorder | 480+620 Hz, 0.25 on 0.25 off | 400 Hz continuous (number unobtainable) | 425 Hz, 0.25 on 0.25 off (congestion) |
-//! | call waiting | 440 Hz, 0.3 on 9.7 off | 400 Hz, 0.1 on 4.0 off | 425 Hz, 0.2 on 0.2 off 0.2 on 4.0 off |
+//! | call waiting | 440 Hz, 0.3 on 9.7 off | 400 Hz, 0.1 on 4.0 off | 425 Hz, 0.2 on 0.2 off 0.2 on 5.0 off |
+//! | ring (local ringer) | 784+988 Hz, 2 s on 4 s off | 784+988 Hz, 0.4 on 0.2 off 0.4 on 2.0 off | 784+988 Hz, 1 s on 4 s off |
 //!
 //! North America per Telcordia GR-506 / ANSI T1.401 ("precise tone plan"), the UK per BT SIN 350,
-//! Europe per the CEPT/ETSI harmonised tones (ETSI TR 101 041, ES 201 970); the European
-//! call-waiting pause varies by country (the ETSI text allows a range), 4 s is a common choice.
+//! Europe per the CEPT/ETSI harmonised tones (ETSI TR 101 041, ES 201 970). The European
+//! call-waiting pause differs by country; 5.0 s is the German one (ITU-T E.180 supplement),
+//! the most widespread 425 Hz plan.
+//!
+//! The ring is what the agent's own ringer plays for an incoming call: the region's ringing
+//! cadence (the bell's rhythm) on a two-note chord (G5 + B5), chosen to sound nothing like
+//! ringback, so an agent can tell "someone is calling me" from "my call is ringing out".
 //! DTMF is the ITU-T Q.23 / RFC 4733 grid: rows 697, 770, 852, 941 Hz, columns 1209, 1336,
 //! 1477, 1633 Hz; it plays, continuous, until stopped (the caller times the key press).
 //!
@@ -57,6 +63,9 @@ pub const DTMF_KEYS: [char; 16] = [
     '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#', 'A', 'B', 'C', 'D',
 ];
 
+/// The ring's two notes, G5 and B5 (a major third).
+const RING_CHORD: [f32; 2] = [784.0, 988.0];
+
 const DTMF_ROWS: [f32; 4] = [697.0, 770.0, 852.0, 941.0];
 const DTMF_COLUMNS: [f32; 4] = [1209.0, 1336.0, 1477.0, 1633.0];
 
@@ -71,13 +80,15 @@ pub enum Tone {
     Reorder,
     /// Another call is waiting.
     CallWaiting,
+    /// An incoming call is ringing (the local ringer).
+    Ring,
     /// A DTMF key, as an index into [`DTMF_KEYS`] (`0..16`).
     Dtmf(u8),
 }
 
 impl Tone {
-    /// From the ABI code: 0 ringback, 1 busy, 2 reorder, 3 call waiting, `16 + k` DTMF key
-    /// `DTMF_KEYS[k]`.
+    /// From the ABI code: 0 ringback, 1 busy, 2 reorder, 3 call waiting, 4 ring, `16 + k` DTMF
+    /// key `DTMF_KEYS[k]`.
     #[must_use]
     pub fn from_code(code: u32) -> Option<Self> {
         match code {
@@ -85,6 +96,7 @@ impl Tone {
             1 => Some(Self::Busy),
             2 => Some(Self::Reorder),
             3 => Some(Self::CallWaiting),
+            4 => Some(Self::Ring),
             16..=31 => Some(Self::Dtmf((code - 16) as u8)),
             _ => None,
         }
@@ -118,7 +130,10 @@ impl Tone {
             (Self::Reorder, Europe) => ([425.0, 0.0], &[250, 250]),
             (Self::CallWaiting, NorthAmerica) => ([440.0, 0.0], &[300, 9700]),
             (Self::CallWaiting, Uk) => ([400.0, 0.0], &[100, 4000]),
-            (Self::CallWaiting, Europe) => ([425.0, 0.0], &[200, 200, 200, 4000]),
+            (Self::CallWaiting, Europe) => ([425.0, 0.0], &[200, 200, 200, 5000]),
+            (Self::Ring, NorthAmerica) => (RING_CHORD, &[2000, 4000]),
+            (Self::Ring, Uk) => (RING_CHORD, &[400, 200, 400, 2000]),
+            (Self::Ring, Europe) => (RING_CHORD, &[1000, 4000]),
             (Self::Dtmf(key), _) => {
                 let key = usize::from(key);
                 if key >= DTMF_KEYS.len() {
@@ -383,14 +398,21 @@ mod tests {
         best.1
     }
 
-    const ALL_TONES: [Tone; 4] = [Tone::Ringback, Tone::Busy, Tone::Reorder, Tone::CallWaiting];
+    const ALL_TONES: [Tone; 5] = [
+        Tone::Ringback,
+        Tone::Busy,
+        Tone::Reorder,
+        Tone::CallWaiting,
+        Tone::Ring,
+    ];
     const ALL_REGIONS: [Region; 3] = [Region::NorthAmerica, Region::Uk, Region::Europe];
 
     #[test]
     fn codes_round_trip() {
         assert_eq!(Tone::from_code(0), Some(Tone::Ringback));
         assert_eq!(Tone::from_code(3), Some(Tone::CallWaiting));
-        assert_eq!(Tone::from_code(4), None);
+        assert_eq!(Tone::from_code(4), Some(Tone::Ring));
+        assert_eq!(Tone::from_code(5), None);
         assert_eq!(Tone::from_code(16 + 11), Tone::dtmf('#'));
         assert_eq!(Tone::from_code(32), None);
         assert_eq!(Tone::dtmf('d'), Some(Tone::Dtmf(15)));

@@ -6,7 +6,14 @@
 //!                                                     └──► AnalyserNode (test probe)
 //! remote leg k ─────► worklet in k      worklet out k ──► MediaStreamAudioDestinationNode k
 //!  (+ muted <audio>)                                        └─ its track: what leg k sends
+//!                                       worklet out P ──► MediaStreamAudioDestinationNode
+//!                                         (the ringer)      └─ <audio> on the ringer device
+//!                                                     └──► AnalyserNode (test probe)
 //! ```
+//!
+//! The ringer has its own output and its own `<audio>` element so that it can ring on another
+//! device than the one the calls are heard on (`HTMLMediaElement.setSinkId`); by default it
+//! follows the speaker.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -49,6 +56,9 @@ struct Inner {
     mic: RefCell<MediaStream>,
     mic_source: RefCell<MediaStreamAudioSourceNode>,
     analyser: AnalyserNode,
+    ringer: Ringer,
+    /// The speaker's `deviceId` (`""`: the default), which a ringer that follows it uses.
+    speaker: RefCell<String>,
     /// Index `k - 1` feeds port `k`'s outgoing track.
     outgoing: Vec<MediaStreamAudioDestinationNode>,
     /// Index `k - 1` holds what feeds port `k`'s input.
@@ -61,6 +71,15 @@ struct Inner {
     mic_fell_back: Cell<bool>,
     /// The latest `[rms, peak]` of every input port, from the worklet's meters messages.
     levels: Rc<RefCell<Vec<(f32, f32)>>>,
+}
+
+/// The ringer's way out: worklet output `ports` into an `<audio>` element of its own.
+struct Ringer {
+    dest: MediaStreamAudioDestinationNode,
+    element: HtmlAudioElement,
+    analyser: AnalyserNode,
+    /// The ringer's `deviceId`; `None` follows the speaker.
+    device: RefCell<Option<String>>,
 }
 
 /// Closes the context if `start` fails half way, so a failed start leaks nothing.
@@ -210,10 +229,11 @@ impl AudioEngine {
         let processor_options = Object::new();
         set(&processor_options, "module", module)?;
         set(&processor_options, "ports", &ports.into())?;
-        let channel_counts: Array = (0..ports).map(|_| JsValue::from(1)).collect();
+        // One output per port, then the ringer's.
+        let channel_counts: Array = (0..=ports).map(|_| JsValue::from(1)).collect();
         let options = AudioWorkletNodeOptions::new();
         options.set_number_of_inputs(ports);
-        options.set_number_of_outputs(ports);
+        options.set_number_of_outputs(ports + 1);
         options.set_output_channel_count(&channel_counts);
         options.set_channel_count(1);
         options.set_channel_count_mode(ChannelCountMode::Explicit);
@@ -284,7 +304,8 @@ impl AudioEngine {
             outgoing.push(dest);
         }
 
-        let probe = probe::install(&analyser, ctx)?;
+        let ringer = Ringer::build(ctx, &node, ports)?;
+        let probe = probe::install(&analyser, &ringer.analyser, ctx)?;
         Ok(Self {
             inner: Rc::new(Inner {
                 ctx: ctx.clone(),
@@ -294,6 +315,8 @@ impl AudioEngine {
                 mic: RefCell::new(mic),
                 mic_source: RefCell::new(mic_source),
                 analyser,
+                ringer,
+                speaker: RefCell::default(),
                 outgoing,
                 remotes: RefCell::new((1..ports).map(|_| None).collect()),
                 probe: RefCell::new(Some(probe)),
@@ -373,22 +396,60 @@ impl AudioEngine {
     }
 
     /// Plays the speaker output on the output `device` (`""`: the default), where the browser
-    /// can choose (`AudioContext.setSinkId`, Chromium 110+).
+    /// can choose (`AudioContext.setSinkId`, Chromium 110+). A ringer that follows the speaker
+    /// moves with it.
     pub async fn use_speaker(&self, device: &str) -> Result<(), WebError> {
-        let ctx: &JsValue = self.inner.ctx.as_ref();
-        let set_sink = Reflect::get(ctx, &JsValue::from_str("setSinkId"))
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-            .ok_or(WebError::Unsupported(
-                "choosing the speaker (AudioContext.setSinkId)",
-            ))?;
-        let promise: js_sys::Promise = set_sink
-            .call1(ctx, &JsValue::from_str(device))
-            .op("AudioContext.setSinkId")?
-            .unchecked_into();
-        await_promise(promise, "AudioContext.setSinkId")
-            .await
-            .map(drop)
+        set_sink(
+            self.inner.ctx.as_ref(),
+            device,
+            "choosing the speaker (AudioContext.setSinkId)",
+        )
+        .await?;
+        self.inner.speaker.replace(device.to_owned());
+        if self.inner.ringer.device.borrow().is_none() {
+            // Best effort: the calls are on the new speaker whatever the ringer does.
+            if let Err(e) = self.inner.ringer.set_sink(device).await {
+                console_warn(&format!("ringer did not follow the speaker: {e}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Rings on the output `device` (`Some("")`: the system default), or on whatever the
+    /// speaker uses (`None`, the default).
+    pub async fn use_ringer(&self, device: Option<&str>) -> Result<(), WebError> {
+        let sink = match device {
+            Some(d) => d.to_owned(),
+            None => self.inner.speaker.borrow().clone(),
+        };
+        self.inner.ringer.set_sink(&sink).await?;
+        self.inner.ringer.device.replace(device.map(str::to_owned));
+        Ok(())
+    }
+
+    /// Plays `tone` (`"ring"` for an incoming call) on the ringer, in a `region`'s variant.
+    /// Sends `{type:"ringer", tone, region}`.
+    pub fn play_ringer(&self, tone: &str, region: &str) {
+        // The element was started from the sign-in click; this only matters if the browser
+        // paused it since (it does nothing when already playing).
+        if let Ok(playing) = self.inner.ringer.element.play() {
+            ignore_promise(playing);
+        }
+        let msg = Object::new();
+        let built = set(&msg, "type", &"ringer".into())
+            .and_then(|()| set(&msg, "tone", &tone.into()))
+            .and_then(|()| set(&msg, "region", &region.into()));
+        if built.is_ok() {
+            self.post(&msg);
+        }
+    }
+
+    /// Stops the ringer. Sends `{type:"ringer-stop"}`.
+    pub fn stop_ringer(&self) {
+        let msg = Object::new();
+        if set(&msg, "type", &"ringer-stop".into()).is_ok() {
+            self.post(&msg);
+        }
     }
 
     /// The microphone's stream (for device labels or a local level meter).
@@ -553,6 +614,9 @@ impl Inner {
         self.probe.borrow_mut().take();
         self.mic_source.borrow().disconnect().ok();
         self.analyser.disconnect().ok();
+        self.ringer.analyser.disconnect().ok();
+        stop_tracks(&self.ringer.dest.stream());
+        remove_element(&self.ringer.element);
         self.node.disconnect().ok();
         self.node.set_onprocessorerror(None);
         self.port.set_onmessage(None);
@@ -581,6 +645,70 @@ impl std::fmt::Debug for AudioEngine {
             .field("closed", &self.inner.closed.get())
             .finish_non_exhaustive()
     }
+}
+
+impl Ringer {
+    fn build(ctx: &AudioContext, node: &AudioWorkletNode, ports: u32) -> Result<Self, WebError> {
+        let dest = ctx
+            .create_media_stream_destination()
+            .op("createMediaStreamDestination (ringer)")?;
+        dest.set_channel_count(1);
+        node.connect_with_audio_node_and_output(&dest, ports)
+            .op("connect ringer")?;
+        let analyser = ctx.create_analyser().op("createAnalyser (ringer)")?;
+        analyser.set_fft_size(PROBE_FFT_SIZE);
+        node.connect_with_audio_node_and_output(&analyser, ports)
+            .op("connect ringer analyser")?;
+        let document = window()?
+            .document()
+            .ok_or(WebError::Unsupported("a document"))?;
+        let element: HtmlAudioElement = document
+            .create_element("audio")
+            .op("createElement audio")?
+            .unchecked_into();
+        element.set_autoplay(true);
+        element.set_hidden(true);
+        let _ = element.set_attribute("data-softphone-ringer", "");
+        element.set_src_object(Some(&dest.stream()));
+        document
+            .body()
+            .ok_or(WebError::Unsupported("a document body"))?
+            .append_child(&element)
+            .op("append ringer <audio>")?;
+        // Started now, inside the sign-in gesture, so that it may sound later without one.
+        if let Ok(playing) = element.play() {
+            ignore_promise(playing);
+        }
+        Ok(Self {
+            dest,
+            element,
+            analyser,
+            device: RefCell::new(None),
+        })
+    }
+
+    async fn set_sink(&self, device: &str) -> Result<(), WebError> {
+        set_sink(
+            self.element.as_ref(),
+            device,
+            "choosing the ringer device (HTMLMediaElement.setSinkId)",
+        )
+        .await
+    }
+}
+
+/// `target.setSinkId(device)` (an AudioContext or a media element), or `Unsupported(what)`
+/// where the browser cannot choose.
+async fn set_sink(target: &JsValue, device: &str, what: &'static str) -> Result<(), WebError> {
+    let set_sink = Reflect::get(target, &JsValue::from_str("setSinkId"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or(WebError::Unsupported(what))?;
+    let promise: js_sys::Promise = set_sink
+        .call1(target, &JsValue::from_str(device))
+        .op("setSinkId")?
+        .unchecked_into();
+    await_promise(promise, "setSinkId").await.map(drop)
 }
 
 fn remove_element(element: &HtmlAudioElement) {

@@ -4,7 +4,8 @@
 //! const { sampleRate, samples } = window.softphoneProbe.speakerSamples(); // Float32Array
 //! window.softphoneProbe.contextState(); // "running" | "suspended" | "closed"
 //! ```
-//! `samples` is the latest `fftSize` (8192) samples of mixer output 0, the speaker mix.
+//! `samples` is the latest `fftSize` (8192) samples of mixer output 0, the speaker mix;
+//! `window.softphoneProbe.ringerSamples()` gives the same for the ringer output.
 
 use js_sys::{Float32Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -18,6 +19,7 @@ const PROBE: &str = "softphoneProbe";
 pub(crate) struct Probe {
     object: Object,
     _speaker_samples: Closure<dyn FnMut() -> JsValue>,
+    _ringer_samples: Closure<dyn FnMut() -> JsValue>,
     _context_state: Closure<dyn FnMut() -> JsValue>,
 }
 
@@ -27,20 +29,30 @@ fn set(target: &JsValue, key: &str, value: &JsValue) -> Result<(), WebError> {
         .map(drop)
 }
 
-/// Installs `window.softphoneProbe` reading `analyser`, replacing any earlier probe.
-pub(crate) fn install(analyser: &AnalyserNode, ctx: &AudioContext) -> Result<Probe, WebError> {
-    let window = crate::error::window()?;
-
+/// `{ sampleRate, samples }`: the latest `fftSize` samples `analyser` saw.
+fn samples_of(analyser: &AnalyserNode, sample_rate: f32) -> Closure<dyn FnMut() -> JsValue> {
     let analyser = analyser.clone();
-    let sample_rate = ctx.sample_rate();
-    let speaker_samples = Closure::<dyn FnMut() -> JsValue>::new(move || {
+    Closure::<dyn FnMut() -> JsValue>::new(move || {
         let mut buf = vec![0.0_f32; analyser.fft_size() as usize];
         analyser.get_float_time_domain_data(&mut buf);
         let out = Object::new();
         let _ = Reflect::set(&out, &"sampleRate".into(), &sample_rate.into());
         let _ = Reflect::set(&out, &"samples".into(), &Float32Array::from(&buf[..]));
         out.into()
-    });
+    })
+}
+
+/// Installs `window.softphoneProbe` reading the speaker's and the ringer's analysers,
+/// replacing any earlier probe.
+pub(crate) fn install(
+    speaker: &AnalyserNode,
+    ringer: &AnalyserNode,
+    ctx: &AudioContext,
+) -> Result<Probe, WebError> {
+    let window = crate::error::window()?;
+    let sample_rate = ctx.sample_rate();
+    let speaker_samples = samples_of(speaker, sample_rate);
+    let ringer_samples = samples_of(ringer, sample_rate);
     let ctx = ctx.clone();
     let context_state = Closure::<dyn FnMut() -> JsValue>::new(move || {
         // AudioContextState has no Display; the JS value is the string itself.
@@ -49,11 +61,13 @@ pub(crate) fn install(analyser: &AnalyserNode, ctx: &AudioContext) -> Result<Pro
 
     let object = Object::new();
     set(&object, "speakerSamples", speaker_samples.as_ref())?;
+    set(&object, "ringerSamples", ringer_samples.as_ref())?;
     set(&object, "contextState", context_state.as_ref())?;
     set(&window, PROBE, &object)?;
     Ok(Probe {
         object,
         _speaker_samples: speaker_samples,
+        _ringer_samples: ringer_samples,
         _context_state: context_state,
     })
 }

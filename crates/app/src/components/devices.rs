@@ -1,12 +1,18 @@
-//! Microphone and speaker choice, remembered in this browser; a device that disappears falls
-//! back to the default with a visible notice.
+//! Microphone, speaker and ringer choice, remembered in this browser; a device that disappears
+//! falls back to the default with a visible notice.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web::{audio_devices, AudioDevice, DeviceKind, DeviceWatch};
 
 use super::DriverSlot;
-use crate::state::DeviceChoice;
+use crate::state::{DeviceChoice, RINGER_SYSTEM_DEFAULT};
+
+const DEFAULT: &[(&str, &str)] = &[("", "Default")];
+const RINGER_FIRST: &[(&str, &str)] = &[
+    ("", "Same as speaker"),
+    (RINGER_SYSTEM_DEFAULT, "System default"),
+];
 
 #[component]
 pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
@@ -47,6 +53,16 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
                 }
                 notice.set(Some(
                     "The chosen speaker is gone: using the default one".into(),
+                ));
+            }
+            let ringer_gone = c.ringer != RINGER_SYSTEM_DEFAULT;
+            if !c.ringer.is_empty() && ringer_gone && !has(DeviceKind::Speaker, &c.ringer) {
+                c.ringer.clear();
+                if let Some(a) = &audio {
+                    let _ = a.use_ringer(None).await;
+                }
+                notice.set(Some(
+                    "The chosen ringer is gone: ringing on the speaker".into(),
                 ));
             }
             c.save();
@@ -91,9 +107,33 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
             );
         });
     };
-    let options = move |kind: DeviceKind, selected: fn(&DeviceChoice) -> String| {
+    let pick_ringer = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        choice.update(|c| c.ringer.clone_from(&id));
+        let chosen = choice.get_untracked();
+        chosen.save();
+        let Some(audio) = driver.get_value().map(|d| d.audio()) else {
+            return;
+        };
+        spawn_local(async move {
+            notice.set(
+                audio
+                    .use_ringer(chosen.ringer_sink())
+                    .await
+                    .err()
+                    .map(|e| format!("The ringer could not be changed: {e}")),
+            );
+        });
+    };
+    // `first`: the choices that are not devices, as (value, label).
+    let options = move |kind: DeviceKind,
+                        selected: fn(&DeviceChoice) -> String,
+                        first: &'static [(&'static str, &'static str)]| {
         let current = choice.with(selected);
-        let mut opts = vec![(String::new(), "Default".to_owned())];
+        let mut opts: Vec<(String, String)> = first
+            .iter()
+            .map(|(id, label)| ((*id).to_owned(), (*label).to_owned()))
+            .collect();
         opts.extend(
             list.get()
                 .into_iter()
@@ -112,12 +152,17 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
             <summary data-testid="devices">"Audio devices"</summary>
             <label>"Microphone"
                 <select data-testid="microphone" on:change=pick_mic>
-                    {move || options(DeviceKind::Microphone, |c| c.microphone.clone())}
+                    {move || options(DeviceKind::Microphone, |c| c.microphone.clone(), DEFAULT)}
                 </select>
             </label>
             <label>"Speaker"
                 <select data-testid="speaker" on:change=pick_speaker>
-                    {move || options(DeviceKind::Speaker, |c| c.speaker.clone())}
+                    {move || options(DeviceKind::Speaker, |c| c.speaker.clone(), DEFAULT)}
+                </select>
+            </label>
+            <label>"Ringer"
+                <select data-testid="ringer" on:change=pick_ringer>
+                    {move || options(DeviceKind::Speaker, |c| c.ringer.clone(), RINGER_FIRST)}
                 </select>
             </label>
             <Show when=move || notice.with(Option::is_some)>

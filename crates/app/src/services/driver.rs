@@ -101,6 +101,10 @@ impl Driver {
             // A speaker that is gone, or a browser that cannot choose, leaves the default.
             let _ = audio.use_speaker(&devices.speaker).await;
         }
+        if devices.ringer_sink().is_some() {
+            // Likewise: a ringer that cannot be chosen rings with the speaker.
+            let _ = audio.use_ringer(devices.ringer_sink()).await;
+        }
         let seed = (js_sys::Math::random() * (u64::MAX as f64)) as u64;
         let phone = Phone::new(PhoneConfig::new(UaConfig {
             aor,

@@ -1,6 +1,6 @@
 //! Carries out the engine's media instructions with WebRTC and the mixer worklet.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -22,6 +22,8 @@ pub(crate) struct Media {
     audio: AudioEngine,
     /// The tone each output plays now, so only changes go to the worklet.
     tones: Rc<RefCell<Vec<Option<Tone>>>>,
+    /// Whether the ringer rings now.
+    ringing: Rc<Cell<bool>>,
     ice: Rc<Vec<IceServer>>,
     peers: Rc<RefCell<Legs>>,
 }
@@ -45,6 +47,7 @@ impl Media {
         Self {
             audio,
             tones: Rc::default(),
+            ringing: Rc::default(),
             ice: Rc::new(parse_ice(ice_servers)),
             peers: Rc::default(),
         }
@@ -107,10 +110,24 @@ impl Media {
         }
     }
 
+    /// The agent's incoming ring (port 0's `Ring`) goes to the ringer, which may be another
+    /// device than the speaker; every other tone to its output.
     fn set_tones(&self, wanted: &[Option<Tone>]) {
+        let ring = wanted.first() == Some(&Some(Tone::Ring));
+        if ring != self.ringing.replace(ring) {
+            if ring {
+                self.audio.play_ringer(tone_name(Tone::Ring), TONE_REGION);
+            } else {
+                self.audio.stop_ringer();
+            }
+        }
+        let mut wanted = wanted.to_vec();
+        if ring {
+            wanted[0] = None;
+        }
         let mut playing = self.tones.borrow_mut();
         playing.resize(wanted.len(), None);
-        for (port, (now, want)) in playing.iter_mut().zip(wanted).enumerate() {
+        for (port, (now, want)) in playing.iter_mut().zip(&wanted).enumerate() {
             if now == want {
                 continue;
             }
@@ -169,8 +186,7 @@ fn tone_name(tone: Tone) -> &'static str {
         Tone::Ringback => "ringback",
         Tone::Busy => "busy",
         Tone::Reorder => "reorder",
-        // The worklet has no separate ring pattern: the ringback cadence rings locally.
-        Tone::Ring => "ringback",
+        Tone::Ring => "ring",
         Tone::CallWaiting => "call-waiting",
     }
 }

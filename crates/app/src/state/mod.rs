@@ -16,10 +16,28 @@ pub(crate) struct Settings {
 pub(crate) struct DeviceChoice {
     pub(crate) microphone: String,
     pub(crate) speaker: String,
+    /// Empty: ring where the calls are heard (the speaker); [`RINGER_SYSTEM_DEFAULT`]: the
+    /// system's default output; otherwise a deviceId.
+    pub(crate) ringer: String,
+}
+
+/// The ringer choice that means "the system's default output", whatever the speaker is.
+pub(crate) const RINGER_SYSTEM_DEFAULT: &str = "default";
+
+impl DeviceChoice {
+    /// The ringer as [`web::AudioEngine::use_ringer`] takes it: `None` follows the speaker.
+    pub(crate) fn ringer_sink(&self) -> Option<&str> {
+        match self.ringer.as_str() {
+            "" => None,
+            RINGER_SYSTEM_DEFAULT => Some(""),
+            id => Some(id),
+        }
+    }
 }
 
 const KEY_MIC: &str = "softphone.microphone";
 const KEY_SPEAKER: &str = "softphone.speaker";
+const KEY_RINGER: &str = "softphone.ringer";
 
 impl DeviceChoice {
     /// What the agent chose last time, in this browser.
@@ -27,6 +45,7 @@ impl DeviceChoice {
         Self {
             microphone: load(KEY_MIC).unwrap_or_default(),
             speaker: load(KEY_SPEAKER).unwrap_or_default(),
+            ringer: load(KEY_RINGER).unwrap_or_default(),
         }
     }
 
@@ -34,6 +53,7 @@ impl DeviceChoice {
         if let Some(s) = storage() {
             let _ = s.set_item(KEY_MIC, &self.microphone);
             let _ = s.set_item(KEY_SPEAKER, &self.speaker);
+            let _ = s.set_item(KEY_RINGER, &self.ringer);
         }
     }
 }
