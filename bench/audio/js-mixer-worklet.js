@@ -1,8 +1,12 @@
 // Variant (b): the same per-quantum work as the Rust DSP (crates/dsp), as a plain, reasonably
 // optimised JavaScript worklet: meters on every present input (block mean square into a
 // one-pole RMS, peak with hold and decay), the N-1 gain matrix with 5 ms linear ramps, and the
-// same peak limiter + soft clip on every output. Meters are posted at most 20 times a second.
+// same peak limiter + soft clip on every output, and the onset guard on every input (a leg that
+// starts after 2 ms of exact zeros fades in over 10 ms). Meters are posted at most 20 times a
+// second.
 const BLOCK = 128;
+const MIN_SILENCE_SECONDS = 0.002;
+const FADE_SECONDS = 0.01;
 const RAMP_SECONDS = 0.005;
 const KNEE = 0.9;
 const CEILING = 1.0;
@@ -35,6 +39,13 @@ class JsMixer extends AudioWorkletProcessor {
     this.levels = new Float32Array(2 * ports);
     this.present = new Uint8Array(ports);
     this.mix = new Float32Array(BLOCK);
+    // Onset guard, as crates/dsp/src/onset.rs.
+    this.fadeFrames = Math.max(1, Math.round(sampleRate * FADE_SECONDS));
+    this.minSilence = Math.max(1, Math.round(sampleRate * MIN_SILENCE_SECONDS));
+    this.silentFrames = new Float64Array(ports).fill(Infinity);
+    this.faded = new Int32Array(ports).fill(this.fadeFrames);
+    this.guarded = Array.from({ length: ports }, () => new Float32Array(BLOCK));
+    this.inputs = new Array(ports).fill(null);
     this.meterInterval = Math.ceil(sampleRate / 20);
     this.meterFrames = 0;
     if (gains) this.setMatrix(gains);
@@ -79,14 +90,51 @@ class JsMixer extends AudioWorkletProcessor {
     this.levels[2 * port + 1] = this.peak[port];
   }
 
+  // The input as the mixer should see it: itself, or a faded copy at an onset after silence.
+  guard(port, x) {
+    let start = 0;
+    if (this.faded[port] >= this.fadeFrames) {
+      let first = 0;
+      while (first < BLOCK && x[first] === 0) first++;
+      if (first === BLOCK) {
+        this.silentFrames[port] += BLOCK;
+        return x;
+      }
+      if (this.silentFrames[port] + first < this.minSilence) {
+        let zeros = 0;
+        while (zeros < BLOCK && x[BLOCK - 1 - zeros] === 0) zeros++;
+        this.silentFrames[port] = zeros;
+        return x;
+      }
+      this.faded[port] = 0;
+      start = first;
+    }
+    const y = this.guarded[port];
+    y.set(x);
+    let faded = this.faded[port];
+    for (let k = start; k < BLOCK && faded < this.fadeFrames; k++) {
+      faded++;
+      y[k] *= faded / this.fadeFrames;
+    }
+    this.faded[port] = faded;
+    let zeros = 0;
+    while (zeros < BLOCK && y[BLOCK - 1 - zeros] === 0) zeros++;
+    this.silentFrames[port] = zeros;
+    return y;
+  }
+
   process(inputs, outputs) {
     const p = this.ports;
     for (let port = 0; port < p; port++) {
       const present = inputs[port].length > 0;
       this.present[port] = present ? 1 : 0;
       if (present) {
-        this.meter(port, inputs[port][0]);
+        const x = this.guard(port, inputs[port][0]);
+        this.inputs[port] = x;
+        this.meter(port, x);
       } else {
+        this.silentFrames[port] = Infinity;
+        this.faded[port] = this.fadeFrames;
         this.meanSquare[port] = 0;
         this.peak[port] = 0;
         this.levels[2 * port] = 0;
@@ -105,7 +153,7 @@ class JsMixer extends AudioWorkletProcessor {
           }
           continue;
         }
-        const x = inputs[from][0];
+        const x = this.inputs[from];
         if (this.remaining[i] === 0) {
           const g = this.current[i];
           if (g === 0) continue;

@@ -20,7 +20,7 @@ after(async () => {
 
 const show = (p) => Object.entries(p).map(([f, v]) => `${f} Hz ${v.toExponential(1)}`).join(', ');
 
-test('conference: single-step join with ringback, everyone hears the two others and not itself, mute and hold without clicks, the host leaves and the two go on', async (t) => {
+test('conference: single-step join with ringback, everyone hears the two others and not itself, mute, hold and retrieve without clicks, the host leaves and the two go on', async (t) => {
   const agents = [];
   t.after(() => Promise.all(agents.map((a) => a.close())));
   for (const [name, wav] of [['A', config.wavA], ['B', config.wavB], ['C', config.wavC]]) {
@@ -88,10 +88,11 @@ test('conference: single-step join with ringback, everyone hears the two others 
     b.waitForTones({ hear: [440, 880], notHear: [660] }),
     c.waitForTones({ hear: [440, 660], notHear: [880] }),
   ]);
-  // Reported, not asserted: once in five runs B saw a 0.54 jump here, after seconds of
-  // silence on the leg, while the mixer's own ramps are proven click-free natively (dsp
-  // tests) and on mute above. Left open in issue 5 until it is understood.
+  // The legs to the host stopped for the hold; when they start again the browser resumes
+  // mid-waveform, sometimes with a burst of stale decoder state (it measured 0.54-0.59 here
+  // before the dsp's onset guard faded such restarts in).
   t.diagnostic(`largest jump at B while A retrieved: ${rJump.toFixed(3)} (click limit ${clickLimit})`);
+  assert.ok(rJump < clickLimit, `a click at B when A retrieved: ${rJump}`);
 
   // C17: the host leaves; B and C are connected to each other by an attended transfer.
   await a.byTestId('leave').click();

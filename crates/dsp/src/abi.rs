@@ -29,12 +29,14 @@
 // buffers through raw addresses into wasm memory, outside anything Rust's borrow checker sees.
 #![allow(unsafe_code)]
 
-use crate::{Block, Mixer, Region, Tone, ToneGenerator, BLOCK, MAX_PORTS};
+use crate::{Block, Mixer, OnsetGuard, Region, Tone, ToneGenerator, BLOCK, MAX_PORTS};
 
 struct State {
     mixer: Mixer,
     inputs: [Block; MAX_PORTS],
     outputs: [Block; MAX_PORTS],
+    /// One per input: a leg that comes back after a gap fades in instead of clicking.
+    guards: [OnsetGuard; MAX_PORTS],
     /// The ringer: an output of its own, outside the matrix, so the page can play it on
     /// another device than the speaker (a loudspeaker while the agent wears a headset).
     ringer: ToneGenerator,
@@ -45,6 +47,7 @@ static mut STATE: State = State {
     mixer: Mixer::new(),
     inputs: [[0.0; BLOCK]; MAX_PORTS],
     outputs: [[0.0; BLOCK]; MAX_PORTS],
+    guards: [OnsetGuard::ZERO; MAX_PORTS],
     ringer: ToneGenerator::new(),
     ringer_output: [0.0; BLOCK],
 };
@@ -68,6 +71,7 @@ pub extern "C" fn init(sample_rate: f32, ports: u32) {
     state.mixer.init(sample_rate, ports as usize);
     state.inputs = [[0.0; BLOCK]; MAX_PORTS];
     state.outputs = [[0.0; BLOCK]; MAX_PORTS];
+    state.guards = [OnsetGuard::new(sample_rate); MAX_PORTS];
     state.ringer = ToneGenerator::new();
     state.ringer_output = [0.0; BLOCK];
 }
@@ -103,6 +107,13 @@ pub extern "C" fn set_gain(from: u32, to: u32, gain: f32) {
 #[cfg_attr(target_arch = "wasm32", no_mangle)]
 pub extern "C" fn process(active_inputs_mask: u32) {
     let state = state();
+    for (port, (guard, input)) in state.guards.iter_mut().zip(&mut state.inputs).enumerate() {
+        if active_inputs_mask & (1 << port) != 0 {
+            guard.process(input);
+        } else {
+            guard.absent();
+        }
+    }
     state
         .mixer
         .process(&state.inputs, active_inputs_mask, &mut state.outputs);
@@ -199,7 +210,8 @@ mod tests {
         set_gain(1, 0, 0.5);
         set_gain(5, 0, 1.0);
         set_gain(0, 1, f32::NAN);
-        for _ in 0..3 {
+        // Six quanta: the first sound fades in (the onset guard) over 10 ms.
+        for _ in 0..6 {
             // Stands in for the JS side, which writes through the address between calls.
             state().inputs[1] = [0.5; BLOCK];
             process(0b10);

@@ -14,6 +14,9 @@
 //! Gain changes (`abi::set_gain`, [`Mixer::set_gain`]) may come at any time between quanta and
 //! ramp in over [`RAMP_SECONDS`].
 //!
+//! Before mixing, [`abi`] passes every input through its [`OnsetGuard`], which fades a leg in
+//! when it starts again after digital silence (a gap in its stream).
+//!
 //! Per block, [`Mixer::process`] meters every present input ([`Meter`]), mixes the matrix,
 //! adds each output's tone ([`ToneGenerator`]) and limits each output ([`Limiter`]). The mix
 //! and meter loops are written over four-lane vectors: `v128` when the crate is built for wasm32
@@ -34,11 +37,13 @@ mod lanes;
 mod limiter;
 mod meter;
 mod mixer;
+mod onset;
 mod tones;
 
 pub use limiter::{Limiter, CEILING, KNEE};
 pub use meter::{Meter, PEAK_DECAY_DB_PER_SECOND, PEAK_HOLD_SECONDS, RMS_SECONDS};
 pub use mixer::{Mixer, MAX_GAIN, RAMP_SECONDS};
+pub use onset::{OnsetGuard, FADE_SECONDS, MIN_SILENCE_SECONDS};
 pub use tones::{Region, Tone, ToneGenerator, DTMF_KEYS, TONE_RAMP_SECONDS};
 
 /// Frames per block: the Web Audio render quantum.
