@@ -121,7 +121,9 @@ mod tests {
     }
 
     fn largest_jump(x: &[f32]) -> f32 {
-        x.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f32::max)
+        x.windows(2)
+            .map(|w| (w[1] - w[0]).abs())
+            .fold(0.0, f32::max)
     }
 
     /// A full-scale cosine (starts at its peak) at 440 Hz.
@@ -142,7 +144,11 @@ mod tests {
             // Unguarded, the first sample jumps by 1.0.
             let slope = core::f32::consts::TAU * 440.0 / RATE;
             let limit = slope + 1.0 / (FADE_SECONDS * RATE);
-            assert!(largest_jump(&out) <= limit, "{zeros} zeros: {}", largest_jump(&out));
+            assert!(
+                largest_jump(&out) <= limit,
+                "{zeros} zeros: {}",
+                largest_jump(&out)
+            );
             let fade = (FADE_SECONDS * RATE) as usize;
             // Rising over the fade, then the signal untouched.
             assert!(out[zeros + fade / 2].abs() < 0.6);
