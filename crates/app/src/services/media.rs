@@ -17,6 +17,11 @@ type Legs = HashMap<LineId, (Rc<PeerSession>, u32)>;
 /// agent desktop's settings page.
 const TONE_REGION: &str = "na";
 
+/// How long a closed leg lingers before its audio is cut and its connection closed: the
+/// mixer's 5 ms ramps finish and the last, faded-out packets leave, so that neither end hears
+/// the leg stop mid-waveform (a click).
+const CLOSE_GRACE_MS: u32 = 60;
+
 #[derive(Clone)]
 pub(crate) struct Media {
     audio: AudioEngine,
@@ -26,6 +31,9 @@ pub(crate) struct Media {
     ringing: Rc<Cell<bool>>,
     ice: Rc<Vec<IceServer>>,
     peers: Rc<RefCell<Legs>>,
+    /// Per mixer port, how many legs have used it: a lingering close only detaches the port
+    /// if no new leg took it meanwhile.
+    generations: Rc<RefCell<HashMap<u32, u64>>>,
 }
 
 /// `stun:host:3478 turn:user:pass@host` style lists are out of scope: plain URLs only, and
@@ -50,6 +58,7 @@ impl Media {
             ringing: Rc::default(),
             ice: Rc::new(parse_ice(ice_servers)),
             peers: Rc::default(),
+            generations: Rc::default(),
         }
     }
 
@@ -97,10 +106,18 @@ impl Media {
                 });
             }
             MediaAction::Close { line } => {
-                if let Some((peer, port)) = self.peers.borrow_mut().remove(&line) {
+                let Some((peer, port)) = self.peers.borrow_mut().remove(&line) else {
+                    return;
+                };
+                let generation = self.generation(port);
+                let this = self.clone();
+                spawn_local(async move {
+                    web::sleep(CLOSE_GRACE_MS).await;
                     peer.close();
-                    self.audio.detach_remote(port);
-                }
+                    if this.generation(port) == generation {
+                        this.audio.detach_remote(port);
+                    }
+                });
             }
             MediaAction::Mix(matrix) => {
                 self.audio.set_matrix(&matrix.gains);
@@ -154,8 +171,13 @@ impl Media {
         self.peers.borrow().get(&line).map(|(p, _)| p.clone())
     }
 
+    fn generation(&self, port: u32) -> u64 {
+        self.generations.borrow().get(&port).copied().unwrap_or(0)
+    }
+
     fn new_peer(&self, line: LineId, port: usize) -> Result<Rc<PeerSession>, String> {
         let port = u32::try_from(port).map_err(|_| "no such mixer port".to_owned())?;
+        *self.generations.borrow_mut().entry(port).or_insert(0) += 1;
         let track = self
             .audio
             .outgoing_track(port)
