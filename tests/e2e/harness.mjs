@@ -10,6 +10,7 @@
 //   SOFTPHONE_WS_URL      Kamailio's WebSocket (default ws://127.0.0.1:8088)
 //   SOFTPHONE_SIP_DOMAIN  the SIP domain (default 127.0.0.1)
 //   SOFTPHONE_RUN_DIR     scratch space shared by the test processes of one run
+//   SOFTPHONE_KAMAILIO_CTL Kamailio's control socket (kamcmd -s unix:<it>)
 //   CHROMIUM              the browser (default /usr/bin/chromium)
 //   E2E_CONSOLE=all       forward every console message of the pages, not only errors
 //   E2E_DUMP_DIR=dir      write every speaker measurement (with its samples) there as JSON
@@ -34,6 +35,7 @@ export const config = {
   wsUrl: env.SOFTPHONE_WS_URL ?? 'ws://127.0.0.1:8088',
   sipDomain: env.SOFTPHONE_SIP_DOMAIN ?? '127.0.0.1',
   runDir: env.SOFTPHONE_RUN_DIR ?? path.join(here, '.run'),
+  kamailioCtl: env.SOFTPHONE_KAMAILIO_CTL ?? path.join(repo, 'target', 'kamailio-run', 'kamailio_ctl'),
   chromium: env.CHROMIUM ?? '/usr/bin/chromium',
   consoleAll: env.E2E_CONSOLE === 'all',
 };

@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use crate::build;
-use crate::kamailio::{Kamailio, SIP_DOMAIN, WS_URL};
+use crate::kamailio::{self, Kamailio, SIP_DOMAIN, WS_URL};
 use crate::util::{bail, cmd, output, root, Context, Result};
 use crate::wav;
 
@@ -83,6 +83,10 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
         .env("SOFTPHONE_WS_URL", WS_URL)
         .env("SOFTPHONE_SIP_DOMAIN", SIP_DOMAIN)
         .env("SOFTPHONE_RUN_DIR", &run_dir)
+        .env(
+            "SOFTPHONE_KAMAILIO_CTL",
+            kamailio::run_dir().join("kamailio_ctl"),
+        )
         .env("CHROMIUM", "/usr/bin/chromium");
 
     let kamailio = Kamailio::start()?;
