@@ -697,6 +697,18 @@ impl Ringer {
     }
 }
 
+/// Whether this browser lets a page choose its output devices: `setSinkId` on both
+/// AudioContext (the speaker) and media elements (the ringer); Chromium 110+ has both.
+pub fn can_choose_outputs() -> bool {
+    let global = js_sys::global();
+    let has_sink = |class: &str| {
+        Reflect::get(&global, &JsValue::from_str(class))
+            .and_then(|c| Reflect::get(&c, &JsValue::from_str("prototype")))
+            .is_ok_and(|proto| has(&proto, "setSinkId"))
+    };
+    has_sink("AudioContext") && has_sink("HTMLMediaElement")
+}
+
 /// `target.setSinkId(device)` (an AudioContext or a media element), or `Unsupported(what)`
 /// where the browser cannot choose.
 async fn set_sink(target: &JsValue, device: &str, what: &'static str) -> Result<(), WebError> {

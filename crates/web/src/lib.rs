@@ -13,7 +13,7 @@ mod probe;
 mod timer;
 mod transport;
 
-pub use audio::AudioEngine;
+pub use audio::{can_choose_outputs, AudioEngine};
 pub use devices::{audio_devices, AudioDevice, DeviceKind, DeviceWatch};
 pub use error::WebError;
 pub use peer::{IceServer, PeerSession, PeerState};

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use web::{audio_devices, AudioDevice, DeviceKind, DeviceWatch};
+use web::{audio_devices, can_choose_outputs, AudioDevice, DeviceKind, DeviceWatch};
 
 use super::DriverSlot;
 use crate::state::{DeviceChoice, RINGER_SYSTEM_DEFAULT};
@@ -155,16 +155,25 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
                     {move || options(DeviceKind::Microphone, |c| c.microphone.clone(), DEFAULT)}
                 </select>
             </label>
-            <label>"Speaker"
-                <select data-testid="speaker" on:change=pick_speaker>
-                    {move || options(DeviceKind::Speaker, |c| c.speaker.clone(), DEFAULT)}
-                </select>
-            </label>
-            <label>"Ringer"
-                <select data-testid="ringer" on:change=pick_ringer>
-                    {move || options(DeviceKind::Speaker, |c| c.ringer.clone(), RINGER_FIRST)}
-                </select>
-            </label>
+            <Show
+                when=can_choose_outputs
+                fallback=|| view! {
+                    <p class="hint" data-testid="outputs-fixed">
+                        "This browser plays calls and the ringer on its default output."
+                    </p>
+                }
+            >
+                <label>"Speaker"
+                    <select data-testid="speaker" on:change=pick_speaker>
+                        {move || options(DeviceKind::Speaker, |c| c.speaker.clone(), DEFAULT)}
+                    </select>
+                </label>
+                <label>"Ringer"
+                    <select data-testid="ringer" on:change=pick_ringer>
+                        {move || options(DeviceKind::Speaker, |c| c.ringer.clone(), RINGER_FIRST)}
+                    </select>
+                </label>
+            </Show>
             <Show when=move || notice.with(Option::is_some)>
                 <p class="notice" data-testid="device-notice" role="status">{move || notice.get()}</p>
             </Show>
