@@ -2,7 +2,9 @@
 //
 // The graph: P = legs + 1 ports (the microphone and `legs` remote legs), each fed a sine of its
 // own frequency (amplitude 0.05, on an exact analysis bin), mixed N-1 (every output hears every
-// other input at gain 0.7, never itself), limited, with meters on every input:
+// other input at gain 0.7, never itself), limited, with meters on every input. Each source is
+// one looping AudioBufferSourceNode over a WINDOW-frame buffer that already holds the sine at
+// its amplitude (an oscillator and a gain node per port cost half the real-time budget at N=16):
 //   s  the sources straight to the destination (what every row pays besides its processing)
 //   f  JS worklet that only copies each input to its output (the floor)
 //   a  our worklet, www/mixer-worklet.js + dsp.wasm (Rust, simd128)
@@ -19,7 +21,27 @@ const WINDOW = 8192; // analysis window: 5.86 Hz bins
 const AMPLITUDE = 0.05;
 const LINK_GAIN = 0.7;
 
-const frequencyOf = (port) => ((31 + 11 * port) * RATE) / WINDOW;
+// Cycles per WINDOW: every frequency is an exact bin, so a WINDOW-frame buffer loops seamlessly.
+const cyclesOf = (port) => 31 + 11 * port;
+const frequencyOf = (port) => (cyclesOf(port) * RATE) / WINDOW;
+
+// One WINDOW of port's sine at AMPLITUDE, computed in float64 (the phase reduced exactly, in
+// integers) and stored as float32. AudioBuffers belong to no context: one per port serves every
+// render of the page.
+const sineBuffers = [];
+function sineBuffer(port) {
+  if (!sineBuffers[port]) {
+    const cycles = cyclesOf(port);
+    const samples = new Float32Array(WINDOW);
+    for (let i = 0; i < WINDOW; i++) {
+      samples[i] = AMPLITUDE * Math.sin((2 * Math.PI * ((cycles * i) % WINDOW)) / WINDOW);
+    }
+    const buffer = new AudioBuffer({ numberOfChannels: 1, length: WINDOW, sampleRate: RATE });
+    buffer.copyToChannel(samples, 0);
+    sineBuffers[port] = buffer;
+  }
+  return sineBuffers[port];
+}
 
 let dspModule = null;
 async function dsp() {
@@ -36,11 +58,9 @@ function matrix(ports) {
 async function build(ctx, variant, ports, sink) {
   const sources = [];
   for (let port = 0; port < ports; port++) {
-    const osc = new OscillatorNode(ctx, { frequency: frequencyOf(port) });
-    const level = new GainNode(ctx, { gain: AMPLITUDE });
-    osc.connect(level);
-    osc.start(0);
-    sources.push(level);
+    const source = new AudioBufferSourceNode(ctx, { buffer: sineBuffer(port), loop: true });
+    source.start(0);
+    sources.push(source);
   }
   const workletOptions = {
     numberOfInputs: ports,

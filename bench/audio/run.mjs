@@ -3,7 +3,9 @@
 // N = 2, 4, 8, 16 legs, after checking that each variant's outputs hold exactly the inputs
 // they should. Each round runs every row, in an order that alternates from round to round;
 // the page is reloaded before every render (Chromium keeps finished offline contexts alive while
-// a page lives). Prints the median of the rounds and the ratios.
+// a page lives). Prints the median of the rounds, and the ratios as the median of the per-round
+// ratios: a round runs every variant of a row back to back, so the machine's load at the time
+// cancels out of its ratios (more robust than a ratio of medians on a shared machine).
 //
 //   node bench/audio/run.mjs --dsp <dsp.wasm> [--seconds 60] [--rounds 5] [--legs 2,4,8,16]
 //                            [--variants s,f,a,b,c] [--json out.json]
@@ -65,6 +67,12 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+// The median of the per-round ratios that were measured (NaN where a variant was not run).
+const ratioMedian = (xs) => {
+  const measured = xs.filter((x) => !Number.isNaN(x));
+  return measured.length ? median(measured) : NaN;
+};
+
 async function main() {
   const o = options(process.argv.slice(2));
   const files = { 'dsp.wasm': path.resolve(o.dsp), 'mixer-worklet.js': path.join(repo, 'www', 'mixer-worklet.js') };
@@ -111,19 +119,34 @@ async function main() {
     }
     const budget = o.seconds * 1000;
     const m = (variant, legs) => (times[`${variant}${legs}`] ? median(times[`${variant}${legs}`]) : NaN);
+    // Round r of every variant of a row ran back to back: ratios are taken within a round.
+    const roundTime = (variant, legs, round) => times[`${variant}${legs}`]?.[round] ?? NaN;
+    const perRound = (legs, ratio) =>
+      Array.from({ length: o.rounds }, (_, r) => ratio(...['s', 'f', 'a', 'b', 'c'].map((v) => roundTime(v, legs, r))));
     console.log(`\nrender time of ${o.seconds} s of audio, ms (median of ${o.rounds}; % of real time)`);
+    console.log(`(b-f)/(a-f) and a/c: median of the ${o.rounds} per-round ratios (each round runs every variant back to back)`);
     console.log(['N', ...o.variants.map((v) => `(${v})`), '(b-f)/(a-f)', 'a/c', '(a-f)/budget'].map((s) => s.padStart(16)).join(''));
     const summary = [];
     for (const legs of o.legs) {
       const [s, f, a, b, c] = ['s', 'f', 'a', 'b', 'c'].map((v) => m(v, legs));
       const cells = o.variants.map((v) => `${m(v, legs).toFixed(1)} (${((100 * m(v, legs)) / budget).toFixed(2)}%)`);
-      const dspRatio = (b - f) / (a - f);
-      const nativeRatio = a / c;
+      const dspRatios = perRound(legs, (_s, f, a, b) => (b - f) / (a - f));
+      const nativeRatios = perRound(legs, (_s, _f, a, _b, c) => a / c);
+      const dspRatio = ratioMedian(dspRatios);
+      const nativeRatio = ratioMedian(nativeRatios);
       const dspShare = `${((100 * (a - f)) / budget).toFixed(2)}%`;
       console.log([String(legs), ...cells, dspRatio.toFixed(2), nativeRatio.toFixed(2), dspShare].map((s) => s.padStart(16)).join(''));
-      summary.push({ legs, s, f, a, b, c, dspShareOfBudget: (a - f) / budget, dspRatio, nativeRatio, runs: Object.fromEntries(o.variants.map((v) => [v, times[`${v}${legs}`]])) });
+      summary.push({
+        legs, s, f, a, b, c, dspShareOfBudget: (a - f) / budget, dspRatio, nativeRatio,
+        dspRatioOfMedians: (b - f) / (a - f), nativeRatioOfMedians: a / c,
+        rounds: { dspRatio: dspRatios, nativeRatio: nativeRatios },
+        runs: Object.fromEntries(o.variants.map((v) => [v, times[`${v}${legs}`]])),
+      });
     }
-    if (o.json) fs.writeFileSync(o.json, JSON.stringify({ seconds: o.seconds, rounds: o.rounds, summary }, null, 2));
+    if (o.json) {
+      const ratios = 'dspRatio and nativeRatio are medians of the per-round ratios in rounds; the *OfMedians are ratios of the median times';
+      fs.writeFileSync(o.json, JSON.stringify({ seconds: o.seconds, rounds: o.rounds, ratios, summary }, null, 2));
+    }
   } finally {
     await context.close().catch(() => {});
     server.close();

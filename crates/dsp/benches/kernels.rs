@@ -66,6 +66,30 @@ fn mixer(c: &mut Criterion) {
                 ramping.process(black_box(&inputs), present, black_box(&mut outputs));
             });
         });
+        // Every input overloaded eightfold: the limiters reduce gain and soft-clip.
+        let loud_inputs = Box::new(inputs.map(|block| block.map(|x| x * 8.0)));
+        let mut loud = conference(legs);
+        for _ in 0..4 {
+            loud.process(&loud_inputs, present, &mut outputs);
+        }
+        group.bench_with_input(BenchmarkId::new("steady+loud", legs), &legs, |b, _| {
+            b.iter(|| loud.process(black_box(&loud_inputs), present, black_box(&mut outputs)));
+        });
+        // Half the legs muted (present, all zeros): metered, left out of the mix.
+        let mut muted_inputs = inputs.clone();
+        for input in muted_inputs.iter_mut().skip(1).step_by(2) {
+            *input = [0.0; BLOCK];
+        }
+        let mut muted = conference(legs);
+        group.bench_with_input(
+            BenchmarkId::new("steady+half-muted", legs),
+            &legs,
+            |b, _| {
+                b.iter(|| {
+                    muted.process(black_box(&muted_inputs), present, black_box(&mut outputs))
+                });
+            },
+        );
         // Every output also playing a tone.
         let mut toned = conference(legs);
         for to in 0..=legs {

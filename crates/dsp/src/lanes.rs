@@ -7,10 +7,14 @@
 //! multiply-add and no reordering, so both give the same samples bit for bit; the mapping to
 //! intrinsics is one line per operation. `min`/`max` are the "pseudo" forms (`b < a ? b : a`)
 //! that wasm's `f32x4.pmin`/`pmax` implement, not IEEE `minNum`, so NaN and signed zeros go the
-//! same way in both.
+//! same way in both. The selects and the 4x4 transpose (the limiter runs four outputs' frames
+//! as four frames of four outputs) only move bits.
 
 /// Four `f32` lanes and the operations the kernels need.
 pub(crate) trait F32x4: Copy {
+    /// Whether the four lanes are one register: a test across them is one step, where four
+    /// scalars are better tested one by one.
+    const VECTOR: bool;
     /// All lanes `x`.
     fn splat(x: f32) -> Self;
     /// Lanes from an array, lane 0 first.
@@ -37,6 +41,10 @@ pub(crate) trait F32x4: Copy {
     fn div(self, other: Self) -> Self;
     /// Lane-wise `if self > other { then } else { otherwise }`.
     fn gt_select(self, other: Self, then: Self, otherwise: Self) -> Self;
+    /// Lane-wise `if self < threshold { 0.0 } else { self }`.
+    fn zero_below(self, threshold: Self) -> Self;
+    /// The 4x4 transpose: lane `j` of row `i` becomes lane `i` of row `j` (bits unchanged).
+    fn transpose(rows: [Self; 4]) -> [Self; 4];
 }
 
 /// The portable fallback: four scalars. LLVM is free to vectorise it for the host.
@@ -60,6 +68,7 @@ impl Scalar4 {
 }
 
 impl F32x4 for Scalar4 {
+    const VECTOR: bool = false;
     #[inline(always)]
     fn splat(x: f32) -> Self {
         Self([x; 4])
@@ -116,6 +125,14 @@ impl F32x4 for Scalar4 {
             |i| if a[i] > b[i] { t[i] } else { o[i] },
         ))
     }
+    #[inline(always)]
+    fn zero_below(self, threshold: Self) -> Self {
+        self.map(threshold, |a, t| if a < t { 0.0 } else { a })
+    }
+    #[inline(always)]
+    fn transpose(rows: [Self; 4]) -> [Self; 4] {
+        core::array::from_fn(|j| Self(core::array::from_fn(|i| rows[i].0[j])))
+    }
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -128,9 +145,9 @@ mod simd128 {
     #![allow(unsafe_code)]
 
     use core::arch::wasm32::{
-        f32x4, f32x4_abs, f32x4_add, f32x4_div, f32x4_extract_lane, f32x4_gt, f32x4_mul,
-        f32x4_pmax, f32x4_pmin, f32x4_splat, f32x4_sub, v128, v128_bitselect, v128_load,
-        v128_store,
+        f32x4, f32x4_abs, f32x4_add, f32x4_div, f32x4_extract_lane, f32x4_gt, f32x4_lt, f32x4_mul,
+        f32x4_pmax, f32x4_pmin, f32x4_splat, f32x4_sub, i32x4_shuffle, i64x2_shuffle, v128,
+        v128_and, v128_andnot, v128_load, v128_store, v128_xor,
     };
 
     use super::F32x4;
@@ -140,6 +157,7 @@ mod simd128 {
     pub(crate) struct Simd128(v128);
 
     impl F32x4 for Simd128 {
+        const VECTOR: bool = true;
         #[inline(always)]
         fn splat(x: f32) -> Self {
             Self(f32x4_splat(x))
@@ -200,13 +218,78 @@ mod simd128 {
         #[inline(always)]
         fn gt_select(self, other: Self, then: Self, otherwise: Self) -> Self {
             // The mask is all ones where self > other (false for NaN, as in scalar code).
-            Self(v128_bitselect(
-                then.0,
+            // `otherwise ^ ((then ^ otherwise) & mask)` rather than `v128.bitselect`: two
+            // operations in V8 (bitselect is three), and `then ^ otherwise` is loop-invariant
+            // where the kernels select between constants.
+            let mask = f32x4_gt(self.0, other.0);
+            Self(v128_xor(
                 otherwise.0,
-                f32x4_gt(self.0, other.0),
+                v128_and(v128_xor(then.0, otherwise.0), mask),
             ))
         }
+        #[inline(always)]
+        fn zero_below(self, threshold: Self) -> Self {
+            // Clears the lanes where self < threshold (all ones there, false for NaN).
+            Self(v128_andnot(self.0, f32x4_lt(self.0, threshold.0)))
+        }
+        #[inline(always)]
+        fn transpose([a, b, c, d]: [Self; 4]) -> [Self; 4] {
+            // Interleave pairs of rows, then pairs of pairs (unpcklps/unpckhps, movlhps/movhlps).
+            let ab_low = i32x4_shuffle::<0, 4, 1, 5>(a.0, b.0);
+            let cd_low = i32x4_shuffle::<0, 4, 1, 5>(c.0, d.0);
+            let ab_high = i32x4_shuffle::<2, 6, 3, 7>(a.0, b.0);
+            let cd_high = i32x4_shuffle::<2, 6, 3, 7>(c.0, d.0);
+            [
+                Self(i64x2_shuffle::<0, 2>(ab_low, cd_low)),
+                Self(i64x2_shuffle::<1, 3>(ab_low, cd_low)),
+                Self(i64x2_shuffle::<0, 2>(ab_high, cd_high)),
+                Self(i64x2_shuffle::<1, 3>(ab_high, cd_high)),
+            ]
+        }
     }
+}
+
+/// Frames `4 * i .. 4 * i + 4` of `samples`, if it has them: its lane group `i`.
+#[inline(always)]
+pub(crate) fn lane_group(samples: &[f32], i: usize) -> Option<&[f32; 4]> {
+    samples.get(4 * i..4 * i + 4)?.try_into().ok()
+}
+
+/// Frames `4 * i .. 4 * i + 4` of `samples`, if it has them, to write.
+#[inline(always)]
+pub(crate) fn lane_group_mut(samples: &mut [f32], i: usize) -> Option<&mut [f32; 4]> {
+    samples.get_mut(4 * i..4 * i + 4)?.try_into().ok()
+}
+
+/// The lane groups of `samples`, in order (a length that is a multiple of four).
+#[inline(always)]
+pub(crate) fn lane_groups(samples: &[f32]) -> impl Iterator<Item = &[f32; 4]> {
+    samples
+        .chunks_exact(4)
+        .filter_map(|chunk| chunk.try_into().ok())
+}
+
+/// The lane groups of `samples`, in order, to write (a length that is a multiple of four).
+#[inline(always)]
+pub(crate) fn lane_groups_mut(samples: &mut [f32]) -> impl Iterator<Item = &mut [f32; 4]> {
+    samples
+        .chunks_exact_mut(4)
+        .filter_map(|chunk| chunk.try_into().ok())
+}
+
+/// The IEEE square root (correctly rounded, so the same whichever way it is computed). Stable
+/// Rust has no scalar `f32.sqrt` for a `no_std` wasm build, and `libm::sqrtf` there is a long
+/// function in integer arithmetic; with simd128 it is one lane of `f32x4.sqrt`.
+#[inline]
+pub(crate) fn sqrt(x: f32) -> f32 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let root = {
+        use core::arch::wasm32::{f32x4_extract_lane, f32x4_splat, f32x4_sqrt};
+        f32x4_extract_lane::<0>(f32x4_sqrt(f32x4_splat(x)))
+    };
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let root = libm::sqrtf(x);
+    root
 }
 
 /// The lanes the mixer uses in this build: `v128` with simd128, four scalars otherwise.

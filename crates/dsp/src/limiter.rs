@@ -5,7 +5,7 @@
 //! [`KNEE`]; because its attack is not instantaneous, the first samples of a sudden loud onset
 //! would still overshoot, and the soft clip above the knee catches them without a hard edge.
 
-use crate::lanes::{F32x4, Native};
+use crate::lanes::{lane_group, lane_group_mut, lane_groups, F32x4, Native};
 use crate::{Block, BLOCK, DEFAULT_SAMPLE_RATE};
 
 /// Level above which the limiter reduces gain and the soft clip starts to bend.
@@ -75,102 +75,269 @@ impl Limiter {
     }
 }
 
-/// Limits four blocks with four limiters at once, each lane exactly as [`Limiter::process`]
-/// would (the envelope recursion is serial in time, so the mixer runs four outputs side by side
-/// instead).
-pub(crate) fn process4(limiters: &mut [Limiter], blocks: &mut [Block]) {
-    process4_lanes::<Native>(limiters, blocks);
+/// Limits `blocks[i]` with `limiters[i]`, each exactly as [`Limiter::process`] would.
+///
+/// The envelope recursion is serial in time, so the outputs run side by side instead: four
+/// to a vector, up to [`VECTORS`] vectors at once so that their chains overlap. Most blocks are
+/// quiet (every sample and envelope within the knee), and then the samples pass unchanged and
+/// only the envelopes move: one pass computes them and checks that the vector was quiet, and
+/// one that was not is done again from its old envelopes the full way. A vector whose
+/// envelope starts above the knee is reducing its gain, and goes the full way at once.
+pub(crate) fn process(limiters: &mut [Limiter], blocks: &mut [Block]) {
+    process_lanes::<Native>(limiters, blocks);
 }
 
+/// Vectors of four lanes run side by side: enough for every output of the mixer.
+const VECTORS: usize = crate::MAX_PORTS.div_ceil(4);
+
 #[inline(always)]
-pub(crate) fn process4_lanes<V: F32x4>(limiters: &mut [Limiter], blocks: &mut [Block]) {
-    let ([l0, l1, l2, l3], [b0, b1, b2, b3]) = (&mut *limiters, &mut *blocks) else {
-        // Not four of each: one at a time.
-        for (limiter, block) in limiters.iter_mut().zip(blocks.iter_mut()) {
-            limiter.process(block);
+pub(crate) fn process_lanes<V: F32x4>(limiters: &mut [Limiter], blocks: &mut [Block]) {
+    let count = limiters.len().min(blocks.len());
+    let (limiters, blocks) = (&mut limiters[..count], &mut blocks[..count]);
+    for (limiters, blocks) in limiters
+        .chunks_mut(4 * VECTORS)
+        .zip(blocks.chunks_mut(4 * VECTORS))
+    {
+        limit_vectors::<V>(limiters, blocks);
+    }
+}
+
+/// Four frames (lane group `c` of each row) of four envelopes, as `Limiter::process` with the
+/// gain 1, and the largest level into `peak`. A NaN makes the envelope NaN for good and an
+/// infinity makes the peak infinite, so neither passes for quiet.
+#[inline(always)]
+fn quiet_chunk<V: F32x4>(
+    rows: &[&Block; 4],
+    c: usize,
+    envelope: &mut V,
+    peak: &mut V,
+    attack: V,
+    release: V,
+) {
+    let floor = V::splat(ENVELOPE_FLOOR);
+    let load = |block: &Block| lane_group(block, c).map_or(V::splat(0.0), V::load);
+    for x in V::transpose(rows.map(load)) {
+        let level = x.abs();
+        *peak = peak.pmax(level);
+        let coefficient = level.gt_select(*envelope, attack, release);
+        *envelope = level
+            .add(coefficient.mul(envelope.sub(level)))
+            .zero_below(floor);
+    }
+}
+
+/// The quiet pass over the first `$g` vectors of `$envelope`, each copied into a local of its
+/// own so that the chains live in registers and advance together, chunk by chunk.
+macro_rules! quiet_pass {
+    ($rows:ident, $envelope:ident, $peak:ident, $attack:ident, $release:ident;
+     $($g:literal $local:ident)+) => {{
+        $(let mut $local = $envelope[$g];)+
+        for c in 0..BLOCK / 4 {
+            $(quiet_chunk(&$rows[$g], c, &mut $local, $peak, $attack, $release);)+
         }
+        $($envelope[$g] = $local;)+
+    }};
+}
+
+/// The quiet pass over the first `G` vectors, which share their coefficients. A function of
+/// its own for each `G`: V8 compiles a function once it runs hot, and a mixer only ever runs
+/// the one for its number of outputs.
+#[inline(never)]
+fn quiet_pass<V: F32x4, const G: usize>(
+    (rows, envelope, peak, attack, release): (
+        &[[&Block; 4]; VECTORS],
+        &mut [V; VECTORS],
+        &mut V,
+        V,
+        V,
+    ),
+) {
+    match G {
+        1 => quiet_pass!(rows, envelope, peak, attack, release; 0 e0),
+        2 => quiet_pass!(rows, envelope, peak, attack, release; 0 e0 1 e1),
+        3 => quiet_pass!(rows, envelope, peak, attack, release; 0 e0 1 e1 2 e2),
+        4 => quiet_pass!(rows, envelope, peak, attack, release; 0 e0 1 e1 2 e2 3 e3),
+        _ => quiet_pass!(rows, envelope, peak, attack, release; 0 e0 1 e1 2 e2 3 e3 4 e4),
+    }
+}
+
+/// The quiet pass over one vector with coefficients of its own (never in a mixer).
+#[inline(never)]
+fn quiet_pass_one<V: F32x4>(
+    rows: &[&Block; 4],
+    envelope: &mut V,
+    peak: &mut V,
+    (attack, release): (V, V),
+) {
+    for c in 0..BLOCK / 4 {
+        quiet_chunk(rows, c, envelope, peak, attack, release);
+    }
+}
+
+/// Up to `4 * VECTORS` outputs: lane `l` of vector `g` is output `4 * g + l`. Lanes past the
+/// last output repeat the first of their vector: computed, never written back.
+#[inline(always)]
+fn limit_vectors<V: F32x4>(limiters: &mut [Limiter], blocks: &mut [Block]) {
+    let count = limiters.len().min(blocks.len());
+    let Some(first) = blocks.first() else {
         return;
     };
-    if quiet_lanes::<V>(
-        &[l0.envelope, l1.envelope, l2.envelope, l3.envelope],
-        [b0, b1, b2, b3],
-    ) {
-        // Every envelope stays at or below the knee (each step is a convex combination of the
-        // envelope and a level, both <= KNEE, and rounding cannot leave that range), so the gain
-        // is 1 and the soft clip the identity: the samples pass unchanged. Only the envelopes
-        // move, computed exactly as `Limiter::process` does, four chains side by side.
-        let limiters = [l0, l1, l2, l3];
-        let mut envelope = limiters.each_ref().map(|l| l.envelope);
-        let attack = limiters.each_ref().map(|l| l.attack);
-        let release = limiters.each_ref().map(|l| l.release);
-        for i in 0..BLOCK {
-            let x = [b0[i], b1[i], b2[i], b3[i]];
-            for lane in 0..4 {
-                let level = x[lane].abs();
-                let coefficient = if level > envelope[lane] {
-                    attack[lane]
-                } else {
-                    release[lane]
-                };
-                let e = level + coefficient * (envelope[lane] - level);
-                envelope[lane] = if e < ENVELOPE_FLOOR { 0.0 } else { e };
+    let lane = |g: usize, l: usize| if 4 * g + l < count { 4 * g + l } else { 4 * g };
+    // Whether the lanes of vector `g` that are outputs are all within the knee.
+    let within = |g: usize, v: &V| {
+        let lanes = count.saturating_sub(4 * g).min(4);
+        v.to_array().iter().take(lanes).all(|x| *x <= KNEE)
+    };
+    let gather = |g: usize, field: fn(&Limiter) -> f32| {
+        V::from_array(core::array::from_fn(|l| {
+            limiters.get(lane(g, l)).map_or(0.0, field)
+        }))
+    };
+    // The vectors that may be quiet go through the quiet pass, packed first; one with an
+    // envelope above the knee is reducing its gain, so it goes straight to the full limiter.
+    let mut order = [0; VECTORS];
+    let mut candidates = 0;
+    for g in 0..count.div_ceil(4) {
+        if within(g, &gather(g, |l| l.envelope)) {
+            if let Some(slot) = order.get_mut(candidates) {
+                *slot = g;
+                candidates += 1;
             }
         }
-        for (limiter, e) in limiters.into_iter().zip(envelope) {
-            limiter.envelope = e;
+    }
+    let mut envelope: [V; VECTORS] = order.map(|g| gather(g, |l| l.envelope));
+    // The largest level in any lane of any candidate: nearly always within the knee, and
+    // otherwise each candidate's blocks are checked again below.
+    let mut peak = V::splat(0.0);
+    let rows: [[&Block; 4]; VECTORS] =
+        order.map(|g| core::array::from_fn(|l| blocks.get(lane(g, l)).unwrap_or(first)));
+    // In a mixer every limiter has the same coefficients; then all vectors share the first
+    // one's (lanes past the end take any, their envelopes are not kept).
+    let same = |a: &Limiter, b: &Limiter| {
+        (a.attack.to_bits(), a.release.to_bits()) == (b.attack.to_bits(), b.release.to_bits())
+    };
+    let shared = limiters
+        .iter()
+        .zip(limiters.iter().take(4).cycle())
+        .all(|(a, b)| same(a, b));
+    if shared {
+        let (attack, release) = (gather(0, |l| l.attack), gather(0, |l| l.release));
+        let pass = (&rows, &mut envelope, &mut peak, attack, release);
+        match candidates {
+            0 => {}
+            1 => quiet_pass::<V, 1>(pass),
+            2 => quiet_pass::<V, 2>(pass),
+            3 => quiet_pass::<V, 3>(pass),
+            4 => quiet_pass::<V, 4>(pass),
+            _ => quiet_pass::<V, 5>(pass),
         }
+    } else {
+        for ((rows, envelope), g) in rows.iter().zip(&mut envelope).zip(order).take(candidates) {
+            let coefficients = (gather(g, |l| l.attack), gather(g, |l| l.release));
+            quiet_pass_one(rows, envelope, &mut peak, coefficients);
+        }
+    }
+    // Every envelope stays at or below the knee when it starts there and every level is
+    // within it (each step is a convex combination of the two, and rounding cannot leave that
+    // range), so the gain is 1 and the soft clip the identity: the samples pass unchanged and
+    // the envelopes are the ones just computed.
+    let levels_within = peak.to_array().iter().all(|p| *p <= KNEE);
+    let mut quiet: [Option<V>; VECTORS] = [None; VECTORS];
+    for (g, end) in order.iter().zip(envelope).take(candidates) {
+        let levels_within = levels_within
+            || blocks
+                .chunks(4)
+                .nth(*g)
+                .is_some_and(|blocks| blocks.iter().all(peak_within_knee::<V>));
+        if within(*g, &end) && levels_within {
+            if let Some(quiet) = quiet.get_mut(*g) {
+                *quiet = Some(end);
+            }
+        }
+    }
+    for ((limiters, blocks), quiet) in limiters.chunks_mut(4).zip(blocks.chunks_mut(4)).zip(quiet) {
+        if let Some(end) = quiet {
+            for (limiter, e) in limiters.iter_mut().zip(end.to_array()) {
+                limiter.envelope = e;
+            }
+        } else {
+            loud::<V>(limiters, blocks);
+        }
+    }
+}
+
+/// Whether no sample of `block` exceeds the knee in magnitude (NaN is left to the envelope).
+#[inline(always)]
+fn peak_within_knee<V: F32x4>(block: &Block) -> bool {
+    let peak =
+        lane_groups(block).fold(V::splat(0.0), |peak, chunk| peak.pmax(V::load(chunk).abs()));
+    peak.to_array().iter().all(|p| *p <= KNEE)
+}
+
+// `quiet_pass!` is spelled out for up to five vectors.
+const _: () = assert!(VECTORS == 5);
+
+/// The full limiter on one vector of up to four outputs, each lane exactly as
+/// [`Limiter::process`]; missing lanes repeat the first (computed, never written back).
+#[inline(never)]
+fn loud<V: F32x4>(limiters: &mut [Limiter], blocks: &mut [Block]) {
+    let count = limiters.len().min(blocks.len());
+    if count == 0 {
         return;
     }
-    let attack = V::from_array([l0.attack, l1.attack, l2.attack, l3.attack]);
-    let release = V::from_array([l0.release, l1.release, l2.release, l3.release]);
-    let mut envelope = V::from_array([l0.envelope, l1.envelope, l2.envelope, l3.envelope]);
+    let lane = |l: usize| if l < count { l } else { 0 };
+    let gather = |field: fn(&Limiter) -> f32| {
+        V::from_array(core::array::from_fn(|l| {
+            limiters.get(lane(l)).map_or(0.0, field)
+        }))
+    };
+    let (attack, release) = (gather(|l| l.attack), gather(|l| l.release));
+    let mut envelope = gather(|l| l.envelope);
     let (zero, one) = (V::splat(0.0), V::splat(1.0));
     let (knee, floor, infinity) = (
         V::splat(KNEE),
         V::splat(ENVELOPE_FLOOR),
         V::splat(f32::INFINITY),
     );
-    for i in 0..b0.len().min(b1.len()).min(b2.len()).min(b3.len()) {
-        let x = V::from_array([b0[i], b1[i], b2[i], b3[i]]);
-        // Finite: |x| < inf (NaN compares false).
-        let x = infinity.gt_select(x.abs(), x, zero);
-        let level = x.abs();
-        let coefficient = level.gt_select(envelope, attack, release);
-        envelope = level.add(coefficient.mul(envelope.sub(level)));
-        envelope = floor.gt_select(envelope, zero, envelope);
-        let gain = envelope.gt_select(knee, knee.div(envelope), one);
-        let [y0, y1, y2, y3] = x.mul(gain).to_array();
-        b0[i] = soft_clip(y0);
-        b1[i] = soft_clip(y1);
-        b2[i] = soft_clip(y2);
-        b3[i] = soft_clip(y3);
-    }
-    let [e0, e1, e2, e3] = envelope.to_array();
-    (l0.envelope, l1.envelope, l2.envelope, l3.envelope) = (e0, e1, e2, e3);
-}
-
-/// Whether all four envelopes and every sample of the four blocks are finite and at most
-/// [`KNEE`] in magnitude.
-#[inline(always)]
-fn quiet_lanes<V: F32x4>(envelopes: &[f32; 4], blocks: [&Block; 4]) -> bool {
-    if !envelopes.iter().all(|e| *e <= KNEE) {
-        return false;
-    }
-    let zero = V::splat(0.0);
-    blocks.iter().all(|block| {
-        let (mut peak, mut poison) = (zero, zero);
-        for chunk in block.chunks_exact(4) {
-            let Ok(chunk) = <&[f32; 4]>::try_from(chunk) else {
-                continue;
-            };
-            let x = V::load(chunk);
-            peak = peak.pmax(x.abs());
-            // NaN or infinity anywhere makes this NaN (0 * inf = NaN).
-            poison = poison.add(x.mul(zero));
+    for c in 0..BLOCK / 4 {
+        let rows: [V; 4] = core::array::from_fn(|l| {
+            blocks
+                .get(lane(l))
+                .and_then(|block| lane_group(block, c))
+                .map_or(zero, V::load)
+        });
+        let mut over = zero;
+        let steps = V::transpose(rows).map(|x| {
+            // Finite: |x| < inf (NaN compares false).
+            let x = infinity.gt_select(x.abs(), x, zero);
+            let level = x.abs();
+            let coefficient = level.gt_select(envelope, attack, release);
+            envelope = level
+                .add(coefficient.mul(envelope.sub(level)))
+                .zero_below(floor);
+            let gain = envelope.gt_select(knee, knee.div(envelope), one);
+            // Finite: x is, the envelope is (levels are), and the gain is at most 1.
+            let y = x.mul(gain);
+            over = over.pmax(y.abs());
+            y
+        });
+        let mut rows = V::transpose(steps);
+        // The soft clip, one sample at a time; vector lanes first check whether any sample is
+        // above the knee at all (four scalars are as quickly checked by `soft_clip` itself).
+        if !V::VECTOR || !over.to_array().iter().all(|y| *y <= KNEE) {
+            for row in &mut rows {
+                *row = V::from_array(row.to_array().map(soft_clip));
+            }
         }
-        let (peak, poison) = (peak.to_array(), poison.to_array());
-        peak.iter().all(|p| *p <= KNEE) && poison.iter().all(|p| *p == 0.0)
-    })
+        for (block, row) in blocks.iter_mut().zip(rows) {
+            if let Some(group) = lane_group_mut(block, c) {
+                row.store(group);
+            }
+        }
+    }
+    for (limiter, e) in limiters.iter_mut().zip(envelope.to_array()) {
+        limiter.envelope = e;
+    }
 }
 
 impl Default for Limiter {
@@ -208,48 +375,76 @@ mod tests {
             (seed as f32 / u32::MAX as f32) * 2.0 - 1.0
         };
         let rates = [8_000.0, 44_100.0, 48_000.0, 96_000.0];
-        let mut one_by_one = rates.map(Limiter::new);
-        let mut lanes = one_by_one;
-        let mut native = one_by_one;
-        for n in 0..300 {
-            // Quiet, loud, silent and broken blocks, different per lane.
-            // The first 40 blocks and every third stretch after are quiet in all four lanes (the
-            // pass-through path, once the envelopes are below the knee), up to the knee.
-            let all_quiet = n < 40 || (n / 20) % 3 == 2;
-            let mut blocks: [Block; 4] = core::array::from_fn(|lane| {
-                let scale = if all_quiet {
-                    [0.3, 0.6, 0.0, KNEE][lane]
+        // Every count of outputs the mixer can have, a partial vector among them; the vectors
+        // share their coefficients (as in a mixer) or not.
+        for count in 1..=MAX_PORTS {
+            let rate = |i: usize| {
+                rates[if count % 2 == 0 {
+                    i % 4
                 } else {
-                    [0.3, 3.0, 0.0, 12.0][(n / 20 + lane) % 4]
+                    (i + i / 4) % 4
+                }]
+            };
+            let mut one_by_one: Vec<Limiter> = (0..count).map(|i| Limiter::new(rate(i))).collect();
+            let mut lanes = one_by_one.clone();
+            let mut native = one_by_one.clone();
+            for n in 0..300 {
+                // Quiet, loud, silent and broken blocks, different per lane. The first 40 blocks
+                // and every third stretch after are quiet in all lanes (the pass-through path,
+                // once the envelopes are below the knee), up to the knee; in the other
+                // stretches some vectors are quiet and others not.
+                let all_quiet = n < 40 || (n / 20) % 3 == 2;
+                let mut blocks: Vec<Block> = (0..count)
+                    .map(|lane| {
+                        let scale = if all_quiet {
+                            [0.3, 0.6, 0.0, KNEE][lane % 4]
+                        } else if (lane / 4 + n / 20) % 2 == 0 {
+                            [0.3, 0.5, 0.0, 0.8][lane % 4]
+                        } else {
+                            [0.3, 3.0, 0.0, 12.0][(n / 20 + lane) % 4]
+                        };
+                        core::array::from_fn(|_| noise() * scale)
+                    })
+                    .collect();
+                for (lane, block) in blocks.iter_mut().enumerate() {
+                    if all_quiet && lane % 4 == 3 {
+                        block[5] = KNEE;
+                        block[6] = -KNEE;
+                    }
+                    if n % 50 == 7 {
+                        match lane % 4 {
+                            1 => block[3] = f32::NAN,
+                            2 => block[9] = f32::INFINITY,
+                            3 => block[100] = f32::NEG_INFINITY,
+                            _ => {}
+                        }
+                    }
+                }
+                let mut expected = blocks.clone();
+                for (limiter, block) in one_by_one.iter_mut().zip(&mut expected) {
+                    limiter.process(block);
+                }
+                let mut by_lanes = blocks.clone();
+                process_lanes::<Scalar4>(&mut lanes, &mut by_lanes);
+                let mut by_native = blocks;
+                process(&mut native, &mut by_native);
+                let bits = |blocks: &[Block]| -> Vec<u32> {
+                    blocks.iter().flatten().map(|x| x.to_bits()).collect()
                 };
-                core::array::from_fn(|_| noise() * scale)
-            });
-            if all_quiet {
-                blocks[3][5] = KNEE;
-                blocks[3][6] = -KNEE;
+                assert_eq!(
+                    bits(&by_lanes),
+                    bits(&expected),
+                    "{count} outputs, block {n}"
+                );
+                assert_eq!(
+                    bits(&by_native),
+                    bits(&expected),
+                    "{count} outputs, block {n}"
+                );
+                assert_eq!(lanes, one_by_one, "{count} outputs, block {n}");
+                assert_eq!(native, one_by_one, "{count} outputs, block {n}");
             }
-            if n % 50 == 7 {
-                blocks[1][3] = f32::NAN;
-                blocks[2][9] = f32::INFINITY;
-                blocks[3][100] = f32::NEG_INFINITY;
-            }
-            let mut expected = blocks;
-            for (limiter, block) in one_by_one.iter_mut().zip(&mut expected) {
-                limiter.process(block);
-            }
-            let mut by_lanes = blocks;
-            process4_lanes::<Scalar4>(&mut lanes, &mut by_lanes);
-            let mut by_native = blocks;
-            process4(&mut native, &mut by_native);
-            assert_eq!(by_lanes, expected, "block {n}");
-            assert_eq!(by_native, expected, "block {n}");
-            assert_eq!(lanes, one_by_one);
         }
-        // Fewer than four: the scalar path.
-        let mut three = [Limiter::default(); 3];
-        let mut blocks = [[2.0; BLOCK]; 3];
-        process4(&mut three, &mut blocks);
-        assert!(blocks.iter().flatten().all(|s| s.abs() <= CEILING));
     }
 
     #[test]

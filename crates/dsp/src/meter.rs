@@ -55,7 +55,11 @@ impl Meter {
 
     /// Takes in one block. Non-finite samples count as silence.
     pub fn process(&mut self, block: &Block) {
-        let (squares, peak) = block_stats(block);
+        self.process_stats(block, block_stats(block));
+    }
+
+    /// [`Meter::process`] given `block_stats(block)`, for a caller that needs them too.
+    pub(crate) fn process_stats(&mut self, block: &Block, (squares, peak): (f32, f32)) {
         let (squares, peak) = if squares.is_finite() {
             (squares, peak)
         } else {
@@ -77,7 +81,10 @@ impl Meter {
         } else if self.hold_left > 0 {
             self.hold_left -= 1;
         } else {
-            self.peak = (self.peak * self.peak_decay).max(peak);
+            // Both are finite and not -0 (the block peak is |x| from +0, non-finite samples
+            // cleaned above), so this is `f32::max` without its libm call on wasm.
+            let decayed = self.peak * self.peak_decay;
+            self.peak = if decayed < peak { peak } else { decayed };
             if self.peak < FLOOR {
                 self.peak = 0.0;
             }
@@ -94,7 +101,7 @@ impl Meter {
     /// The RMS level (linear; a full-scale sine reads about 0.707).
     #[must_use]
     pub fn rms(&self) -> f32 {
-        libm::sqrtf(self.mean_square)
+        crate::lanes::sqrt(self.mean_square)
     }
 
     /// The held peak level (linear magnitude).

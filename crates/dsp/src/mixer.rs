@@ -5,7 +5,7 @@
 //! everywhere. Each link ramps linearly to a new gain over [`RAMP_SECONDS`] so switching a leg
 //! in or out does not click.
 
-use crate::kernels::{add_ramp, add_scaled, Ramp};
+use crate::kernels::{block_stats_many, mix, Ramp, Source};
 use crate::limiter;
 use crate::{Block, Limiter, Meter, Region, Tone, ToneGenerator, BLOCK, MAX_PORTS};
 
@@ -81,6 +81,10 @@ pub struct Mixer {
     ramp_frames: u32,
     /// `links[from][to]`.
     links: [[Link; MAX_PORTS]; MAX_PORTS],
+    /// Per output `to`, bit `from` set while `links[from][to]` is not silent: the inputs to mix.
+    sounding: [u32; MAX_PORTS],
+    /// Per output `to`, bit `from` set while `links[from][to]` is ramping: the ramps to advance.
+    ramping: [u32; MAX_PORTS],
     limiters: [Limiter; MAX_PORTS],
     /// One per input, fed only while the input is present.
     meters: [Meter; MAX_PORTS],
@@ -101,6 +105,8 @@ impl Mixer {
             sample_rate: 0.0,
             ramp_frames: 0,
             links: [[Link::SILENT; MAX_PORTS]; MAX_PORTS],
+            sounding: [0; MAX_PORTS],
+            ramping: [0; MAX_PORTS],
             limiters: [Limiter::ZERO; MAX_PORTS],
             meters: [Meter::ZERO; MAX_PORTS],
             levels: [[0.0; 2]; MAX_PORTS],
@@ -116,6 +122,8 @@ impl Mixer {
         self.sample_rate = sample_rate;
         self.ramp_frames = ramp_frames(sample_rate);
         self.links = [[Link::SILENT; MAX_PORTS]; MAX_PORTS];
+        self.sounding = [0; MAX_PORTS];
+        self.ramping = [0; MAX_PORTS];
         self.limiters = [Limiter::new(sample_rate); MAX_PORTS];
         self.meters = [Meter::new(sample_rate); MAX_PORTS];
         self.levels = [[0.0; 2]; MAX_PORTS];
@@ -149,7 +157,11 @@ impl Mixer {
             return false;
         }
         let ramp_frames = self.ramp_frames;
-        self.links[from][to].retarget(gain.clamp(-MAX_GAIN, MAX_GAIN), ramp_frames);
+        let link = &mut self.links[from][to];
+        link.retarget(gain.clamp(-MAX_GAIN, MAX_GAIN), ramp_frames);
+        let (bit, link) = (1 << from, *link);
+        set_bit(&mut self.sounding[to], bit, !link.is_silent());
+        set_bit(&mut self.ramping[to], bit, link.ramp.remaining != 0);
         true
     }
 
@@ -203,6 +215,9 @@ impl Mixer {
     /// inputs are skipped (their block is not read, their meter drops to 0) but their ramps
     /// still advance. Then each output gets its tone, then its limiter. Outputs of ports beyond
     /// [`Mixer::ports`] are silence.
+    ///
+    /// A present input whose block is all zeros (a muted leg) is metered like any other but
+    /// left out of the mix, which changes no sample.
     pub fn process(
         &mut self,
         inputs: &[Block; MAX_PORTS],
@@ -210,46 +225,124 @@ impl Mixer {
         outputs: &mut [Block; MAX_PORTS],
     ) {
         let ports = self.ports;
-        for (from, input) in inputs.iter().enumerate() {
+        // Inputs with something to add: present and not all zeros. A silent block adds ±0 to
+        // sums that are never -0 (see `kernels::mix`), which changes no sample, so it is left
+        // out of the mix like an absent one; its meter still sees it.
+        let present = present & ((1 << ports) - 1);
+        let stats = present_stats(inputs, present);
+        let mut audible = 0_u32;
+        for ((from, input), stats) in inputs.iter().enumerate().zip(stats) {
             let meter = &mut self.meters[from];
-            if from < ports && present & (1 << from) != 0 {
-                meter.process(input);
-                self.levels[from] = [meter.rms(), meter.peak()];
+            if present & (1 << from) != 0 {
+                meter.process_stats(input, stats);
+                // A NaN makes the sum of squares NaN: not silent.
+                if stats != (0.0, 0.0) {
+                    audible |= 1 << from;
+                }
             } else if self.levels[from] != [0.0; 2] {
                 meter.reset();
                 self.levels[from] = [0.0; 2];
             }
         }
-        for (to, output) in outputs.iter_mut().enumerate() {
-            output.fill(0.0);
-            if to >= ports {
-                continue;
-            }
-            for (from, input) in inputs.iter().enumerate().take(ports) {
-                let link = &mut self.links[from][to];
-                if present & (1 << from) == 0 {
-                    // Absent: nothing to add.
-                } else if link.is_silent() {
-                    // Nothing to add.
-                } else if link.ramp.remaining == 0 {
-                    add_scaled(output, input, link.ramp.target);
-                } else {
-                    add_ramp(output, input, &link.ramp);
+        let (used, unused) = outputs.split_at_mut(ports.min(MAX_PORTS));
+        unused.as_flattened_mut().fill(0.0);
+        let mut sources = [Source {
+            input: &inputs[0],
+            ramp: Link::SILENT.ramp,
+        }; MAX_PORTS];
+        for (to, output) in used.iter_mut().enumerate() {
+            // The inputs this output hears, in port order (the order of every sum).
+            let mut count = 0;
+            for from in ones(self.sounding[to] & audible) {
+                let (Some(input), Some(links), Some(source)) = (
+                    inputs.get(from),
+                    self.links.get(from),
+                    sources.get_mut(count),
+                ) else {
+                    continue;
+                };
+                if let Some(link) = links.get(to) {
+                    *source = Source {
+                        input,
+                        ramp: link.ramp,
+                    };
+                    count += 1;
                 }
-                link.advance(BLOCK as u32);
             }
+            mix(output, sources.get(..count).unwrap_or_default());
             self.tones[to].add_to(output);
+            // Every ramp advances, heard or not; a steady link stays as it is.
+            for from in ones(self.ramping[to]) {
+                let Some(link) = self.links.get_mut(from).and_then(|links| links.get_mut(to))
+                else {
+                    continue;
+                };
+                link.advance(BLOCK as u32);
+                if link.ramp.remaining == 0 {
+                    self.ramping[to] &= !(1 << from);
+                    set_bit(&mut self.sounding[to], 1 << from, !link.is_silent());
+                }
+            }
         }
-        // Limiters four outputs at a time (see `limiter::process4`); outputs past `ports` are
-        // silent and stay so.
-        let used = ports.div_ceil(4) * 4;
-        for (limiters, blocks) in self.limiters[..used.min(MAX_PORTS)]
-            .chunks_mut(4)
-            .zip(outputs.chunks_mut(4))
-        {
-            limiter::process4(limiters, blocks);
+        limiter::process(&mut self.limiters[..used.len()], used);
+        // Read back long after the meters were written (a load right behind those stores would
+        // wait for them).
+        for from in ones(present) {
+            if let (Some(levels), Some(meter)) = (self.levels.get_mut(from), self.meters.get(from))
+            {
+                *levels = [meter.rms(), meter.peak()];
+            }
         }
     }
+}
+
+/// Sets or clears `bit` in `mask`.
+fn set_bit(mask: &mut u32, bit: u32, on: bool) {
+    if on {
+        *mask |= bit;
+    } else {
+        *mask &= !bit;
+    }
+}
+
+/// The positions of the bits set in `mask`, lowest first.
+fn ones(mut mask: u32) -> impl Iterator<Item = usize> {
+    core::iter::from_fn(move || {
+        let bit = mask.trailing_zeros() as usize;
+        mask &= mask.wrapping_sub(1);
+        (bit < 32).then_some(bit)
+    })
+}
+
+/// `block_stats` of every input whose bit is set in `present` (`(0, 0)` for the others), four
+/// at a time.
+fn present_stats(inputs: &[Block; MAX_PORTS], present: u32) -> [(f32, f32); MAX_PORTS] {
+    let mut found = [(0, &inputs[0]); MAX_PORTS];
+    let mut count = 0;
+    for (port, input) in inputs.iter().enumerate() {
+        if present & (1 << port) != 0 {
+            if let Some(slot) = found.get_mut(count) {
+                *slot = (port, input);
+                count += 1;
+            }
+        }
+    }
+    let mut stats = [(0.0, 0.0); MAX_PORTS];
+    for batch in found.get(..count).unwrap_or_default().chunks(4) {
+        let results: &[(f32, f32)] = match *batch {
+            [(_, a), (_, b), (_, c), (_, d)] => &block_stats_many([a, b, c, d]),
+            [(_, a), (_, b), (_, c)] => &block_stats_many([a, b, c]),
+            [(_, a), (_, b)] => &block_stats_many([a, b]),
+            [(_, a)] => &block_stats_many([a]),
+            _ => &[],
+        };
+        for ((port, _), result) in batch.iter().zip(results) {
+            if let Some(slot) = stats.get_mut(*port) {
+                *slot = *result;
+            }
+        }
+    }
+    stats
 }
 
 impl Default for Mixer {
@@ -296,6 +389,174 @@ mod tests {
             s1 = s0;
         }
         (s1 * s1 + s2 * s2 - coefficient * s1 * s2) / (n * n)
+    }
+
+    /// `Mixer::process` as first written, one plain loop per step: meters, then for each output
+    /// a zeroed block to which every present input on a non-silent link is added in port order
+    /// (steady at `target`, ramping through `gain_at`, sample by sample), then the tone, then
+    /// each output's own limiter. What the mixer must equal bit for bit.
+    fn process_reference(
+        mixer: &mut Mixer,
+        inputs: &[Block; MAX_PORTS],
+        present: u32,
+        outputs: &mut [Block; MAX_PORTS],
+    ) {
+        let ports = mixer.ports;
+        for (from, input) in inputs.iter().enumerate() {
+            let meter = &mut mixer.meters[from];
+            if from < ports && present & (1 << from) != 0 {
+                meter.process(input);
+                mixer.levels[from] = [meter.rms(), meter.peak()];
+            } else if mixer.levels[from] != [0.0; 2] {
+                meter.reset();
+                mixer.levels[from] = [0.0; 2];
+            }
+        }
+        for (to, output) in outputs.iter_mut().enumerate() {
+            output.fill(0.0);
+            if to >= ports {
+                continue;
+            }
+            for (from, input) in inputs.iter().enumerate().take(ports) {
+                let link = &mut mixer.links[from][to];
+                if present & (1 << from) != 0 && !link.is_silent() {
+                    for (i, (o, x)) in output.iter_mut().zip(input).enumerate() {
+                        let gain = if link.ramp.remaining == 0 {
+                            link.ramp.target
+                        } else {
+                            let left = (i64::from(link.ramp.remaining) - 1 - i as i64).max(0);
+                            link.ramp.gain_at(left as u32)
+                        };
+                        *o += gain * x;
+                    }
+                }
+                link.advance(BLOCK as u32);
+            }
+            mixer.tones[to].add_to(output);
+        }
+        let used = (ports.div_ceil(4) * 4).min(MAX_PORTS);
+        for (limiter, output) in mixer.limiters.iter_mut().zip(outputs.iter_mut()).take(used) {
+            limiter.process(output);
+        }
+    }
+
+    /// A test signal for one input: noise at a level from silent to overloaded, all zeros (of
+    /// either sign), zeros but for a NaN, or noise with a NaN or an infinity in it.
+    fn random_input(seed: &mut u32) -> Block {
+        let mut next = || {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 17;
+            *seed ^= *seed << 5;
+            *seed
+        };
+        let kind = next() % 13;
+        let level = [0.001, 0.05, 0.3, 0.9, 3.0][(next() % 5) as usize];
+        let mut block: Block =
+            core::array::from_fn(|_| (next() as f32 / u32::MAX as f32 * 2.0 - 1.0) * level);
+        match kind {
+            0..=2 => block = [0.0; BLOCK],
+            3 => block = [-0.0; BLOCK],
+            4 => block[(next() % BLOCK as u32) as usize] = f32::NAN,
+            5 => block[(next() % BLOCK as u32) as usize] = f32::NEG_INFINITY,
+            6 => block[..64].fill(0.0),
+            7 => {
+                block = [0.0; BLOCK];
+                block[(next() % BLOCK as u32) as usize] = f32::NAN;
+            }
+            _ => {}
+        }
+        block
+    }
+
+    #[test]
+    fn process_equals_reference_bit_for_bit() {
+        // A NaN is a NaN (neither LLVM nor wasm promise which one); the limiter silences them.
+        let bits = |x: &f32| if x.is_nan() { u32::MAX } else { x.to_bits() };
+        let mut seed = 0x0dd_ba11_u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        let mut input_seed = 0x5eed_u32;
+        for scenario in 0..24 {
+            let ports = 1 + scenario % MAX_PORTS;
+            let rate = [48_000.0, 44_100.0, 8_000.0][scenario % 3];
+            let mut mixer = Mixer::new();
+            mixer.init(rate, ports);
+            let mut reference = mixer.clone();
+            let (mut inputs, mut outputs) = silent_io();
+            let mut expected = outputs;
+            for block in 0..300 {
+                // Gain changes now and then: some links ramping, some steady, some silent,
+                // some ramping to or from 0, some set again to where they already go.
+                for _ in 0..next() % 4 {
+                    let (from, to) = ((next() % 18) as usize, (next() % 18) as usize);
+                    let gain = match next() % 6 {
+                        0 | 1 => 0.0,
+                        2 => mixer.target_gain(from, to).unwrap_or(1.0),
+                        3 => -0.5,
+                        4 => 12.0,
+                        _ => next() as f32 / u32::MAX as f32 * 2.0,
+                    };
+                    assert_eq!(
+                        mixer.set_gain(from, to, gain),
+                        reference.set_gain(from, to, gain)
+                    );
+                }
+                if block % 37 == 5 {
+                    let to = (next() % 18) as usize;
+                    mixer.start_tone(to, Tone::Ringback, Region::NorthAmerica, 0.5);
+                    reference.start_tone(to, Tone::Ringback, Region::NorthAmerica, 0.5);
+                }
+                if block % 37 == 20 {
+                    mixer.stop_tone(block % ports);
+                    reference.stop_tone(block % ports);
+                }
+                for input in &mut inputs {
+                    *input = random_input(&mut input_seed);
+                }
+                // Most inputs present, some absent.
+                let present = next() | next();
+                mixer.process(&inputs, present, &mut outputs);
+                process_reference(&mut reference, &inputs, present, &mut expected);
+                for (to, (output, expected)) in outputs.iter().zip(&expected).enumerate() {
+                    assert!(
+                        output.iter().map(bits).eq(expected.iter().map(bits)),
+                        "{ports} ports, block {block}, output {to}"
+                    );
+                }
+                assert!(
+                    mixer.levels().iter().flatten().map(bits).eq(reference
+                        .levels()
+                        .iter()
+                        .flatten()
+                        .map(bits)),
+                    "{ports} ports, block {block}: levels"
+                );
+                assert_eq!(mixer.links, reference.links, "{ports} ports, block {block}");
+            }
+        }
+    }
+
+    #[test]
+    fn silent_present_input_is_metered_not_reset() {
+        let mut mixer = Mixer::new();
+        mixer.init(RATE, 3);
+        mixer.set_gain(1, 0, 1.0);
+        let (mut inputs, mut outputs) = silent_io();
+        inputs[1] = [0.5; BLOCK];
+        mixer.process(&inputs, 0b10, &mut outputs);
+        let loud = mixer.levels()[1];
+        inputs[1] = [0.0; BLOCK];
+        mixer.process(&inputs, 0b10, &mut outputs);
+        // The peak is held and the RMS decays, as for any quiet block; absent, both would be 0.
+        assert_eq!(mixer.levels()[1][1], loud[1]);
+        assert!(mixer.levels()[1][0] > 0.0 && mixer.levels()[1][0] < loud[0]);
+        assert_eq!(outputs[0], [0.0; BLOCK]);
+        mixer.process(&inputs, 0, &mut outputs);
+        assert_eq!(mixer.levels()[1], [0.0; 2]);
     }
 
     #[test]
