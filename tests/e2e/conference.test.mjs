@@ -141,4 +141,7 @@ test('conference: single-step join with ringback, everyone hears the two others 
 
   await b.hangUp();
   await Promise.all([b.waitForCallState('Idle'), c.waitForCallState('Idle')]);
+  for (const agent of agents) {
+    assert.deepEqual((await agent.csp()).violations, [], `${agent.name}: the Content-Security-Policy blocked nothing`);
+  }
 });

@@ -56,6 +56,15 @@ test("1001 calls 1002, each hears the other's tone and not its own, hang-up retu
   for (const agent of [a, b]) {
     assert.ok(await agent.byTestId('start-call').isEnabled(), `${agent.name}: start-call is enabled again`);
   }
+
+  // The whole call ran under the page's Content-Security-Policy (xtask/src/csp.rs) and it
+  // blocked nothing: the loader, both WebAssembly modules, the worklet, the WebSocket, media.
+  for (const agent of [a, b]) {
+    const { policy, violations } = await agent.csp();
+    assert.match(policy ?? '', /script-src 'self' 'wasm-unsafe-eval' 'sha256-/, `${agent.name}: the page has a policy`);
+    assert.match(policy, /object-src 'none'/);
+    assert.deepEqual(violations, [], `${agent.name}: nothing was blocked`);
+  }
 });
 
 test('1002 declines and 1001 sees declined in words', async (t) => {

@@ -259,6 +259,14 @@ function recordCallStates() {
   });
 }
 
+/** Records every Content-Security-Policy violation of the page (`window.__e2eCspViolations`). */
+function recordCspViolations() {
+  window.__e2eCspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__e2eCspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+  });
+}
+
 export class AgentPage {
   /** @param agent what `launchAgent` returned */
   constructor(agent, { baseUrl }) {
@@ -274,6 +282,7 @@ export class AgentPage {
   static async launch(name, wavPath, { baseUrl }) {
     const agent = await launchAgent(wavPath, { name });
     await agent.page.addInitScript(recordCallStates);
+    await agent.page.addInitScript(recordCspViolations);
     return new AgentPage(agent, { baseUrl });
   }
 
@@ -482,6 +491,14 @@ export class AgentPage {
       await sleep(pollEvery);
     }
     return largest;
+  }
+
+  /** The page's Content-Security-Policy (from its meta tag) and what it blocked so far. */
+  async csp() {
+    return this.page.evaluate(() => ({
+      policy: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? null,
+      violations: window.__e2eCspViolations ?? [],
+    }));
   }
 
   /** Single-step conference (C7): the number, then the button next to Start call. */

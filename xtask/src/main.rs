@@ -2,6 +2,7 @@
 
 mod bench;
 mod build;
+mod csp;
 mod e2e;
 mod interop;
 mod kamailio;
@@ -27,6 +28,8 @@ usage: cargo xtask <command>
       [--no-build]   (use the dist/ there is)
   interop            our SIP stack against SIPp and JsSIP through Kamailio (crates/interop)
   kamailio           run only Kamailio on loopback until Ctrl-C
+  csp FILE           put the Content-Security-Policy into a built index.html (trunk's
+                     post-build hook runs it)
   bench sip [ARGS]   criterion parse/print benches, then our Wasm parser vs JsSIP in node
   bench dsp [ARGS]   criterion benches of the DSP kernels (ARGS go to the bench binary)
   bench audio [ARGS] browser benchmark of the audio engine, f/a/b/c at N = 2,4,8,16 legs
@@ -70,6 +73,7 @@ fn dispatch(args: &[String]) -> Result {
         }),
         "kamailio" => no_args(rest).and_then(|()| kamailio::run_foreground()),
         "bench" => bench::run_bench(rest),
+        "csp" => csp::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
