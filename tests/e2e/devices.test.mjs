@@ -91,7 +91,7 @@ async function bothOutputs(agent, freqs) {
   return { speaker: powers(r.speaker), ringer: powers(r.ringer) };
 }
 
-test('devices: an incoming call rings on the ringer device, not in the headset, and stops on answer', async (t) => {
+test('devices: an incoming call rings on the ringer device, not in the headset, and stops on answer; speaker and ringer are remembered and fall back when gone', async (t) => {
   const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
   const b = await AgentPage.launch('B', config.wavB, { baseUrl: server.url });
   t.after(() => Promise.all([a.close(), b.close()]));
@@ -138,11 +138,19 @@ test('devices: an incoming call rings on the ringer device, not in the headset, 
   await a.signIn(ua);
   await a.byTestId('devices').click();
   assert.equal(await waitFor(() => a.byTestId('ringer').inputValue(), (v) => v === loudspeaker.value), loudspeaker.value);
+  assert.equal(await a.byTestId('speaker').inputValue(), headset.value, 'the speaker is remembered too');
   assert.equal(await waitFor(() => ringerSink(a), (s) => s === loudspeaker.value), loudspeaker.value);
 
   // Back to following the speaker.
   await a.byTestId('ringer').selectOption('');
   assert.equal(await waitFor(() => ringerSink(a), (s) => s === headset.value), headset.value);
+
+  // A remembered speaker that is gone: the default output, and a notice.
+  await a.page.evaluate(() => localStorage.setItem('softphone.speaker', 'unplugged-headset'));
+  await a.signIn(ua);
+  await a.byTestId('devices').click();
+  t.diagnostic(`notice: ${await a.waitForText('device-notice', /speaker/i)}`);
+  assert.equal(await a.byTestId('speaker').inputValue(), '');
 
   // A remembered ringer that is gone: rings with the speaker, and says so.
   await a.page.evaluate(() => localStorage.setItem('softphone.ringer', 'unplugged-loudspeaker'));

@@ -100,8 +100,16 @@ fn mixing_never_allocates() {
                 abi::tone_stop(port);
                 assert!(mixer.stop_tone(port as usize));
             }
+            // The ringer rings and stops.
+            if n % 11 == 0 {
+                abi::ringer_start(4, n % 3, 0.3);
+            } else if n % 11 == 5 {
+                abi::ringer_stop();
+            }
+            // Some quanta absent, some inputs silent: the onset guards fade them back in.
             let mask = if n % 10 == 0 { 0x1_5555 } else { 0x1_ffff };
             abi::process(mask);
+            std::hint::black_box(abi::ringer_ptr());
             mixer.process(&inputs, mask, &mut outputs);
             std::hint::black_box(abi::meter_ptr());
             std::hint::black_box(mixer.levels());
