@@ -110,11 +110,11 @@ impl Headers {
     }
 
     /// The raw value of every `name` line.
-    pub fn get_all<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> {
-        let name = long_name(name).to_owned();
+    pub fn get_all<'a, 'n>(&'a self, name: &'n str) -> impl Iterator<Item = &'a str> + use<'a, 'n> {
+        let name = long_name(name);
         self.0
             .iter()
-            .filter(move |h| same_name(&h.name, &name))
+            .filter(move |h| same_name(&h.name, name))
             .map(|h| h.value.as_str())
     }
 

@@ -76,7 +76,8 @@ impl Uri {
         if rest.is_empty() {
             return Err("URI is empty after its scheme");
         }
-        if !rest.chars().all(is_uri_char) {
+        // Byte by byte: URI characters are ASCII, and no byte of a multi-byte one is.
+        if !rest.bytes().all(|b| is_uri_char(char::from(b))) {
             return Err("URI has a character that must be escaped");
         }
         check_escapes(rest)?;
@@ -177,7 +178,32 @@ fn parse_sip(rest: &str, uri: &mut Uri) -> Result<(), &'static str> {
 /// Characters that may appear unescaped somewhere in a URI (RFC 3261 §25.1 `unreserved`,
 /// `reserved`, `%`, plus `[]` for IPv6 and `#*` for tel numbers).
 fn is_uri_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-_.!~*'()%;/?:@&=+$,[]#".contains(c)
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '-' | '_'
+                | '.'
+                | '!'
+                | '~'
+                | '*'
+                | '\''
+                | '('
+                | ')'
+                | '%'
+                | ';'
+                | '/'
+                | '?'
+                | ':'
+                | '@'
+                | '&'
+                | '='
+                | '+'
+                | '$'
+                | ','
+                | '['
+                | ']'
+                | '#'
+        )
 }
 
 fn check_escapes(s: &str) -> Result<(), &'static str> {

@@ -88,7 +88,7 @@ impl Params {
                     if !rest.is_empty() {
                         return Err("text after quoted parameter value");
                     }
-                } else if v.is_empty() || !v.chars().all(is_param_char) {
+                } else if v.is_empty() || !v.bytes().all(|b| is_param_char(char::from(b))) {
                     return Err("bad parameter value");
                 }
             }

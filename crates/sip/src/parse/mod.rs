@@ -178,7 +178,7 @@ fn parse_status_line(s: &str) -> Result<(u16, &str), ParseError> {
     if !(100..=699).contains(&status) {
         return Err(bad("status code is not 100 to 699"));
     }
-    if reason.chars().any(|c| c.is_ascii_control() && c != '\t') {
+    if reason.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
         return Err(bad("control character in reason phrase"));
     }
     Ok((status, reason))
@@ -278,20 +278,23 @@ fn finish(headers: &mut Headers, name: &str, value: String) -> Result<(), ParseE
 /// Whether `v` has a control character other than HT that is not a quoted-pair inside a
 /// quoted string (RFC 3261 §25.1 allows `\` before %x00-09, %x0B-0C, %x0E-7F; RFC 4475
 /// §3.1.1.2 uses it).
+///
+/// Byte by byte: everything it looks for is ASCII, and the bytes of a multi-byte character are
+/// all >= 0x80 (after a `\` only the lead byte is skipped; the rest match nothing).
 fn has_bare_control(v: &str) -> bool {
     let (mut quoted, mut escaped) = (false, false);
-    for c in v.chars() {
+    for b in v.bytes() {
         if escaped {
             escaped = false;
-            if c == '\r' || c == '\n' {
+            if b == b'\r' || b == b'\n' {
                 return true;
             }
             continue;
         }
-        match c {
-            '"' => quoted = !quoted,
-            '\\' if quoted => escaped = true,
-            c if c.is_ascii_control() && c != '\t' => return true,
+        match b {
+            b'"' => quoted = !quoted,
+            b'\\' if quoted => escaped = true,
+            b if b.is_ascii_control() && b != b'\t' => return true,
             _ => {}
         }
     }

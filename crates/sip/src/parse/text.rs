@@ -2,12 +2,13 @@
 
 /// `token` characters.
 pub(crate) fn is_token_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-.!%*_+`'~".contains(c)
+    matches!(c, 'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '.' | '!' | '%' | '*' | '_' | '+' | '`' | '\'' | '~')
 }
 
-/// A non-empty run of `token` characters.
+/// A non-empty run of `token` characters. Byte by byte: every token character is ASCII, and
+/// no byte of a multi-byte character is one.
 pub(crate) fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(is_token_char)
+    !s.is_empty() && s.bytes().all(|b| is_token_char(char::from(b)))
 }
 
 /// The longest prefix of `s` no longer than `max` bytes that ends on a char boundary.
@@ -67,24 +68,27 @@ pub(crate) fn quote(s: &str) -> String {
 /// Splits `s` at each `sep` that is outside quoted strings and angle brackets.
 pub(crate) fn split_top(s: &str, sep: char) -> Vec<&str> {
     let mut parts = Vec::new();
+    // Byte by byte: every character that matters here is ASCII, and no byte of a multi-byte
+    // character is one. A separator that is not ASCII never splits.
+    let sep = u8::try_from(sep).ok().filter(u8::is_ascii);
     let (mut start, mut quoted, mut escaped, mut angle) = (0, false, false, 0u32);
-    for (i, c) in s.char_indices() {
+    for (i, b) in s.bytes().enumerate() {
         if quoted {
-            match c {
+            match b {
                 _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => quoted = false,
+                b'\\' => escaped = true,
+                b'"' => quoted = false,
                 _ => {}
             }
             continue;
         }
-        match c {
-            '"' => quoted = true,
-            '<' => angle += 1,
-            '>' => angle = angle.saturating_sub(1),
-            c if c == sep && angle == 0 => {
+        match b {
+            b'"' => quoted = true,
+            b'<' => angle += 1,
+            b'>' => angle = angle.saturating_sub(1),
+            b if Some(b) == sep && angle == 0 => {
                 parts.push(&s[start..i]);
-                start = i + c.len_utf8();
+                start = i + 1;
             }
             _ => {}
         }

@@ -186,7 +186,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<SessionDescription, SdpError> {
         if b.len() < 2 || b[1] != b'=' || !b[0].is_ascii_lowercase() {
             return Err(bad("not `<type>=<value>`"));
         }
-        if l.contains(['\r', '\0']) {
+        if l.bytes().any(|b| b == b'\r' || b == 0) {
             return Err(bad("CR or NUL inside a line"));
         }
         let kind = b[0] as char;
