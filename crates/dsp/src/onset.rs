@@ -1,14 +1,15 @@
 //! Fades an input in when it starts after digital silence.
 //!
-//! A WebRTC leg that stops and starts again (a held conference being retrieved, early media, a
-//! leg attached mid-call) does not resume gracefully: the browser feeds exact zeros while no
-//! packets come, and the first decoded frames after the gap start mid-waveform, sometimes with a
-//! burst of stale decoder state at full scale. Mixed straight in, that is a click for everyone
-//! who hears the leg, however smoothly the mixer ramps its own gains (they ramped long before
-//! the audio came back). Exact zeros for [`MIN_SILENCE_SECONDS`] are the signature of such a gap
-//! (live audio, even quiet, is never a run of exact zeros that long), so the guard fades the
-//! input in over [`FADE_SECONDS`] from its first non-zero sample. Anything else passes
-//! untouched, bit for bit.
+//! A leg that falls to digital silence and then sounds again (a held conference being
+//! retrieved, a leg whose packets stopped, early media, a leg attached mid-call) does not
+//! always come back gracefully through the browser's receive path: on a retrieve in the
+//! browser tests it came back as about 270 exact zeros and then a burst near full scale within
+//! a few samples. Mixed straight in, that is a click for everyone who hears the leg, however
+//! smoothly the mixer ramps its own gains (they ramped before the audio came back). Exact
+//! zeros for [`MIN_SILENCE_SECONDS`] are the signature of such a gap (live audio, even quiet,
+//! is never a run of exact zeros that long), so the guard fades the input in over
+//! [`FADE_SECONDS`] from its first non-zero sample. Anything else passes untouched, bit for
+//! bit.
 
 use crate::{Block, BLOCK};
 
