@@ -14,6 +14,13 @@ const RMS_SECONDS = 0.1;
 const HOLD_SECONDS = 0.5;
 const DECAY_DB_PER_SECOND = 20;
 
+/** Exact zeros at the end of a block. */
+function trailingZeros(x) {
+  let zeros = 0;
+  while (zeros < BLOCK && x[BLOCK - 1 - zeros] === 0) zeros++;
+  return zeros;
+}
+
 class JsMixer extends AudioWorkletProcessor {
   constructor(options) {
     super();
@@ -101,9 +108,7 @@ class JsMixer extends AudioWorkletProcessor {
         return x;
       }
       if (this.silentFrames[port] + first < this.minSilence) {
-        let zeros = 0;
-        while (zeros < BLOCK && x[BLOCK - 1 - zeros] === 0) zeros++;
-        this.silentFrames[port] = zeros;
+        this.silentFrames[port] = trailingZeros(x);
         return x;
       }
       this.faded[port] = 0;
@@ -117,9 +122,7 @@ class JsMixer extends AudioWorkletProcessor {
       y[k] *= faded / this.fadeFrames;
     }
     this.faded[port] = faded;
-    let zeros = 0;
-    while (zeros < BLOCK && y[BLOCK - 1 - zeros] === 0) zeros++;
-    this.silentFrames[port] = zeros;
+    this.silentFrames[port] = trailingZeros(y);
     return y;
   }
 

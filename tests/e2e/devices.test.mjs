@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AgentPage, config, freshUser, goertzelPower, startStaticServer } from './harness.mjs';
+import { config, goertzelPower, startStaticServer, twoSignedIn } from './harness.mjs';
 
 let server;
 
@@ -18,6 +18,10 @@ async function waitFor(read, ok, timeout = 5_000) {
   }
 }
 
+/** The options of the `<select>` with test id `id`, as `{ value, label }`. */
+const optionsOf = (agent, id) =>
+  agent.byTestId(id).locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent })));
+
 before(async () => {
   server = await startStaticServer(config.dist, config.httpPort);
 });
@@ -27,17 +31,11 @@ after(async () => {
 });
 
 test('devices: the chosen microphone is used and remembered; a missing one falls back with a notice', async (t) => {
-  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
-  const b = await AgentPage.launch('B', config.wavB, { baseUrl: server.url });
-  t.after(() => Promise.all([a.close(), b.close()]));
-  const [ua, ub] = [freshUser(), freshUser()];
-  await Promise.all([a.signIn(ua), b.signIn(ub)]);
+  const { a, b, ua, ub } = await twoSignedIn(t, server.url);
 
   await a.byTestId('devices').click();
   const mic = a.byTestId('microphone');
-  const readOptions = () =>
-    mic.locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent })));
-  const options = await waitFor(readOptions, (os) => os.length > 1);
+  const options = await waitFor(() => optionsOf(a, 'microphone'), (os) => os.length > 1);
   t.diagnostic(`microphones offered: ${options.map((o) => o.label).join(' | ')}`);
   const chosen = options.find((o) => o.value !== '');
   assert.ok(chosen, 'the fake devices are listed by name');
@@ -92,16 +90,10 @@ async function bothOutputs(agent, freqs) {
 }
 
 test('devices: an incoming call rings on the ringer device, not in the headset, and stops on answer; speaker and ringer are remembered and fall back when gone', async (t) => {
-  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
-  const b = await AgentPage.launch('B', config.wavB, { baseUrl: server.url });
-  t.after(() => Promise.all([a.close(), b.close()]));
-  const [ua, ub] = [freshUser(), freshUser()];
-  await Promise.all([a.signIn(ua), b.signIn(ub)]);
+  const { a, b, ua, ub } = await twoSignedIn(t, server.url);
 
   await a.byTestId('devices').click();
-  const readOptions = (id) => () =>
-    a.byTestId(id).locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent })));
-  const ringers = await waitFor(readOptions('ringer'), (os) => os.length > 3);
+  const ringers = await waitFor(() => optionsOf(a, 'ringer'), (os) => os.length > 3);
   t.diagnostic(`ringers offered: ${ringers.map((o) => o.label).join(' | ')}`);
   assert.deepEqual(ringers.slice(0, 2).map((o) => o.value), ['', 'default'], 'same as speaker, then system default');
   const outputs = ringers.slice(2);

@@ -267,6 +267,19 @@ function recordCspViolations() {
   });
 }
 
+/**
+ * Launches agents A and B (microphones: fixtures A and B) on `baseUrl`, closed when `t` ends,
+ * and signs them in as fresh users. Resolves to `{ a, b, ua, ub }`.
+ */
+export async function twoSignedIn(t, baseUrl) {
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl });
+  const b = await AgentPage.launch('B', config.wavB, { baseUrl });
+  t.after(() => Promise.all([a.close(), b.close()]));
+  const [ua, ub] = [freshUser(), freshUser()];
+  await Promise.all([a.signIn(ua), b.signIn(ub)]);
+  return { a, b, ua, ub };
+}
+
 export class AgentPage {
   /** @param agent what `launchAgent` returned */
   constructor(agent, { baseUrl }) {
@@ -481,12 +494,10 @@ export class AgentPage {
     const end = Date.now() + ms;
     while (Date.now() < end) {
       const { samples } = await this.speakerSamples();
-      for (let i = 1; i < samples.length; i++) {
-        const jump = Math.abs(samples[i] - samples[i - 1]);
-        if (jump > largest) {
-          largest = jump;
-          this.lastJump = jumpContext(samples, i);
-        }
+      const { jump, at } = largestJump(samples);
+      if (jump > largest) {
+        largest = jump;
+        this.lastJump = jumpContext(samples, at);
       }
       await sleep(pollEvery);
     }
@@ -519,6 +530,17 @@ export class AgentPage {
  * Goertzel with a Hann window: the power (amplitude squared) of the component at `freq` Hz.
  * A full-scale sine of amplitude A gives about A*A; works for frequencies between bins.
  */
+/** The largest sample-to-sample jump in `samples` and the index it lands on. */
+export function largestJump(samples) {
+  let jump = 0;
+  let at = 0;
+  for (let i = 1; i < samples.length; i++) {
+    const d = Math.abs(samples[i] - samples[i - 1]);
+    if (d > jump) [jump, at] = [d, i];
+  }
+  return { jump, at };
+}
+
 /**
  * What surrounds the jump at `i`, for a failure message: the samples around it and how many
  * of the 480 before (10 ms at 48 kHz) were exact zeros.

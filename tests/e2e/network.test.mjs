@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { AgentPage, config, freshUser, startStaticServer } from './harness.mjs';
+import { config, startStaticServer, twoSignedIn } from './harness.mjs';
 
 let server;
 
@@ -21,10 +21,13 @@ after(async () => {
 
 const kamcmd = (...args) => execFileSync('kamcmd', ['-s', `unix:${config.kamailioCtl}`, ...args], { encoding: 'utf8' });
 
-/** Ids of the WebSocket connections Kamailio holds now (`ws.dump`). */
+/** The open WebSocket connections Kamailio holds now (`ws.dump`), as `{ id, port }`. */
 function webSockets() {
   // Lines like `2: ws:127.0.0.1:54410 -> ws:127.0.0.1:8088 (state: OPEN, ...)`.
-  return [...kamcmd('ws.dump').matchAll(/^\s*(\d+): ws:.*state: OPEN/gm)].map((m) => m[1]);
+  return [...kamcmd('ws.dump').matchAll(/^\s*(\d+): ws:[^ ]*:(\d+) ->.*state: OPEN/gm)].map((m) => ({
+    id: m[1],
+    port: m[2],
+  }));
 }
 
 /**
@@ -35,20 +38,17 @@ function webSocketOf(user) {
   const dump = kamcmd('ul.dump');
   const at = dump.indexOf(`AoR: ${user}`);
   assert.ok(at >= 0, `${user} is registered: ${dump}`);
-  const entry = dump.slice(at, dump.indexOf('AoR:', at + 1) >>> 0);
+  const next = dump.indexOf('AoR:', at + 1);
+  const entry = dump.slice(at, next < 0 ? undefined : next);
   const port = entry.match(/alias=127\.0\.0\.1~(\d+)~/)?.[1] ?? entry.match(/Received: sip:127\.0\.0\.1:(\d+)/)?.[1];
   assert.ok(port, `the port of ${user}'s connection: ${entry}`);
-  const id = kamcmd('ws.dump').match(new RegExp(`^\\s*(\\d+): ws:127\\.0\\.0\\.1:${port} ->`, 'm'))?.[1];
+  const id = webSockets().find((c) => c.port === port)?.id;
   assert.ok(id, `a WebSocket from port ${port}`);
   return id;
 }
 
 test('network: the server drops the WebSocket mid-call; the app reconnects, the call goes on and ends cleanly', async (t) => {
-  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
-  const b = await AgentPage.launch('B', config.wavB, { baseUrl: server.url });
-  t.after(() => Promise.all([a.close(), b.close()]));
-  const [ua, ub] = [freshUser(), freshUser()];
-  await Promise.all([a.signIn(ua), b.signIn(ub)]);
+  const { a, b, ua, ub } = await twoSignedIn(t, server.url);
   await a.dial(ub);
   await b.waitForCallState('Incoming');
   await b.answer();
@@ -67,7 +67,7 @@ test('network: the server drops the WebSocket mid-call; the app reconnects, the 
   t.diagnostic(`A's WebSocket: ${dropped} closed by the server, ${now} after reconnecting`);
   assert.notEqual(now, dropped);
   assert.equal(webSocketOf(ub), kept, "B's connection was left alone");
-  assert.ok(webSockets().includes(now));
+  assert.ok(webSockets().some((c) => c.id === now));
 
   // The call never stopped.
   assert.match(await a.text('call-state'), /Connected/);

@@ -14,7 +14,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { config, goertzelPower, launchAgent, startStaticServer } from './harness.mjs';
+import { config, goertzelPower, largestJump, launchAgent, startStaticServer } from './harness.mjs';
 
 let server;
 
@@ -176,12 +176,7 @@ test('worklet: three parties through the real mixer: the right tones after every
   assert.deepEqual(problems, []);
 
   for (const [out, samples] of outputs.entries()) {
-    let largest = 0;
-    let at = 0;
-    for (let i = 1; i < samples.length; i++) {
-      const jump = Math.abs(samples[i] - samples[i - 1]);
-      if (jump > largest) [largest, at] = [jump, i];
-    }
+    const { jump: largest, at } = largestJump(samples);
     t.diagnostic(`${names[out]}: largest jump ${largest.toFixed(3)} at ${(at / RATE).toFixed(3)} s`);
     assert.ok(largest < CLICK_LIMIT, `${names[out]} clicks at ${(at / RATE).toFixed(3)} s: ${largest}`);
   }

@@ -7,7 +7,7 @@ use std::io::ErrorKind;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
-use sip::{RegistrationState, UaConfig, UaEvent, Uri, UserAgent};
+use sip::{CallId, NameAddr, RegistrationState, UaConfig, UaEvent, Uri, UserAgent};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::http::HeaderValue;
 use tungstenite::stream::MaybeTlsStream;
@@ -176,6 +176,17 @@ impl Agent {
     ) -> UaEvent {
         let what = format!("agent {}: {what}", self.user);
         wait_until(&mut [self], timeout, &what, |a| a[0].take_event(&mut pred))
+    }
+
+    /// Waits for an incoming call (`what` names it in the timeout message): its id, the caller
+    /// as in From, and the SDP offer.
+    pub fn expect_incoming(&mut self, timeout: Duration, what: &str) -> (CallId, NameAddr, String) {
+        match self.expect(timeout, what, |e| matches!(e, UaEvent::Incoming { .. })) {
+            UaEvent::Incoming {
+                call, from, offer, ..
+            } => (call, from, offer),
+            _ => unreachable!("expect returns an event its predicate accepted"),
+        }
     }
 
     /// Every event still queued (not taken by a test).

@@ -53,15 +53,7 @@ fn jssip_calls_us_and_hangs_up() {
     let mut a = Agent::registered(2943);
     let mut j = JsSip::registered(2944);
     j.command(&format!("call {}", aor(2943)));
-    let ev = a.expect(T, "JsSIP's INVITE", |e| {
-        matches!(e, UaEvent::Incoming { .. })
-    });
-    let UaEvent::Incoming {
-        call, from, offer, ..
-    } = ev
-    else {
-        unreachable!()
-    };
+    let (call, from, offer) = a.expect_incoming(T, "JsSIP's INVITE");
     assert_eq!(from.uri.to_string(), aor(2944));
     assert!(offer.contains("m=audio"), "{offer}");
     a.with(|ua, now| ua.ringing(call, now)).unwrap();
@@ -195,15 +187,7 @@ fn refer_from_us_transfers_jssip() {
             .contains("2951"),
         "{refer}"
     );
-    let ev = b.expect(T, "JsSIP's INVITE after the REFER", |e| {
-        matches!(e, UaEvent::Incoming { .. })
-    });
-    let UaEvent::Incoming {
-        call: b_call, from, ..
-    } = ev
-    else {
-        unreachable!()
-    };
+    let (b_call, from, _) = b.expect_incoming(T, "JsSIP's INVITE after the REFER");
     assert_eq!(from.uri.to_string(), aor(2950));
     b.with(|ua, now| ua.answer(b_call, sdp("sendrecv", 1), now))
         .unwrap();

@@ -175,15 +175,7 @@ fn refer_accepted_by_sipp() {
 fn sipp_uac_calls_us_and_hangs_up() {
     let mut a = Agent::registered(2911);
     let mut sipp = Sipp::start("uac", 2912, 5081, 2911);
-    let ev = a.expect(T, "SIPp's INVITE", |e| {
-        matches!(e, UaEvent::Incoming { .. })
-    });
-    let UaEvent::Incoming {
-        call, from, offer, ..
-    } = ev
-    else {
-        unreachable!()
-    };
+    let (call, from, offer) = a.expect_incoming(T, "SIPp's INVITE");
     assert_eq!(from.uri.to_string(), aor(2912), "From of SIPp's INVITE");
     assert!(offer.contains("m=audio"), "{offer}");
     a.with(|ua, now| ua.ringing(call, now)).unwrap();

@@ -53,14 +53,7 @@ fn registers_with_digest_auth() {
     let mut net = Net::new(&["1001", "1002"]);
     net.sign_in_all();
     // Each REGISTER is challenged once, then accepted.
-    assert_eq!(
-        net.proxy
-            .log
-            .iter()
-            .filter(|l| l.starts_with("REGISTER"))
-            .count(),
-        4
-    );
+    assert_eq!(net.proxy.count("REGISTER"), 4);
     assert!(net.view(A).can_dial);
 }
 

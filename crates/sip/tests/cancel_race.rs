@@ -10,13 +10,7 @@ use sip::{EndReason, UaEvent};
 fn cancel_while_ringing_ends_both_sides() {
     let mut w = Wire::new(&["alice", "bob"]);
     let now = w.now;
-    let target = w.uas[1].contact_uri();
-    let ca = w.uas[0].invite(target, SDP.into(), now);
-    w.pump();
-    let cb = match w.take_events(1).pop() {
-        Some(UaEvent::Incoming { call, .. }) => call,
-        e => panic!("{e:?}"),
-    };
+    let (ca, cb) = w.ring(0, 1);
     w.uas[1].ringing(cb, now).unwrap();
     w.pump();
     w.uas[0].hangup(ca, now).unwrap();
@@ -42,13 +36,7 @@ fn cancel_while_ringing_ends_both_sides() {
 fn cancel_crossing_the_200_ends_the_call_with_bye() {
     let mut w = Wire::new(&["alice", "bob"]);
     let now = w.now;
-    let target = w.uas[1].contact_uri();
-    let ca = w.uas[0].invite(target, SDP.into(), now);
-    w.pump();
-    let cb = match w.take_events(1).pop() {
-        Some(UaEvent::Incoming { call, .. }) => call,
-        e => panic!("{e:?}"),
-    };
+    let (ca, cb) = w.ring(0, 1);
     // Both leave at the same moment: bob's 200 and alice's CANCEL cross on the wire.
     w.uas[1].answer(cb, SDP.into(), now).unwrap();
     w.uas[0].hangup(ca, now).unwrap();

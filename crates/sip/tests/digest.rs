@@ -34,14 +34,10 @@ fn rfc2617_worked_example() {
     assert!(c.verify("GET", "Circle Of Life"));
 }
 
-#[test]
-fn rfc7616_md5_example() {
-    let ch: DigestChallenge = r#"Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=MD5, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS""#
-        .parse()
-        .unwrap();
-    assert_eq!(ch.qop, ["auth", "auth-int"]);
-    let c = respond(
-        &ch,
+/// The RFC 7616 §3.9.1 request (user Mufasa, its cnonce, nc 1) answering `ch`.
+fn rfc7616_answer(ch: &DigestChallenge) -> DigestCredentials {
+    respond(
+        ch,
         "GET",
         "/dir/index.html",
         "Mufasa",
@@ -49,7 +45,16 @@ fn rfc7616_md5_example() {
         "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ",
         1,
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn rfc7616_md5_example() {
+    let ch: DigestChallenge = r#"Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=MD5, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS""#
+        .parse()
+        .unwrap();
+    assert_eq!(ch.qop, ["auth", "auth-int"]);
+    let c = rfc7616_answer(&ch);
     assert_eq!(c.response, "8ca523f5e9506fed4657c9700eebdbec");
     assert_eq!(c.algorithm.as_deref(), Some("MD5"));
     assert_eq!(
@@ -172,16 +177,7 @@ fn rfc7616_sha256_example() {
         .parse()
         .unwrap();
     assert!(ch.is_supported());
-    let creds = respond(
-        &ch,
-        "GET",
-        "/dir/index.html",
-        "Mufasa",
-        "Circle of Life",
-        "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ",
-        1,
-    )
-    .unwrap();
+    let creds = rfc7616_answer(&ch);
     assert_eq!(
         creds.response,
         "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"

@@ -468,25 +468,7 @@ impl AudioEngine {
         let slot = self.remote_slot(port)?;
         self.detach_remote(port);
 
-        let document = window()?
-            .document()
-            .ok_or(WebError::Unsupported("a document"))?;
-        let element: HtmlAudioElement = document
-            .create_element("audio")
-            .op("createElement audio")?
-            .unchecked_into();
-        element.set_muted(true);
-        element.set_autoplay(true);
-        element.set_hidden(true);
-        let _ = element.set_attribute("data-softphone-port", &port.to_string());
-        element.set_src_object(Some(remote));
-        let body = document
-            .body()
-            .ok_or(WebError::Unsupported("a document body"))?;
-        body.append_child(&element).op("append <audio>")?;
-        if let Ok(playing) = element.play() {
-            ignore_promise(playing);
-        }
+        let element = hidden_audio(remote, true, ("data-softphone-port", &port.to_string()))?;
 
         let source = match inner.ctx.create_media_stream_source(remote) {
             Ok(source) => source,
@@ -659,26 +641,8 @@ impl Ringer {
         analyser.set_fft_size(PROBE_FFT_SIZE);
         node.connect_with_audio_node_and_output(&analyser, ports)
             .op("connect ringer analyser")?;
-        let document = window()?
-            .document()
-            .ok_or(WebError::Unsupported("a document"))?;
-        let element: HtmlAudioElement = document
-            .create_element("audio")
-            .op("createElement audio")?
-            .unchecked_into();
-        element.set_autoplay(true);
-        element.set_hidden(true);
-        let _ = element.set_attribute("data-softphone-ringer", "");
-        element.set_src_object(Some(&dest.stream()));
-        document
-            .body()
-            .ok_or(WebError::Unsupported("a document body"))?
-            .append_child(&element)
-            .op("append ringer <audio>")?;
         // Started now, inside the sign-in gesture, so that it may sound later without one.
-        if let Ok(playing) = element.play() {
-            ignore_promise(playing);
-        }
+        let element = hidden_audio(&dest.stream(), false, ("data-softphone-ringer", ""))?;
         Ok(Self {
             dest,
             element,
@@ -721,6 +685,36 @@ async fn set_sink(target: &JsValue, device: &str, what: &'static str) -> Result<
         .op("setSinkId")?
         .unchecked_into();
     await_promise(promise, "setSinkId").await.map(drop)
+}
+
+/// A hidden `<audio>` element playing `stream`, appended to the body and started, marked with
+/// the `attribute` (name, value) so tests can find it.
+fn hidden_audio(
+    stream: &MediaStream,
+    muted: bool,
+    attribute: (&str, &str),
+) -> Result<HtmlAudioElement, WebError> {
+    let document = window()?
+        .document()
+        .ok_or(WebError::Unsupported("a document"))?;
+    let element: HtmlAudioElement = document
+        .create_element("audio")
+        .op("createElement audio")?
+        .unchecked_into();
+    element.set_muted(muted);
+    element.set_autoplay(true);
+    element.set_hidden(true);
+    let _ = element.set_attribute(attribute.0, attribute.1);
+    element.set_src_object(Some(stream));
+    document
+        .body()
+        .ok_or(WebError::Unsupported("a document body"))?
+        .append_child(&element)
+        .op("append <audio>")?;
+    if let Ok(playing) = element.play() {
+        ignore_promise(playing);
+    }
+    Ok(element)
 }
 
 fn remove_element(element: &HtmlAudioElement) {

@@ -74,15 +74,21 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
     let watch = StoredValue::new_local(DeviceWatch::new(refresh).ok());
     on_cleanup(move || watch.set_value(None));
 
+    // Records the agent's pick in `field` (remembered at once) and hands back the choice and
+    // the audio engine to apply it to, once signed in.
+    let record = move |ev: &leptos::ev::Event, field: fn(&mut DeviceChoice) -> &mut String| {
+        let id = event_target_value(ev);
+        choice.update(|c| *field(c) = id);
+        let chosen = choice.get_untracked();
+        chosen.save();
+        driver.get_value().map(|d| (chosen, d.audio()))
+    };
     let pick_mic = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
-        choice.update(|c| c.microphone.clone_from(&id));
-        choice.get_untracked().save();
-        let Some(audio) = driver.get_value().map(|d| d.audio()) else {
+        let Some((chosen, audio)) = record(&ev, |c| &mut c.microphone) else {
             return;
         };
         spawn_local(async move {
-            let wanted = Some(id.as_str()).filter(|i| !i.is_empty());
+            let wanted = Some(chosen.microphone.as_str()).filter(|i| !i.is_empty());
             notice.set(match audio.use_microphone(wanted).await {
                 Ok(false) => None,
                 Ok(true) => Some("That microphone is not available: using the default one".into()),
@@ -91,35 +97,26 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
         });
     };
     let pick_speaker = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
-        choice.update(|c| c.speaker.clone_from(&id));
-        choice.get_untracked().save();
-        let Some(audio) = driver.get_value().map(|d| d.audio()) else {
+        let Some((chosen, audio)) = record(&ev, |c| &mut c.speaker) else {
             return;
         };
         spawn_local(async move {
+            let result = audio.use_speaker(&chosen.speaker).await;
             notice.set(
-                audio
-                    .use_speaker(&id)
-                    .await
+                result
                     .err()
                     .map(|e| format!("The speaker could not be changed: {e}")),
             );
         });
     };
     let pick_ringer = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
-        choice.update(|c| c.ringer.clone_from(&id));
-        let chosen = choice.get_untracked();
-        chosen.save();
-        let Some(audio) = driver.get_value().map(|d| d.audio()) else {
+        let Some((chosen, audio)) = record(&ev, |c| &mut c.ringer) else {
             return;
         };
         spawn_local(async move {
+            let result = audio.use_ringer(chosen.ringer_sink()).await;
             notice.set(
-                audio
-                    .use_ringer(chosen.ringer_sink())
-                    .await
+                result
                     .err()
                     .map(|e| format!("The ringer could not be changed: {e}")),
             );

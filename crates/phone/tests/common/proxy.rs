@@ -65,6 +65,11 @@ fn auth_params(value: &str) -> HashMap<String, String> {
 }
 
 impl Proxy {
+    /// How many `method` requests the proxy has seen.
+    pub fn count(&self, method: &str) -> usize {
+        self.log.iter().filter(|l| l.starts_with(method)).count()
+    }
+
     pub fn handle(&mut self, from: usize, frame: &str) -> Out {
         if frame.trim().is_empty() {
             // An RFC 5626 keep-alive ping; this registrar does not do outbound, so no pong.

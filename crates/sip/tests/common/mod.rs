@@ -112,11 +112,10 @@ impl Wire {
         std::mem::take(&mut self.events[i])
     }
 
-    /// `a` calls `b` and `b` answers: the two call ids.
-    pub fn call(&mut self, a: usize, b: usize) -> (CallId, CallId) {
-        let now = self.now;
+    /// `a` calls `b`, and `b` sees the call (not answered yet): the two call ids.
+    pub fn ring(&mut self, a: usize, b: usize) -> (CallId, CallId) {
         let target = self.uas[b].contact_uri();
-        let ca = self.uas[a].invite(target, SDP.into(), now);
+        let ca = self.uas[a].invite(target, SDP.into(), self.now);
         self.pump();
         let cb = self
             .take_events(b)
@@ -126,6 +125,13 @@ impl Wire {
                 _ => None,
             })
             .expect("the callee sees the call");
+        (ca, cb)
+    }
+
+    /// `a` calls `b` and `b` answers: the two call ids.
+    pub fn call(&mut self, a: usize, b: usize) -> (CallId, CallId) {
+        let now = self.now;
+        let (ca, cb) = self.ring(a, b);
         self.uas[b].answer(cb, SDP.into(), now).unwrap();
         self.pump();
         assert!(self
