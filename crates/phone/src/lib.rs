@@ -17,12 +17,16 @@ mod mix;
 mod sdp_edit;
 mod target;
 mod view;
+mod words;
 
-pub use engine::{Command, Input, MediaAction, Output, Phone, PhoneConfig, MIX_PORTS};
-pub use mix::{MixMatrix, Tone};
+pub use engine::{
+    Backoff, Command, Input, MediaAction, Output, PeerState, Phone, PhoneConfig, MIX_PORTS,
+};
+pub use mix::{MixMatrix, Tone, ToneRegion};
 pub use target::{parse_target, TargetError};
 pub use view::{
-    ConferenceView, Control, Controls, Direction, LineId, LineState, LineView, MergeConfirm,
-    Outcome, Participant, PhoneView, Reason, RegStatus,
+    ConferenceView, Control, Controls, Direction, LineId, LineState, LineView, MediaHealth,
+    MergeConfirm, Outcome, Participant, PartyStatus, PhoneView, RegStatus,
 };
 pub use web_time::Instant;
+pub use words::{Failure, MediaError, Notice, Reason, RegFailure};

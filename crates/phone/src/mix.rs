@@ -16,6 +16,19 @@ pub enum Tone {
     CallWaiting,
 }
 
+/// Whose call-progress tones the agent hears (ITU-T E.180 plans, as the DSP knows them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ToneRegion {
+    /// United States and Canada.
+    #[default]
+    NorthAmerica,
+    /// United Kingdom.
+    Uk,
+    /// Continental Europe (CEPT).
+    Europe,
+}
+
 /// `gains[from][to]`: how loud input port `from` is in output port `to`. Port 0 is the
 /// agent (microphone in, speaker out); port `k` is the remote leg of one line.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +37,11 @@ pub struct MixMatrix {
     pub gains: Vec<Vec<f32>>,
     /// The tone played into each output port, if any.
     pub tones: Vec<Option<Tone>>,
+    /// What the agent's ringer plays: the incoming ring goes there, which may be another
+    /// device than the speaker (a loudspeaker while calls stay in the headset).
+    pub ringer: Option<Tone>,
+    /// The tone plan of every tone above.
+    pub region: ToneRegion,
 }
 
 impl MixMatrix {
@@ -32,6 +50,8 @@ impl MixMatrix {
         Self {
             gains: vec![vec![0.0; ports]; ports],
             tones: vec![None; ports],
+            ringer: None,
+            region: ToneRegion::default(),
         }
     }
 

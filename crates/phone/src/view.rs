@@ -2,6 +2,8 @@
 
 use web_time::Instant;
 
+use crate::words::{Failure, Notice, Reason, RegFailure};
+
 /// A line (one call) of this phone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LineId(pub u32);
@@ -47,8 +49,8 @@ pub enum Outcome {
     NoAnswer,
     /// The caller gave up before the agent answered.
     Missed,
-    /// Something else failed; the text says what.
-    Failed(String),
+    /// Something else failed.
+    Failed(Failure),
 }
 
 /// Registration as the agent sees it.
@@ -60,17 +62,10 @@ pub enum RegStatus {
     Registering,
     /// Ready to take and place calls.
     Registered,
-    /// Signed in but not registered; the text says why.
-    Failed(String),
-}
-
-/// Why a control is disabled: the spec rule and the words for its tooltip (E2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reason {
-    /// The rule of `spec/CONFERENCE.md`, e.g. `"C17"`.
-    pub rule: &'static str,
-    /// The tooltip text (English; the app translates by rule id).
-    pub text: &'static str,
+    /// Signed in but not registered (the phone keeps trying).
+    Failed(RegFailure),
+    /// Signing out: waiting for the registrar to confirm.
+    SigningOut,
 }
 
 /// A control as the UI shows it: visible always, enabled or disabled with a reason.
@@ -89,20 +84,20 @@ impl Control {
         reason: None,
     };
 
-    /// A control disabled by `rule`.
-    pub const fn off(rule: &'static str, text: &'static str) -> Self {
+    /// A control disabled for `reason`.
+    pub const fn off(reason: Reason) -> Self {
         Self {
             enabled: false,
-            reason: Some(Reason { rule, text }),
+            reason: Some(reason),
         }
     }
 
-    /// Enabled when `cond`, else disabled by `rule`.
-    pub const fn when(cond: bool, rule: &'static str, text: &'static str) -> Self {
+    /// Enabled when `cond`, else disabled for `reason`.
+    pub const fn when(cond: bool, reason: Reason) -> Self {
         if cond {
             Self::ON
         } else {
-            Self::off(rule, text)
+            Self::off(reason)
         }
     }
 }
@@ -131,6 +126,8 @@ pub struct LineView {
     pub internal: bool,
     /// When the conversation began, for the call timer.
     pub connected_at: Option<Instant>,
+    /// How the leg's media connection (ICE) is doing.
+    pub media: MediaHealth,
     /// Answer and Decline are offered.
     pub can_answer: bool,
     /// Hang up (End call) is offered.
@@ -143,15 +140,78 @@ pub struct LineView {
     pub disconnect: Control,
 }
 
+/// How a leg's media connection is doing, as the browser reports it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum MediaHealth {
+    /// Being set up, or no report yet.
+    #[default]
+    Connecting,
+    /// Audio flows.
+    Connected,
+    /// The path was lost for now; the browser is trying to get it back.
+    Interrupted,
+    /// The path failed; a restart (a new ICE offer) is under way where the call allows it.
+    Restarting,
+    /// The path failed and cannot be restarted.
+    Failed,
+}
+
 /// One row of the Contact Info panel (C11, E3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Participant {
     /// Name or number; plain text, never markup.
     pub name: String,
-    /// `connected`, `on-hold`, `dialing-out`, `alerting`, `disconnected` (RFC 4575 terms).
-    pub status: String,
+    /// Where the participant stands.
+    pub status: PartyStatus,
+    /// The host's leg to this participant: its line (for disconnect) and media health.
+    /// None in a participant's own view of the focus's list.
+    pub leg: Option<(LineId, MediaHealth)>,
     /// On the agent's own SIP domain.
     pub internal: bool,
+}
+
+/// A participant's state, in RFC 4575 terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PartyStatus {
+    /// Being dialled.
+    DialingOut,
+    /// Its phone rings.
+    Alerting,
+    /// Talking.
+    Connected,
+    /// On hold.
+    OnHold,
+    /// Left or was disconnected.
+    Disconnected,
+    /// A state this phone does not know (from another focus).
+    Other,
+}
+
+impl PartyStatus {
+    /// The RFC 4575 `status` token.
+    pub const fn token(self) -> &'static str {
+        match self {
+            Self::DialingOut => "dialing-out",
+            Self::Alerting => "alerting",
+            Self::Connected => "connected",
+            Self::OnHold => "on-hold",
+            Self::Disconnected => "disconnected",
+            Self::Other => "pending",
+        }
+    }
+
+    /// From an RFC 4575 `status` token.
+    pub fn from_token(token: &str) -> Self {
+        match token {
+            "dialing-out" | "dialing-in" => Self::DialingOut,
+            "alerting" => Self::Alerting,
+            "connected" => Self::Connected,
+            "on-hold" => Self::OnHold,
+            "disconnected" | "disconnecting" => Self::Disconnected,
+            _ => Self::Other,
+        }
+    }
 }
 
 /// The conference as the host or a participant sees it.
@@ -173,7 +233,8 @@ pub struct ConferenceView {
 /// Controls that act on the whole phone rather than one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Controls {
-    /// Start call.
+    /// Start call: with a call in progress it is a consultation (C3), which puts that call
+    /// on hold first.
     pub dial: Control,
     /// Initiate single-step conference (C7).
     pub single_step: Control,
@@ -209,16 +270,14 @@ pub struct PhoneView {
     pub muted: bool,
     /// A pending C5 confirmation.
     pub merge_confirm: Option<MergeConfirm>,
-    /// A new call may be started.
-    pub can_dial: bool,
-    /// The last thing that went wrong with a command, in words.
-    pub notice: Option<String>,
+    /// The last thing the agent should know about (a failed command, a transfer's end).
+    pub notice: Option<Notice>,
 }
 
 impl PhoneView {
     /// What the UI shows before any account signs in.
     pub fn signed_out() -> Self {
-        let off = Control::off("REG", "Not registered");
+        let off = Control::off(Reason::NotRegistered);
         Self {
             registration: RegStatus::SignedOut,
             line: None,
@@ -233,7 +292,6 @@ impl PhoneView {
             },
             merge_confirm: None,
             muted: false,
-            can_dial: false,
             notice: None,
         }
     }

@@ -35,7 +35,7 @@ fn c04_merge_without_a_held_call_is_refused_with_its_rule() {
     net.call(H, B);
     let merge = net.view(H).controls.merge;
     assert!(!merge.enabled);
-    assert_eq!(merge.reason.unwrap().rule, "C4");
+    assert_eq!(merge.reason.unwrap().rule(), "C4");
     net.command(H, Command::Merge);
     assert!(net.view(H).notice.is_some());
     net.assert_hearing(&[H, B], &[(H, B), (B, H)]);

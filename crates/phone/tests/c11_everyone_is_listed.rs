@@ -22,7 +22,7 @@ fn status_of(roster: &[Participant], user: &str) -> Option<String> {
     roster
         .iter()
         .find(|p| p.name.contains(user))
-        .map(|p| p.status.clone())
+        .map(|p| p.status.token().to_owned())
 }
 
 #[test]
@@ -56,7 +56,10 @@ fn c11_host_and_participants_list_everyone_with_their_state() {
     for p in [B, C, D] {
         let r = roster(&net, p);
         assert_eq!(r.len(), 3, "{}: {r:?}", net.agents[p].user);
-        assert!(r.iter().all(|x| x.status == "connected"), "{r:?}");
+        assert!(
+            r.iter().all(|x| x.status == phone::PartyStatus::Connected),
+            "{r:?}"
+        );
     }
 }
 

@@ -36,7 +36,7 @@ fn c14_only_the_host_may_disconnect() {
     );
     let line = view.line.unwrap();
     assert!(!line.disconnect.enabled);
-    assert_eq!(line.disconnect.reason.unwrap().rule, "C14");
+    assert_eq!(line.disconnect.reason.unwrap().rule(), "C14");
     assert!(!view.controls.end_conference.enabled);
-    assert_eq!(view.controls.end_conference.reason.unwrap().rule, "C15");
+    assert_eq!(view.controls.end_conference.reason.unwrap().rule(), "C15");
 }

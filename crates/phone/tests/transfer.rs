@@ -47,7 +47,10 @@ fn a_failed_blind_transfer_leaves_the_call_on_hold_to_retrieve() {
     );
     net.settle();
     net.settle();
-    assert!(net.view(A).notice.unwrap().contains("transfer failed"));
+    assert!(matches!(
+        net.view(A).notice,
+        Some(phone::Notice::TransferFailed { .. })
+    ));
     assert!(net.line_to(A, "1002").held);
     assert_eq!(
         net.lines(B).len(),

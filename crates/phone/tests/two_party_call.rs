@@ -30,10 +30,11 @@ fn call_b(net: &mut Net) {
         "the caller hears ringback"
     );
     assert_eq!(
-        net.agents[B].mix.tone(0),
+        net.agents[B].mix.ringer,
         Some(Tone::Ring),
-        "the callee's phone rings"
+        "the callee's phone rings (on its ringer)"
     );
+    assert_eq!(net.agents[B].mix.tone(0), None, "not in the headset");
 }
 
 fn connected(net: &mut Net) {
@@ -54,7 +55,7 @@ fn registers_with_digest_auth() {
     net.sign_in_all();
     // Each REGISTER is challenged once, then accepted.
     assert_eq!(net.proxy.count("REGISTER"), 4);
-    assert!(net.view(A).can_dial);
+    assert!(net.view(A).controls.dial.enabled);
 }
 
 #[test]
@@ -69,7 +70,7 @@ fn wrong_password_is_reported_and_not_retried_forever() {
     net.run_for(Duration::from_secs(120));
     assert_eq!(
         net.view(A).registration,
-        RegStatus::Failed("wrong credentials".into())
+        RegStatus::Failed(phone::RegFailure::WrongCredentials)
     );
     assert_eq!(
         net.proxy.log.len(),
@@ -123,7 +124,7 @@ fn outgoing_call_answered_then_caller_hangs_up() {
     net.run_for(Duration::from_secs(5));
     assert_eq!(net.state(A), None, "the line is free again");
     assert_eq!(net.state(B), None);
-    assert!(net.view(A).can_dial && net.view(B).can_dial);
+    assert!(net.view(A).controls.dial.enabled && net.view(B).controls.dial.enabled);
 }
 
 #[test]
@@ -206,10 +207,13 @@ fn malformed_frame_is_rejected_and_the_call_goes_on() {
 fn dial_refused_with_a_reason_when_not_registered_or_invalid() {
     let mut net = Net::new(&["1001"]);
     net.command(A, Command::Dial("1002".into()));
-    assert_eq!(net.view(A).notice.as_deref(), Some("Not registered"));
+    assert_eq!(net.view(A).notice, Some(phone::Notice::NotRegistered));
     net.sign_in_all();
     net.command(A, Command::Dial("<b>x</b>".into()));
-    assert!(net.view(A).notice.unwrap().starts_with("not a number"));
+    assert!(matches!(
+        net.view(A).notice,
+        Some(phone::Notice::BadTarget(phone::TargetError::Invalid(_)))
+    ));
     assert_eq!(net.state(A), None);
 }
 

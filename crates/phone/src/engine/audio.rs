@@ -29,6 +29,7 @@ impl Phone {
             parties.push(0);
         }
         let mut mix = MixMatrix::group(ports, &parties);
+        mix.region = self.cfg.tone_region;
         if self.muted {
             mix.gains[0].iter_mut().for_each(|g| *g = 0.0);
         }
@@ -70,13 +71,13 @@ impl Phone {
             .values()
             .any(|l| l.live() && l.state == LineState::Incoming);
         if mix.tones[0].is_none() && agent_in && incoming {
-            mix.tones[0] = Some(if talking_to_agent {
-                Tone::CallWaiting
+            if talking_to_agent {
+                mix.tones[0] = Some(Tone::CallWaiting);
             } else {
-                Tone::Ring
-            });
+                mix.ringer = Some(Tone::Ring);
+            }
         }
-        if mix.tones[0].is_none() && agent_in && !talking_to_agent {
+        if mix.tones[0].is_none() && mix.ringer.is_none() && agent_in && !talking_to_agent {
             let failed = self.lines.values().rev().find_map(|l| match &l.state {
                 LineState::Ended(Outcome::Busy) => Some(Tone::Busy),
                 LineState::Ended(Outcome::NotFound | Outcome::Failed(_) | Outcome::NoAnswer) => {

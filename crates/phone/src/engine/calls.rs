@@ -7,27 +7,28 @@ use super::line::Line;
 use super::{MediaAction, Phone};
 use crate::target::parse_target;
 use crate::view::{Direction, LineId, LineState, Outcome, RegStatus};
+use crate::words::{Failure, Notice};
 
 impl Phone {
     pub(super) fn dial(&mut self, number: &str, single_step: bool, now: Instant) {
         if self.registration != RegStatus::Registered {
-            self.notice = Some("Not registered".into());
+            self.notice = Some(Notice::NotRegistered);
             return;
         }
         let target = match parse_target(number, &self.cfg.ua.aor.host) {
             Ok(t) => t,
             Err(e) => {
-                self.notice = Some(e.to_string());
+                self.notice = Some(Notice::BadTarget(e));
                 return;
             }
         };
         if self.ua.is_own_uri(&target) {
             // Its audio would come straight back to the agent's own speaker.
-            self.notice = Some("That is your own number".into());
+            self.notice = Some(Notice::OwnNumber);
             return;
         }
         let Some(port) = self.free_port() else {
-            self.notice = Some("No free line: end a call first".into());
+            self.notice = Some(Notice::NoFreeLine);
             return;
         };
         // C7 needs a call in progress that is not on hold; with only held calls it is a
@@ -106,6 +107,9 @@ impl Phone {
         let Some(line) = self.lines.get_mut(&id).filter(|l| l.live()) else {
             return;
         };
+        if let Some(op) = line.media_op {
+            return self.media_op_sdp(id, op, sdp, now);
+        }
         line.local_sdp = Some(sdp.clone());
         match (&line.state, line.call) {
             (LineState::Dialing, None) => {
@@ -121,22 +125,6 @@ impl Phone {
             }
             _ => {}
         }
-    }
-
-    pub(super) fn media_failed(&mut self, id: LineId, reason: String, now: Instant) {
-        let Some(line) = self.lines.get(&id).filter(|l| l.live()) else {
-            return;
-        };
-        match line.call {
-            Some(call) if line.state == LineState::Answering => {
-                let _ = self.ua.reject(call, 488, now);
-            }
-            Some(call) => {
-                let _ = self.ua.hangup(call, now);
-            }
-            None => {}
-        }
-        self.end_line(id, Outcome::Failed(format!("audio failed: {reason}")), now);
     }
 
     pub(super) fn incoming(
@@ -239,7 +227,8 @@ impl Phone {
         line.state = LineState::Ended(outcome);
         line.ended_at = Some(now);
         line.in_conference = false;
-        self.media(MediaAction::Close { line: id });
+        line.media_op = None;
+        // Its audio leaves the mix now; the connection closes after the fade-out.
         if !self.lines.values().any(|l| l.live()) {
             // A new call starts unmuted.
             self.muted = false;
@@ -277,13 +266,13 @@ fn outcome(reason: &EndReason) -> Outcome {
         EndReason::LocalDecline => Outcome::Declined,
         EndReason::CallerCancelled => Outcome::Missed,
         EndReason::Timeout => Outcome::NoAnswer,
-        EndReason::Rejected { status, reason } => match status {
+        EndReason::Rejected { status, .. } => match status {
             486 | 600 => Outcome::Busy,
             603 => Outcome::Declined,
             404 | 484 | 604 => Outcome::NotFound,
             408 | 480 | 487 => Outcome::NoAnswer,
-            _ => Outcome::Failed(format!("{status} {reason}")),
+            _ => Outcome::Failed(Failure::Status(*status)),
         },
-        _ => Outcome::Failed("call ended".into()),
+        _ => Outcome::Failed(Failure::Unknown),
     }
 }

@@ -8,6 +8,7 @@ use web_time::Instant;
 
 use super::{Adding, Leaving, Phone};
 use crate::view::LineId;
+use crate::words::Notice;
 
 impl Phone {
     /// Remote parties in the conference (ringing single-step legs included).
@@ -70,7 +71,7 @@ impl Phone {
         if self.ua.refer(call, &target, now).is_ok() {
             self.adding = Some(Adding { focus, consult });
         } else {
-            self.notice = Some("The host cannot be asked right now; try again".into());
+            self.notice = Some(Notice::HostUnreachable);
         }
     }
 
@@ -82,8 +83,7 @@ impl Phone {
             return;
         }
         if !self.can_merge() {
-            self.notice =
-                Some("Merge needs a connected consultation call and a call on hold".into());
+            self.notice = Some(Notice::MergeNotPossible);
             return;
         }
         if self.held_groups().1 >= 2 {
@@ -133,7 +133,7 @@ impl Phone {
             .get(&id)
             .is_some_and(|l| l.live() && l.in_conference);
         if !(self.is_host() && member) {
-            self.notice = Some("Only the host can disconnect a participant".into());
+            self.notice = Some(Notice::OnlyHostDisconnects);
             return;
         }
         self.hang_up_line(id, now);
@@ -141,7 +141,7 @@ impl Phone {
 
     pub(super) fn end_conference(&mut self, now: Instant) {
         if !self.is_host() {
-            self.notice = Some("Only the host can end the conference".into());
+            self.notice = Some(Notice::OnlyHostEnds);
             return;
         }
         for id in self.members() {
@@ -172,7 +172,9 @@ impl Phone {
             return;
         }
         if self.participants() != 3 {
-            self.notice = Some("The host can leave only when three participants remain".into());
+            self.notice = Some(Notice::LeaveNeedsThree {
+                count: self.participants(),
+            });
             return;
         }
         let members = self.members();
@@ -215,7 +217,7 @@ impl Phone {
                 self.start_leaving(via, None, &target, now);
             }
             _ => {
-                self.notice = Some("Wait until a participant is connected, then leave".into());
+                self.notice = Some(Notice::LeaveNeedsConnected);
             }
         }
     }
@@ -237,7 +239,7 @@ impl Phone {
             conf.bridging = true;
             conf.leaving = Some(Leaving { via, other });
         } else {
-            self.notice = Some("The transfer could not be started".into());
+            self.notice = Some(Notice::TransferNotStarted);
         }
     }
 

@@ -4,10 +4,11 @@
 use sip::CallId;
 use web_time::Instant;
 
-use super::line::HoldOp;
-use super::Phone;
+use super::line::{HoldOp, MediaOp};
+use super::{MediaAction, Phone};
 use crate::sdp_edit::{self, Direction as SdpDir};
 use crate::view::LineId;
+use crate::words::Notice;
 
 impl Phone {
     /// The line (or, in a conference, one of the lines) the agent is talking to.
@@ -106,16 +107,17 @@ impl Phone {
             (false, true) => SdpDir::RecvOnly,
         };
         let Some(offer) = sdp_edit::next_offer(&base, dir) else {
-            self.notice = Some(format!(
-                "{} cannot be updated: our session description is unreadable",
-                line.peer
-            ));
+            self.notice = Some(Notice::SdpUnreadable {
+                party: line.peer.clone(),
+            });
             return;
         };
         if self.ua.renegotiating(call) {
             // The UA is still busy with the previous change (e.g. waiting out a 491): let it
             // finish; the agent presses again if it still matters.
-            self.notice = Some(format!("{} is still being updated; try again", line.peer));
+            self.notice = Some(Notice::StillUpdating {
+                party: line.peer.clone(),
+            });
             return;
         }
         match self.ua.reinvite(call, offer.clone(), now) {
@@ -127,15 +129,17 @@ impl Phone {
                 });
             }
             Err(_) => {
-                self.notice = Some(format!(
-                    "{} cannot be updated right now; try again",
-                    line.peer
-                ));
+                self.notice = Some(Notice::CannotUpdate {
+                    party: line.peer.clone(),
+                });
             }
         }
     }
 
-    pub(super) fn renegotiated(&mut self, call: CallId) {
+    pub(super) fn renegotiated(&mut self, call: CallId, answer: String) {
+        if self.restart_answered(call, answer) {
+            return;
+        }
         let Some(line) = self.line_of(call).and_then(|id| self.lines.get_mut(&id)) else {
             return;
         };
@@ -154,15 +158,18 @@ impl Phone {
 
     /// RFC 3261 §14.1: a failed re-INVITE leaves the session as it was, on both ends.
     pub(super) fn renegotiation_failed(&mut self, call: CallId, status: u16) {
+        if self.restart_refused(call) {
+            return;
+        }
         let Some(line) = self.line_of(call).and_then(|id| self.lines.get_mut(&id)) else {
             return;
         };
-        let what = match line.hold_op.take() {
-            Some(HoldOp::Hold(_)) => "hold",
-            Some(HoldOp::Resume(_)) => "retrieve",
+        let party = line.peer.clone();
+        self.notice = match line.hold_op.take() {
+            Some(HoldOp::Hold(_)) => Some(Notice::HoldFailed { party, status }),
+            Some(HoldOp::Resume(_)) => Some(Notice::RetrieveFailed { party, status }),
             None => return,
         };
-        self.notice = Some(format!("Could not {what} {} ({status})", line.peer));
     }
 
     /// The peer's re-INVITE: note whether it holds us, answer in kind.
@@ -180,6 +187,19 @@ impl Phone {
             return;
         };
         let we_hold = line.on_hold();
+        if !offer.trim().is_empty() {
+            // The browser answers the new offer itself, so the answer is a real one (DTLS
+            // role, ICE, codecs as negotiated) and a restart of the far end's ICE is applied.
+            line.remote_held = sdp_edit::holds_answerer(sdp_edit::direction(offer));
+            line.media_op = Some(MediaOp::Reanswer);
+            let (id, offer) = (line.id, offer.to_owned());
+            self.media(MediaAction::AnswerReoffer {
+                line: id,
+                offer,
+                hold: we_hold,
+            });
+            return;
+        }
         let dir = if offer.trim().is_empty() {
             // An offerless re-INVITE asks for our offer; the ACK brings the answer.
             line.remote_held = false;

@@ -2,6 +2,7 @@
 
 use crate::mix::MixMatrix;
 use crate::view::LineId;
+use crate::words::MediaError;
 
 /// What the agent asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,8 +87,29 @@ pub enum Input {
         /// Which line.
         line: LineId,
         /// What went wrong.
-        reason: String,
+        error: MediaError,
     },
+    /// The browser reports how a line's peer connection (its ICE path) is doing.
+    PeerState {
+        /// Which line.
+        line: LineId,
+        /// The connection's state.
+        state: PeerState,
+    },
+}
+
+/// A peer connection's state as the browser reports it (`RTCPeerConnection.connectionState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PeerState {
+    /// Setting up.
+    Connecting,
+    /// Media flows.
+    Connected,
+    /// The path was lost; the browser may get it back by itself.
+    Disconnected,
+    /// The path failed: only an ICE restart brings it back.
+    Failed,
 }
 
 /// Media work for the browser edge.
@@ -125,10 +147,32 @@ pub enum MediaAction {
         /// The remote SDP answer.
         answer: String,
     },
-    /// Close `line`'s peer connection.
+    /// Make a new offer with fresh ICE credentials on `line`'s peer connection (ICE
+    /// restart, RFC 8839 §4.4.1.1); answer with [`Input::LocalSdp`]. It goes out in a
+    /// re-INVITE, and the far end's answer comes back as [`MediaAction::ApplyAnswer`].
+    RestartIce {
+        /// The line.
+        line: LineId,
+    },
+    /// Apply the far end's new offer (a re-INVITE) to `line`'s peer connection and answer
+    /// it; answer with [`Input::LocalSdp`]. The answer's DTLS role, ICE and codecs are the
+    /// browser's, as negotiated; `hold` makes our side send only (or nothing, if the
+    /// offer holds us too).
+    AnswerReoffer {
+        /// The line.
+        line: LineId,
+        /// The far end's SDP offer.
+        offer: String,
+        /// We hold this line.
+        hold: bool,
+    },
+    /// Close `line`'s peer connection and free its mixer port. Comes a short while after
+    /// the line ended, once its audio has faded out of the mix.
     Close {
         /// The line.
         line: LineId,
+        /// The mixer port it used.
+        port: usize,
     },
     /// Apply this who-hears-whom matrix (and tones) to the mixer.
     Mix(MixMatrix),
@@ -142,9 +186,18 @@ pub enum Output {
     Transmit(String),
     /// Do this media work.
     Media(MediaAction),
-    /// The signalling flow is dead although the socket looks open (RFC 5626 keep-alive
-    /// unanswered): close the WebSocket and reconnect.
-    Reconnect,
+    /// Open a WebSocket to this edge proxy; report [`Input::TransportUp`] when it opens,
+    /// [`Input::TransportDown`] if it fails or later closes.
+    Connect {
+        /// The `ws://` or `wss://` URL.
+        url: String,
+    },
+    /// Close the WebSocket (the flow is dead although the socket looks open, RFC 5626, or
+    /// the agent signed out). Report [`Input::TransportDown`] when it has closed.
+    Disconnect,
+    /// Signing out is over: the registrar confirmed or the wait ran out. Every call and
+    /// connection is closed; the engine can be dropped.
+    SignedOut,
     /// [`crate::Phone::view`] changed: render it again.
     ViewChanged,
 }

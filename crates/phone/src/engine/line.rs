@@ -3,13 +3,22 @@
 use sip::{CallId, Uri};
 use web_time::Instant;
 
-use crate::view::{Direction, LineId, LineState};
+use crate::view::{Direction, LineId, LineState, MediaHealth};
 
 /// A re-INVITE of ours that changes hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum HoldOp {
     Hold(String),
     Resume(String),
+}
+
+/// Media work on a connected call that the browser is doing for us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MediaOp {
+    /// A new ICE offer after the path failed; it goes out as a re-INVITE.
+    IceRestart,
+    /// The answer to the peer's re-offer, made by the browser from that offer.
+    Reanswer,
 }
 
 #[derive(Debug)]
@@ -58,6 +67,13 @@ pub(crate) struct Line {
     pub(crate) early_media: bool,
     pub(crate) connected_at: Option<Instant>,
     pub(crate) ended_at: Option<Instant>,
+    /// How the browser says the leg's ICE path is doing.
+    pub(crate) media: MediaHealth,
+    /// Browser media work in progress whose SDP comes back as `LocalSdp`.
+    pub(crate) media_op: Option<MediaOp>,
+    /// The peer connection was closed (a while after the line ended, so the mixer's
+    /// fade-out finishes first).
+    pub(crate) closed: bool,
 }
 
 impl Line {
@@ -93,11 +109,19 @@ impl Line {
             early_media: false,
             connected_at: None,
             ended_at: None,
+            media: MediaHealth::Connecting,
+            media_op: None,
+            closed: false,
         }
     }
 
     pub(crate) fn live(&self) -> bool {
         self.ended_at.is_none()
+    }
+
+    /// Its mixer port is still in use: live, or ended and fading out.
+    pub(crate) fn holds_port(&self) -> bool {
+        !self.closed
     }
 
     pub(crate) fn connected(&self) -> bool {

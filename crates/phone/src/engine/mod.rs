@@ -4,9 +4,11 @@
 mod audio;
 mod calls;
 mod conference;
+mod edge;
 mod hold;
 mod io;
 mod line;
+mod peer;
 mod roster;
 mod snapshot;
 mod transfer;
@@ -17,11 +19,14 @@ use std::time::Duration;
 use sip::{CallId, RegistrationState, UaConfig, UaEvent, UserAgent};
 use web_time::Instant;
 
-pub use io::{Command, Input, MediaAction, Output};
+pub use edge::Backoff;
+use edge::Edge;
+pub use io::{Command, Input, MediaAction, Output, PeerState};
 use line::Line;
 
-use crate::mix::MixMatrix;
+use crate::mix::{MixMatrix, ToneRegion};
 use crate::view::{LineId, RegStatus};
+use crate::words::{Notice, RegFailure};
 
 /// Mixer ports the browser provides by default: the agent plus this many minus one legs.
 pub const MIX_PORTS: usize = 8;
@@ -35,6 +40,19 @@ pub struct PhoneConfig {
     pub ended_linger: Duration,
     /// Mixer ports (agent + legs); at most this many minus one lines at once.
     pub ports: usize,
+    /// The edge proxies' WebSocket URLs, tried in turn (failover). Empty: the embedder
+    /// opens the socket itself and only reports [`Input::TransportUp`] / `Down`.
+    pub edges: Vec<String>,
+    /// Pauses between reconnection attempts.
+    pub backoff: Backoff,
+    /// How long sign-out waits for the registrar to confirm the un-REGISTER.
+    pub sign_out_wait: Duration,
+    /// How long an ended leg's audio fades before its connection closes and its mixer
+    /// port is free: the mixer's ramps finish and the last faded packets leave, so neither
+    /// end hears the leg stop mid-waveform.
+    pub close_grace: Duration,
+    /// The country whose call-progress tones the agent hears.
+    pub tone_region: ToneRegion,
 }
 
 impl PhoneConfig {
@@ -44,6 +62,11 @@ impl PhoneConfig {
             ua,
             ended_linger: Duration::from_secs(3),
             ports: MIX_PORTS,
+            edges: Vec::new(),
+            backoff: Backoff::default(),
+            sign_out_wait: Duration::from_secs(4),
+            close_grace: Duration::from_millis(60),
+            tone_region: ToneRegion::default(),
         }
     }
 }
@@ -96,7 +119,10 @@ pub struct Phone {
     /// The agent's microphone is out of every mix.
     muted: bool,
     next_line: u32,
-    notice: Option<String>,
+    notice: Option<Notice>,
+    edge: Edge,
+    /// Signing out: give up waiting for the un-REGISTER's answer at this time.
+    signing_out: Option<Instant>,
     mix: MixMatrix,
     outputs: VecDeque<Output>,
 }
@@ -105,7 +131,9 @@ impl Phone {
     /// A signed-out phone for the account in `cfg`.
     pub fn new(cfg: PhoneConfig) -> Self {
         let ua = UserAgent::new(cfg.ua.clone());
-        let mix = MixMatrix::silent(cfg.ports);
+        let mut mix = MixMatrix::silent(cfg.ports);
+        mix.region = cfg.tone_region;
+        let edge = Edge::new(cfg.edges.clone(), cfg.backoff, cfg.ua.seed);
         Self {
             cfg,
             ua,
@@ -118,6 +146,8 @@ impl Phone {
             muted: false,
             next_line: 1,
             notice: None,
+            edge,
+            signing_out: None,
             mix,
             outputs: VecDeque::new(),
         }
@@ -126,12 +156,25 @@ impl Phone {
     /// Feed one input.
     pub fn handle(&mut self, input: Input, now: Instant) {
         match input {
-            Input::TransportUp => self.ua.transport_up(now),
-            Input::TransportDown => self.ua.transport_down(now),
+            Input::TransportUp => {
+                self.edge.up();
+                self.ua.transport_up(now);
+            }
+            Input::TransportDown => {
+                self.ua.transport_down(now);
+                if self.signing_out.is_some() {
+                    // The un-REGISTER cannot be answered now; the registration expires.
+                    self.finish_sign_out();
+                } else {
+                    let signed_in = self.registration != RegStatus::SignedOut;
+                    self.edge.down(signed_in, now);
+                }
+            }
             Input::Frame(bytes) => self.ua.receive(&bytes, now),
             Input::Command(cmd) => self.command(cmd, now),
             Input::LocalSdp { line, sdp } => self.local_sdp(line, sdp, now),
-            Input::MediaFailed { line, reason } => self.media_failed(line, reason, now),
+            Input::MediaFailed { line, error } => self.media_failed(line, error, now),
+            Input::PeerState { line, state } => self.peer_state(line, state),
         }
         self.pump(now);
     }
@@ -139,10 +182,26 @@ impl Phone {
     /// Fire the timers due at `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
         self.ua.handle_timeout(now);
+        if let Some(url) = self.edge.retry_due(now) {
+            self.outputs.push_back(Output::Connect { url });
+        }
+        if self.signing_out.is_some_and(|t| t <= now) {
+            self.finish_sign_out();
+        }
+        let grace = self.cfg.close_grace;
+        let fading: Vec<LineId> = self
+            .lines
+            .values()
+            .filter(|l| !l.closed && l.ended_at.is_some_and(|t| t + grace <= now))
+            .map(|l| l.id)
+            .collect();
+        for id in fading {
+            self.close_media(id);
+        }
         let linger = self.cfg.ended_linger;
         let before = self.lines.len();
         self.lines
-            .retain(|_, l| l.ended_at.is_none_or(|t| t + linger > now));
+            .retain(|_, l| !l.closed || l.ended_at.is_none_or(|t| t + linger > now));
         if self.lines.len() != before {
             self.changed();
         }
@@ -155,16 +214,29 @@ impl Phone {
         self.outputs.pop_front()
     }
 
-    /// When to call [`Phone::handle_timeout`] next.
+    /// When to call [`Phone::handle_timeout`] next: the earliest of the user agent's SIP
+    /// timers, the reconnect pause, the sign-out wait, an ended leg's fade-out and an ended
+    /// line's time on screen.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let linger = self
-            .lines
-            .values()
-            .filter_map(|l| l.ended_at)
-            .map(|t| t + self.cfg.ended_linger)
-            .min();
-        [self.ua.poll_timeout(), linger].into_iter().flatten().min()
+        let line_timer = |l: &Line| {
+            let ended = l.ended_at?;
+            Some(if l.closed {
+                ended + self.cfg.ended_linger
+            } else {
+                ended + self.cfg.close_grace
+            })
+        };
+        let lines = self.lines.values().filter_map(line_timer).min();
+        [
+            self.ua.poll_timeout(),
+            self.edge.retry_at(),
+            self.signing_out,
+            lines,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// The mix the worklet should be applying now.
@@ -177,15 +249,13 @@ impl Phone {
         match cmd {
             Command::SignIn => {
                 self.registration = RegStatus::Registering;
+                self.signing_out = None;
                 self.ua.register(now);
-            }
-            Command::SignOut => {
-                let ids: Vec<LineId> = self.lines.keys().copied().collect();
-                for id in ids {
-                    self.hang_up_line(id, now);
+                if let Some(url) = self.edge.start() {
+                    self.outputs.push_back(Output::Connect { url });
                 }
-                self.ua.unregister(now);
             }
+            Command::SignOut => self.sign_out(now),
             Command::Dial(number) => self.dial(&number, false, now),
             Command::DialConference(number) => self.dial(&number, true, now),
             Command::Answer => self.answer(now),
@@ -234,10 +304,16 @@ impl Phone {
     fn on_ua_event(&mut self, ev: UaEvent, now: Instant) {
         match ev {
             UaEvent::Registration(state) => {
+                if self.signing_out.is_some() {
+                    if state == RegistrationState::Unregistered {
+                        self.finish_sign_out();
+                    }
+                    return;
+                }
                 self.registration = match state {
                     RegistrationState::Registered { .. } => RegStatus::Registered,
                     RegistrationState::Unregistered => RegStatus::SignedOut,
-                    RegistrationState::Failed(e) => RegStatus::Failed(e.to_string()),
+                    RegistrationState::Failed(e) => RegStatus::Failed(reg_failure(&e)),
                     _ => RegStatus::Registering,
                 };
             }
@@ -257,7 +333,7 @@ impl Phone {
                 }
             }
             UaEvent::Reoffer { call, offer } => self.reoffer(call, &offer, now),
-            UaEvent::Renegotiated { call, .. } => self.renegotiated(call),
+            UaEvent::Renegotiated { call, answer } => self.renegotiated(call, answer),
             UaEvent::RenegotiationFailed { call, status } => {
                 self.renegotiation_failed(call, status);
             }
@@ -269,7 +345,8 @@ impl Phone {
             } => self.referred(call, target, display, replaces, now),
             UaEvent::TransferResult { call, status } => self.transfer_result(call, status, now),
             UaEvent::ConferenceSubscribed { call } => self.conference_subscribed(call, now),
-            UaEvent::FlowFailed => self.outputs.push_back(Output::Reconnect),
+            // Its close comes back as TransportDown, which moves on to the next edge.
+            UaEvent::FlowFailed => self.outputs.push_back(Output::Disconnect),
             UaEvent::ConferenceState { call, body, ended } => {
                 self.conference_state(call, &body, ended);
             }
@@ -282,7 +359,7 @@ impl Phone {
     /// (an IVR joined by single-step conference must hear it).
     fn dtmf(&mut self, digit: char, now: Instant) {
         if !sip::is_dtmf(digit) {
-            self.notice = Some(format!("{digit} is not a DTMF digit"));
+            self.notice = Some(Notice::NotDtmf { digit });
             return;
         }
         let targets: Vec<CallId> = self
@@ -292,7 +369,7 @@ impl Phone {
             .filter_map(|l| l.call)
             .collect();
         if targets.is_empty() {
-            self.notice = Some("No call to send tones to".into());
+            self.notice = Some(Notice::NoCallForDtmf);
         }
         for call in targets {
             let _ = self.ua.send_dtmf(call, digit, 160, now);
@@ -312,9 +389,51 @@ impl Phone {
         id
     }
 
-    /// The lowest mixer port no live line uses.
+    /// The lowest mixer port no line uses (a leg fading out still holds its port).
     fn free_port(&self) -> Option<usize> {
-        (1..self.cfg.ports).find(|p| !self.lines.values().any(|l| l.live() && l.port == *p))
+        (1..self.cfg.ports).find(|p| !self.lines.values().any(|l| l.holds_port() && l.port == *p))
+    }
+
+    /// The leg's fade-out is over: close its connection and free its port.
+    fn close_media(&mut self, id: LineId) {
+        if let Some(line) = self.lines.get_mut(&id).filter(|l| !l.closed) {
+            line.closed = true;
+            let port = line.port;
+            self.media(MediaAction::Close { line: id, port });
+        }
+    }
+
+    /// Ends every call and un-registers; [`Output::SignedOut`] follows once the registrar
+    /// confirms, or after [`PhoneConfig::sign_out_wait`].
+    fn sign_out(&mut self, now: Instant) {
+        let ids: Vec<LineId> = self.lines.keys().copied().collect();
+        for id in ids {
+            self.hang_up_line(id, now);
+        }
+        if self.registration == RegStatus::SignedOut {
+            return;
+        }
+        self.registration = RegStatus::SigningOut;
+        if self.edge.is_up() {
+            self.ua.unregister(now);
+            self.signing_out = Some(now + self.cfg.sign_out_wait);
+        } else {
+            self.ua.unregister(now);
+            self.finish_sign_out();
+        }
+    }
+
+    fn finish_sign_out(&mut self) {
+        self.signing_out = None;
+        self.registration = RegStatus::SignedOut;
+        self.edge.stop();
+        let ids: Vec<LineId> = self.lines.keys().copied().collect();
+        for id in ids {
+            self.close_media(id);
+        }
+        self.outputs.push_back(Output::Disconnect);
+        self.outputs.push_back(Output::SignedOut);
+        self.changed();
     }
 
     fn media(&mut self, action: MediaAction) {
@@ -325,5 +444,14 @@ impl Phone {
         if self.outputs.back() != Some(&Output::ViewChanged) {
             self.outputs.push_back(Output::ViewChanged);
         }
+    }
+}
+
+fn reg_failure(e: &sip::RegistrationError) -> RegFailure {
+    match e {
+        sip::RegistrationError::WrongCredentials => RegFailure::WrongCredentials,
+        sip::RegistrationError::Rejected { status, .. } => RegFailure::Rejected { status: *status },
+        sip::RegistrationError::Timeout => RegFailure::Timeout,
+        _ => RegFailure::ConnectionLost,
     }
 }

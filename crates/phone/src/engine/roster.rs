@@ -6,7 +6,8 @@ use sip::{CallId, ConferenceInfo, ConferenceUser};
 use web_time::Instant;
 
 use super::{Conference, Phone};
-use crate::view::{LineState, Participant};
+use crate::view::{LineState, Participant, PartyStatus};
+use crate::words::Notice;
 
 impl Phone {
     /// The conference, created if needed; from now on our Contact says `isfocus`.
@@ -26,19 +27,21 @@ impl Phone {
                     .unwrap_or_else(|| me.aor.user.clone().unwrap_or_default()),
             ),
             status: if self.agent_out() {
-                "disconnected"
+                PartyStatus::Disconnected
             } else {
-                "connected"
+                PartyStatus::Connected
             }
+            .token()
             .into(),
         }];
         for l in self.lines.values().filter(|l| l.live() && l.in_conference) {
             let status = match l.state {
-                LineState::Dialing => "dialing-out",
-                LineState::Ringing => "alerting",
-                _ if l.on_hold() => "on-hold",
-                _ => "connected",
-            };
+                LineState::Dialing => PartyStatus::DialingOut,
+                LineState::Ringing => PartyStatus::Alerting,
+                _ if l.on_hold() => PartyStatus::OnHold,
+                _ => PartyStatus::Connected,
+            }
+            .token();
             users.push(ConferenceUser {
                 entity: l.remote_uri.clone(),
                 display: Some(l.peer.clone()),
@@ -171,7 +174,7 @@ impl Phone {
                     l.roster = None;
                 }
             }
-            Err(e) => self.notice = Some(format!("Conference details were unreadable: {e}")),
+            Err(_) => self.notice = Some(Notice::RosterUnreadable),
         }
     }
 
@@ -188,11 +191,25 @@ impl Phone {
     pub(super) fn roster_view(&self) -> Option<(bool, Vec<Participant>)> {
         let to_view = |u: &ConferenceUser| Participant {
             name: u.display.clone().unwrap_or_else(|| u.entity.clone()),
-            status: u.status.clone(),
+            status: PartyStatus::from_token(&u.status),
             internal: self.is_internal(&u.entity),
+            leg: None,
         };
         if self.conference.is_some() {
-            return Some((true, self.own_roster().iter().map(to_view).collect()));
+            // Our own rows follow `own_roster`'s order: the agent, then each member line.
+            let legs = std::iter::once(None).chain(
+                self.lines
+                    .values()
+                    .filter(|l| l.live() && l.in_conference)
+                    .map(|l| Some((l.id, l.media))),
+            );
+            let rows = self
+                .own_roster()
+                .iter()
+                .zip(legs)
+                .map(|(u, leg)| Participant { leg, ..to_view(u) })
+                .collect();
+            return Some((true, rows));
         }
         self.lines
             .values()

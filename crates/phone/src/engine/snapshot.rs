@@ -4,6 +4,7 @@ use super::Phone;
 use crate::view::{
     ConferenceView, Control, Controls, LineState, LineView, MergeConfirm, PhoneView, RegStatus,
 };
+use crate::words::Reason;
 
 impl Phone {
     /// What the UI shows.
@@ -25,24 +26,17 @@ impl Phone {
                     internal: self.is_internal(&l.remote_uri),
                     port: l.port,
                     connected_at: l.connected_at,
+                    media: l.media,
                     can_answer: live && l.state == LineState::Incoming,
                     can_hang_up: live,
-                    hold: Control::when(
-                        l.connected() && !l.on_hold(),
-                        "E4",
-                        "Only a connected call that is not on hold can be held",
-                    ),
-                    retrieve: Control::when(
-                        l.connected() && l.on_hold(),
-                        "E4",
-                        "The call is not on hold",
-                    ),
+                    hold: Control::when(l.connected() && !l.on_hold(), Reason::NotHoldable),
+                    retrieve: Control::when(l.connected() && l.on_hold(), Reason::NotOnHold),
                     disconnect: if l.roster.is_some() {
-                        Control::off("C14", "Only the host can disconnect a participant")
+                        Control::off(Reason::OnlyHostDisconnects)
                     } else if !l.in_conference {
-                        Control::off("C14", "Not a conference participant")
+                        Control::off(Reason::NotParticipant)
                     } else {
-                        Control::when(host, "C14", "Only the host can disconnect a participant")
+                        Control::when(host, Reason::OnlyHostDisconnects)
                     },
                 }
             })
@@ -50,27 +44,26 @@ impl Phone {
         let registered = self.registration == RegStatus::Registered;
         let free = self.free_port().is_some();
         let dial = if !registered {
-            Control::off("REG", "Not registered")
+            Control::off(Reason::NotRegistered)
         } else {
-            Control::when(free, "E4", "Every line is busy")
+            Control::when(free, Reason::LinesBusy)
         };
         let participants = self.participants();
         let controls = Controls {
             dial,
+            // C7 joins the call in progress; with only held calls it places a plain call
+            // and leaves them alone (C9), so it is offered whenever Start call is.
             single_step: dial,
-            merge: Control::when(
-                self.can_merge(),
-                "C4",
-                "Merge needs a connected consultation call and a call on hold",
-            ),
-            end_conference: Control::when(host, "C15", "Only the host of a conference can end it"),
+            merge: Control::when(self.can_merge(), Reason::MergeNeedsConsultation),
+            end_conference: Control::when(host, Reason::OnlyHostEnds),
             leave: if !host {
-                Control::when(self.focus_line().is_some(), "C16", "Not in a conference")
+                Control::when(self.focus_line().is_some(), Reason::NotInConference)
             } else {
                 Control::when(
                     participants == 3,
-                    "C17",
-                    "The host can leave only while the conference has exactly three participants",
+                    Reason::LeaveNeedsThree {
+                        count: participants,
+                    },
                 )
             },
         };
@@ -91,7 +84,6 @@ impl Phone {
             merge_confirm: self.merge_confirm.then(|| MergeConfirm {
                 held: self.merge_candidates(),
             }),
-            can_dial: dial.enabled && !self.lines.values().any(|l| l.live() && !l.on_hold()),
             controls,
             muted: self.muted,
             lines,

@@ -8,6 +8,7 @@ use web_time::Instant;
 use super::line::Line;
 use super::{Leaving, MediaAction, Phone};
 use crate::view::{Direction, LineId};
+use crate::words::Notice;
 
 impl Phone {
     /// The transferor's side: how the REFER we sent went.
@@ -22,22 +23,20 @@ impl Phone {
                 self.hang_up_line(adding.consult, now);
                 self.retrieve(adding.focus, now);
             } else {
-                let who = self.lines.get(&adding.consult).map(|l| l.peer.clone());
-                self.notice = Some(format!(
-                    "The host could not add {} ({status}); your calls are as they were",
-                    who.unwrap_or_default()
-                ));
+                let party = self.lines.get(&adding.consult).map(|l| l.peer.clone());
+                self.notice = Some(Notice::AddFailed {
+                    party: party.unwrap_or_default(),
+                    status,
+                });
             }
             return;
         }
         if let Some(t) = self.transfer.take_if(|t| t.via == via) {
             if (200..300).contains(&status) {
                 self.leave_transferred(&t, now);
-                self.notice = Some("Transferred".into());
+                self.notice = Some(Notice::Transferred);
             } else {
-                self.notice = Some(format!(
-                    "The transfer failed ({status}); the call is on hold, retrieve it to go on"
-                ));
+                self.notice = Some(Notice::TransferFailed { status });
             }
             return;
         }
@@ -49,15 +48,15 @@ impl Phone {
         if (200..300).contains(&status) {
             self.leave_transferred(&leaving, now);
             self.conference = None;
-            self.notice = Some("You left the conference; the others are still talking".into());
+            self.notice = Some(Notice::LeftConference);
         } else {
             // C17 fallback: the far end cannot take the transfer; keep bridging silently.
             if let Some(c) = self.conference.as_mut() {
                 c.bridging = true;
             }
-            self.notice = Some(format!(
-                "The transfer failed ({status}); your phone keeps the others connected. End the bridge to hang up both."
-            ));
+            self.notice = Some(Notice::Bridging {
+                status: Some(status),
+            });
         }
     }
 
@@ -129,7 +128,7 @@ impl Phone {
         let target = match crate::target::parse_target(target, &self.cfg.ua.aor.host) {
             Ok(t) => t,
             Err(e) => {
-                self.notice = Some(e.to_string());
+                self.notice = Some(Notice::BadTarget(e));
                 return;
             }
         };
@@ -147,7 +146,7 @@ impl Phone {
             ))
         });
         let Some((mut uri, replaces, name)) = target else {
-            self.notice = Some("Transfer needs a connected call to transfer to".into());
+            self.notice = Some(Notice::TransferNeedsConsultation);
             return;
         };
         uri.headers = vec![("Replaces".into(), percent_encode_header(&replaces))];
@@ -172,14 +171,14 @@ impl Phone {
             .filter(|l| l.connected())
             .and_then(|l| l.call);
         let Some(call) = call.filter(|_| self.transfer.is_none()) else {
-            self.notice = Some("Only a connected call can be transferred, one at a time".into());
+            self.notice = Some(Notice::TransferNotPossible);
             return;
         };
         self.hold(line, now);
         if self.ua.refer(call, &target, now).is_ok() {
             self.transfer = Some(Leaving { via: line, other });
         } else {
-            self.notice = Some("The transfer could not be started".into());
+            self.notice = Some(Notice::TransferNotStarted);
         }
     }
 

@@ -17,6 +17,8 @@ pub use proxy::{Proxy, DOMAIN};
 
 pub struct Agent {
     pub user: String,
+    /// Its place in the network (seeds its randomness).
+    pub index: usize,
     pub phone: Phone,
     /// Media actions the engine asked for, in order.
     pub media: Vec<MediaAction>,
@@ -24,6 +26,30 @@ pub struct Agent {
     pub mix: MixMatrix,
     /// line -> mixer port, from the engine's media actions.
     pub ports: HashMap<LineId, usize>,
+    /// The edge proxy this phone's socket is open to (or opening).
+    pub edge: Option<String>,
+    /// The engine said signing out is over.
+    pub signed_out: bool,
+}
+
+fn ua_config(i: usize, user: &str) -> UaConfig {
+    UaConfig {
+        aor: format!("sip:{user}@{DOMAIN}").parse().unwrap(),
+        display_name: Some(format!("Agent {user}")),
+        auth_user: user.to_owned(),
+        password: format!("{user}pw"),
+        register_expires: 600,
+        instance_id: format!("urn:uuid:00000000-0000-4000-8000-00000000000{i}"),
+        user_agent: "softphone-test".into(),
+        seed: 1000 + i as u64,
+    }
+}
+
+impl Agent {
+    /// The account this agent signs in with.
+    pub fn phone_cfg(&self) -> UaConfig {
+        ua_config(self.index, &self.user)
+    }
 }
 
 /// One end of a media leg: (agent, mixer port).
@@ -32,6 +58,8 @@ pub type End = (usize, usize);
 enum Hop {
     ToProxy(usize),
     ToPhone(usize),
+    /// The phone's socket opened (true) or closed (false).
+    Link(usize, bool),
 }
 
 pub struct Net {
@@ -46,6 +74,11 @@ pub struct Net {
     pub links: HashSet<(End, End)>,
     /// Agents whose WebSocket is down: nothing reaches them.
     pub down: HashSet<usize>,
+    /// Edge proxies (in front of the one shared registrar, as a Kamailio cluster sharing
+    /// its location table) that refuse connections: url -> dead.
+    pub dead_edges: HashSet<String>,
+    /// Every connection attempt: (agent, url, when).
+    pub connects: Vec<(usize, String, Instant)>,
 }
 
 impl Net {
@@ -56,19 +89,13 @@ impl Net {
             .enumerate()
             .map(|(i, user)| Agent {
                 user: (*user).to_owned(),
-                phone: Phone::new(PhoneConfig::new(UaConfig {
-                    aor: format!("sip:{user}@{DOMAIN}").parse().unwrap(),
-                    display_name: Some(format!("Agent {user}")),
-                    auth_user: (*user).to_owned(),
-                    password: format!("{user}pw"),
-                    register_expires: 600,
-                    instance_id: format!("urn:uuid:00000000-0000-4000-8000-00000000000{i}"),
-                    user_agent: "softphone-test".into(),
-                    seed: 1000 + i as u64,
-                })),
+                index: i,
+                phone: Phone::new(PhoneConfig::new(ua_config(i, user))),
                 media: Vec::new(),
                 mix: MixMatrix::silent(phone::MIX_PORTS),
                 ports: HashMap::new(),
+                edge: None,
+                signed_out: false,
             })
             .collect();
         Self {
@@ -80,6 +107,26 @@ impl Net {
             drop_next: Vec::new(),
             links: HashSet::new(),
             down: HashSet::new(),
+            dead_edges: HashSet::new(),
+            connects: Vec::new(),
+        }
+    }
+
+    /// Replaces agent `i`'s engine with one for `cfg` (same account), e.g. with edges.
+    pub fn configure(&mut self, i: usize, f: impl FnOnce(&mut PhoneConfig)) {
+        let mut cfg = PhoneConfig::new(self.agents[i].phone_cfg());
+        f(&mut cfg);
+        self.agents[i].phone = Phone::new(cfg);
+    }
+
+    /// The edge at `url` dies: it refuses new connections and drops the open ones.
+    pub fn kill_edge(&mut self, url: &str) {
+        self.dead_edges.insert(url.to_owned());
+        for i in 0..self.agents.len() {
+            if self.agents[i].edge.as_deref() == Some(url) {
+                self.agents[i].edge = None;
+                self.input(i, Input::TransportDown);
+            }
         }
     }
 
@@ -178,6 +225,15 @@ impl Net {
                     }
                 }
                 Hop::ToPhone(to) => self.input(to, Input::Frame(frame.into_bytes())),
+                Hop::Link(i, up) => {
+                    let input = if up {
+                        Input::TransportUp
+                    } else {
+                        self.agents[i].edge = None;
+                        Input::TransportDown
+                    };
+                    self.input(i, input);
+                }
             }
         }
     }
@@ -200,6 +256,23 @@ impl Net {
                 }
                 Output::Media(action) => self.media(i, action, now),
                 Output::ViewChanged => {}
+                Output::Connect { url } => {
+                    self.connects.push((i, url.clone(), now));
+                    let up = !self.dead_edges.contains(&url);
+                    if up {
+                        self.agents[i].edge = Some(url);
+                    }
+                    self.in_flight
+                        .push_back((now + self.latency, Hop::Link(i, up), String::new()));
+                }
+                Output::Disconnect => {
+                    self.in_flight.push_back((
+                        now + self.latency,
+                        Hop::Link(i, false),
+                        String::new(),
+                    ));
+                }
+                Output::SignedOut => self.agents[i].signed_out = true,
                 _ => {}
             }
         }
@@ -209,11 +282,12 @@ impl Net {
     /// that the two ends of every leg can be paired.
     fn media(&mut self, i: usize, action: MediaAction, now: Instant) {
         let user = self.agents[i].user.clone();
-        let sdp = |kind: &str, port: usize| {
+        let sdp_dir = |kind: &str, port: usize, dir: &str| {
             format!(
-                "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns={kind} {i} {port} of {user}\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=sendrecv\r\n"
+                "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns={kind} {i} {port} of {user}\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na={dir}\r\n"
             )
         };
+        let sdp = |kind: &str, port: usize| sdp_dir(kind, port, "sendrecv");
         let reply = match &action {
             MediaAction::CreateOffer { line, port } => {
                 self.agents[i].ports.insert(*line, *port);
@@ -226,7 +300,26 @@ impl Net {
                 }
                 Some((*line, sdp("answer", *port)))
             }
-            MediaAction::Close { line } => {
+            MediaAction::RestartIce { line } => {
+                let port = self.agents[i].ports[line];
+                Some((*line, sdp("offer", port)))
+            }
+            // What a browser answers (RFC 3264 §6.1), from its transceiver's direction.
+            MediaAction::AnswerReoffer { line, offer, hold } => {
+                let port = self.agents[i].ports[line];
+                let theirs = ["sendonly", "recvonly", "inactive"]
+                    .into_iter()
+                    .find(|d| offer.contains(&format!("a={d}")))
+                    .unwrap_or("sendrecv");
+                let dir = match (theirs, *hold) {
+                    ("inactive", _) | ("sendonly", true) => "inactive",
+                    ("sendonly", false) => "recvonly",
+                    ("recvonly", _) | (_, true) => "sendonly",
+                    _ => "sendrecv",
+                };
+                Some((*line, sdp_dir("answer", port, dir)))
+            }
+            MediaAction::Close { line, .. } => {
                 if let Some(port) = self.agents[i].ports.remove(line) {
                     self.links
                         .retain(|(a, b)| *a != (i, port) && *b != (i, port));
@@ -292,7 +385,10 @@ impl Net {
 
     /// The tone `listener` hears: its own, or one played into a leg that reaches it.
     pub fn tone_heard(&self, listener: usize) -> Option<Tone> {
-        let own = self.agents[listener].mix.tone(0);
+        let own = self.agents[listener]
+            .mix
+            .tone(0)
+            .or(self.agents[listener].mix.ringer);
         own.or_else(|| {
             let mix = &self.agents[listener].mix;
             (1..mix.gains.len())
