@@ -5,17 +5,45 @@
 //! Everything here runs on the main thread of a browser page (wasm32-unknown-unknown).
 //! Browser failures come back as [`WebError`], never as panics.
 
+mod account;
 mod audio;
 mod devices;
 mod error;
+mod media;
 mod peer;
 mod probe;
+mod runtime;
 mod timer;
 mod transport;
+mod worklet_msg;
 
-pub use audio::{can_choose_outputs, AudioEngine};
+pub use account::{parse_edges, Account, SignInError};
+pub use audio::{can_choose_outputs, AudioEngine, MicProcessing};
 pub use devices::{audio_devices, AudioDevice, DeviceKind, DeviceWatch};
 pub use error::WebError;
 pub use peer::{IceServer, PeerSession, PeerState};
+pub use runtime::{DeviceChoice, Runtime};
 pub use timer::{now_ms, sleep, Timer};
 pub use transport::{TransportEvent, WsTransport};
+
+/// The engine's view and command types, for the UI: it draws these and sends those, and
+/// needs nothing else from the engine.
+pub use phone::{
+    Command, ConferenceView, Control, Controls, Direction, Failure, Instant, LineId, LineState,
+    LineView, MediaError, MediaHealth, MergeConfirm, Notice, Outcome, Participant, PartyStatus,
+    PhoneView, Reason, RegFailure, RegStatus, TargetError,
+};
+
+/// 64 bits from the platform's CSPRNG (`crypto.getRandomValues`) for the engine's seed:
+/// Call-IDs, tags and branches must not be guessable by another party on the path.
+fn random_seed() -> u64 {
+    let mut bytes = [0u8; 8];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // No Web Crypto (not a secure context): still unique per page, if guessable.
+        bytes = (js_sys::Math::random() * (u64::MAX as f64)).to_bits().to_le_bytes();
+    }
+    u64::from_le_bytes(bytes)
+}

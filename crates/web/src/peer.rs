@@ -208,6 +208,38 @@ impl PeerSession {
         self.gathered_sdp().await
     }
 
+    /// A new offer with fresh ICE credentials (ICE restart), set as the local description,
+    /// with its candidates gathered; the far end's answer goes to
+    /// [`apply_answer`](Self::apply_answer).
+    pub async fn restart_ice(&self) -> Result<String, WebError> {
+        let options = web_sys::RtcOfferOptions::new();
+        options.set_ice_restart(true);
+        let offer = await_promise(
+            self.pc.create_offer_with_rtc_offer_options(&options),
+            "createOffer (ICE restart)",
+        )
+        .await?;
+        self.set_local(offer.unchecked_into()).await?;
+        self.gathered_sdp().await
+    }
+
+    /// Answers the far end's new offer on the running connection: our side sends only if
+    /// `hold` (the browser then answers `sendonly`, or `inactive` if the offer holds us too),
+    /// and the DTLS role, ICE and codecs are the browser's as negotiated.
+    pub async fn answer_reoffer(&self, offer: &str, hold: bool) -> Result<String, WebError> {
+        let direction = if hold {
+            web_sys::RtcRtpTransceiverDirection::Sendonly
+        } else {
+            web_sys::RtcRtpTransceiverDirection::Sendrecv
+        };
+        for t in self.pc.get_transceivers().iter() {
+            if let Ok(t) = t.dyn_into::<web_sys::RtcRtpTransceiver>() {
+                t.set_direction(direction);
+            }
+        }
+        self.answer_offer(offer).await
+    }
+
     /// Sends `track` instead of the current one (None sends silence), without
     /// renegotiation.
     pub async fn replace_track(&self, track: Option<&MediaStreamTrack>) -> Result<(), WebError> {

@@ -7,6 +7,8 @@
 //! `samples` is the latest `fftSize` (8192) samples of mixer output 0, the speaker mix;
 //! `window.softphoneProbe.ringerSamples()` gives the same for the ringer output.
 
+#![cfg_attr(not(feature = "test-hooks"), allow(dead_code, unused_imports))]
+
 use js_sys::{Float32Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{AnalyserNode, AudioContext};
@@ -42,13 +44,24 @@ fn samples_of(analyser: &AnalyserNode, sample_rate: f32) -> Closure<dyn FnMut() 
     })
 }
 
+/// Outside the test build there is no probe: nothing of the page's audio is exposed.
+#[cfg(not(feature = "test-hooks"))]
+pub(crate) fn install(
+    _speaker: &AnalyserNode,
+    _ringer: &AnalyserNode,
+    _ctx: &AudioContext,
+) -> Result<Option<Probe>, WebError> {
+    Ok(None)
+}
+
 /// Installs `window.softphoneProbe` reading the speaker's and the ringer's analysers,
 /// replacing any earlier probe.
+#[cfg(feature = "test-hooks")]
 pub(crate) fn install(
     speaker: &AnalyserNode,
     ringer: &AnalyserNode,
     ctx: &AudioContext,
-) -> Result<Probe, WebError> {
+) -> Result<Option<Probe>, WebError> {
     let window = crate::error::window()?;
     let sample_rate = ctx.sample_rate();
     let speaker_samples = samples_of(speaker, sample_rate);
@@ -64,12 +77,12 @@ pub(crate) fn install(
     set(&object, "ringerSamples", ringer_samples.as_ref())?;
     set(&object, "contextState", context_state.as_ref())?;
     set(&window, PROBE, &object)?;
-    Ok(Probe {
+    Ok(Some(Probe {
         object,
         _speaker_samples: speaker_samples,
         _ringer_samples: ringer_samples,
         _context_state: context_state,
-    })
+    }))
 }
 
 impl Drop for Probe {

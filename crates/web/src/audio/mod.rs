@@ -22,12 +22,24 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{
     AnalyserNode, AudioContext, AudioContextState, AudioWorkletNode, AudioWorkletNodeOptions,
-    ChannelCountMode, HtmlAudioElement, MediaStream, MediaStreamAudioDestinationNode,
-    MediaStreamAudioSourceNode, MediaStreamConstraints, MediaStreamTrack, Response,
+    ChannelCountMode, MediaStream, MediaStreamAudioDestinationNode,
+    MediaStreamAudioSourceNode, MediaStreamTrack, Response,
 };
+
+mod microphone;
+mod outputs;
+mod remote;
+
+pub use microphone::MicProcessing;
+pub use outputs::can_choose_outputs;
+
+use microphone::{open_microphone, stop_tracks};
+use outputs::Ringer;
+use remote::{remove_element, Remote};
 
 use crate::error::{await_promise, console_warn, ignore_promise, window, JsResultExt, WebError};
 use crate::probe::{self, Probe};
+use crate::worklet_msg::WorkletMsg;
 
 /// The processor name registered by `mixer-worklet.js`.
 const PROCESSOR: &str = "softphone-mixer";
@@ -43,10 +55,6 @@ pub struct AudioEngine {
     inner: Rc<Inner>,
 }
 
-struct Remote {
-    source: MediaStreamAudioSourceNode,
-    element: HtmlAudioElement,
-}
 
 struct Inner {
     ctx: AudioContext,
@@ -69,18 +77,12 @@ struct Inner {
     closed: Cell<bool>,
     /// The microphone asked for was not there; the default one is in use.
     mic_fell_back: Cell<bool>,
+    /// The browser's voice processing of the microphone, kept when it is switched.
+    processing: MicProcessing,
     /// The latest `[rms, peak]` of every input port, from the worklet's meters messages.
     levels: Rc<RefCell<Vec<(f32, f32)>>>,
 }
 
-/// The ringer's way out: worklet output `ports` into an `<audio>` element of its own.
-struct Ringer {
-    dest: MediaStreamAudioDestinationNode,
-    element: HtmlAudioElement,
-    analyser: AnalyserNode,
-    /// The ringer's `deviceId`; `None` follows the speaker.
-    device: RefCell<Option<String>>,
-}
 
 /// Closes the context if `start` fails half way, so a failed start leaks nothing.
 struct CtxGuard(Option<AudioContext>);
@@ -135,21 +137,6 @@ async fn compile_dsp(url: &str) -> Result<JsValue, WebError> {
     await_promise(js_sys::WebAssembly::compile(&bytes), "WebAssembly.compile").await
 }
 
-fn mic_constraints(device: Option<&str>) -> Result<MediaStreamConstraints, WebError> {
-    let audio = Object::new();
-    if let Some(id) = device.filter(|id| !id.is_empty()) {
-        let exact = Object::new();
-        set(&exact, "exact", &id.into())?;
-        set(&audio, "deviceId", &exact)?;
-    }
-    for key in ["echoCancellation", "noiseSuppression", "autoGainControl"] {
-        set(&audio, key, &JsValue::FALSE)?;
-    }
-    let constraints = MediaStreamConstraints::new();
-    constraints.set_audio(&audio);
-    constraints.set_video(&JsValue::FALSE);
-    Ok(constraints)
-}
 
 impl AudioEngine {
     /// Builds the whole graph. `base_url` is where `dsp.wasm` and `mixer-worklet.js` are
@@ -158,10 +145,10 @@ impl AudioEngine {
     ///
     /// Call it from a user gesture (a click) if you can: the AudioContext is created before
     /// the first await, so it starts running; otherwise it starts suspended and
-    /// [`resume`](Self::resume) must be called from a gesture later. Asks for the
-    /// microphone (echo cancellation, noise suppression and auto gain off).
+    /// [`resume`](Self::resume) must be called from a gesture later. Asks for the default
+    /// microphone with the browser's voice processing as [`MicProcessing::default`] says.
     pub async fn start(base_url: &str, ports: u32) -> Result<Self, WebError> {
-        Self::start_with_microphone(base_url, ports, None).await
+        Self::start_with_microphone(base_url, ports, None, MicProcessing::default()).await
     }
 
     /// [`start`](Self::start) with the microphone `device` (a `deviceId`); when that device
@@ -171,6 +158,7 @@ impl AudioEngine {
         base_url: &str,
         ports: u32,
         device: Option<&str>,
+        processing: MicProcessing,
     ) -> Result<Self, WebError> {
         if ports == 0 {
             return Err(WebError::BadPort(0));
@@ -199,7 +187,7 @@ impl AudioEngine {
         let devices = navigator.media_devices().op("navigator.mediaDevices")?;
         let module = compile_dsp(&join(base_url, DSP_FILE)).await;
         let added = await_promise(added, "audioWorklet.addModule").await;
-        let (mic, fell_back) = open_microphone(&devices, device).await?;
+        let (mic, fell_back) = open_microphone(&devices, device, processing).await?;
         let module = match (module, added) {
             (Ok(module), Ok(_)) => module,
             (Err(e), _) | (_, Err(e)) => {
@@ -208,7 +196,7 @@ impl AudioEngine {
             }
         };
 
-        let result = Self::build(&ctx, &module, mic.clone(), ports);
+        let result = Self::build(&ctx, &module, mic.clone(), ports, processing);
         if let Ok(engine) = &result {
             engine.inner.mic_fell_back.set(fell_back);
         }
@@ -225,6 +213,7 @@ impl AudioEngine {
         module: &JsValue,
         mic: MediaStream,
         ports: u32,
+        processing: MicProcessing,
     ) -> Result<Self, WebError> {
         let processor_options = Object::new();
         set(&processor_options, "module", module)?;
@@ -319,11 +308,12 @@ impl AudioEngine {
                 speaker: RefCell::default(),
                 outgoing,
                 remotes: RefCell::new((1..ports).map(|_| None).collect()),
-                probe: RefCell::new(Some(probe)),
+                probe: RefCell::new(probe),
                 _on_processor_error: on_processor_error,
                 _on_port_message: on_port_message,
                 closed: Cell::new(false),
                 mic_fell_back: Cell::new(false),
+                processing,
                 levels,
             }),
         })
@@ -366,208 +356,17 @@ impl AudioEngine {
     }
 
     /// Whether the microphone asked for last was missing and the default one took its place.
-    pub fn microphone_fell_back(&self) -> bool {
-        self.inner.mic_fell_back.get()
-    }
-
-    /// Switches to the microphone `device` (None: the default) without touching the calls:
-    /// the new source takes input 0 and the old one stops. Resolves to whether it had to
-    /// fall back to the default.
-    pub async fn use_microphone(&self, device: Option<&str>) -> Result<bool, WebError> {
-        let devices = window()?
-            .navigator()
-            .media_devices()
-            .op("navigator.mediaDevices")?;
-        let (mic, fell_back) = open_microphone(&devices, device).await?;
-        let source = self
-            .inner
-            .ctx
-            .create_media_stream_source(&mic)
-            .op("createMediaStreamSource (microphone)")?;
-        source
-            .connect_with_audio_node_and_output_and_input(&self.inner.node, 0, 0)
-            .op("connect microphone")?;
-        let old_source = self.inner.mic_source.replace(source);
-        old_source.disconnect().ok();
-        let old = self.inner.mic.replace(mic);
-        stop_tracks(&old);
-        self.inner.mic_fell_back.set(fell_back);
-        Ok(fell_back)
-    }
-
-    /// Plays the speaker output on the output `device` (`""`: the default), where the browser
-    /// can choose (`AudioContext.setSinkId`, Chromium 110+). A ringer that follows the speaker
-    /// moves with it.
-    pub async fn use_speaker(&self, device: &str) -> Result<(), WebError> {
-        set_sink(
-            self.inner.ctx.as_ref(),
-            device,
-            "choosing the speaker (AudioContext.setSinkId)",
-        )
-        .await?;
-        self.inner.speaker.replace(device.to_owned());
-        if self.inner.ringer.device.borrow().is_none() {
-            // Best effort: the calls are on the new speaker whatever the ringer does.
-            if let Err(e) = self.inner.ringer.set_sink(device).await {
-                console_warn(&format!("ringer did not follow the speaker: {e}"));
-            }
-        }
-        Ok(())
-    }
-
-    /// Rings on the output `device` (`Some("")`: the system default), or on whatever the
-    /// speaker uses (`None`, the default).
-    pub async fn use_ringer(&self, device: Option<&str>) -> Result<(), WebError> {
-        let sink = match device {
-            Some(d) => d.to_owned(),
-            None => self.inner.speaker.borrow().clone(),
-        };
-        self.inner.ringer.set_sink(&sink).await?;
-        self.inner.ringer.device.replace(device.map(str::to_owned));
-        Ok(())
-    }
-
-    /// Plays `tone` (`"ring"` for an incoming call) on the ringer, in a `region`'s variant.
-    /// Sends `{type:"ringer", tone, region}`.
-    pub fn play_ringer(&self, tone: &str, region: &str) {
-        // The element was started from the sign-in click; this only matters if the browser
-        // paused it since (it does nothing when already playing).
-        if let Ok(playing) = self.inner.ringer.element.play() {
-            ignore_promise(playing);
-        }
-        let msg = Object::new();
-        let built = set(&msg, "type", &"ringer".into())
-            .and_then(|()| set(&msg, "tone", &tone.into()))
-            .and_then(|()| set(&msg, "region", &region.into()));
-        if built.is_ok() {
-            self.post(&msg);
-        }
-    }
-
-    /// Stops the ringer. Sends `{type:"ringer-stop"}`.
-    pub fn stop_ringer(&self) {
-        let msg = Object::new();
-        if set(&msg, "type", &"ringer-stop".into()).is_ok() {
-            self.post(&msg);
-        }
-    }
-
-    /// The microphone's stream (for device labels or a local level meter).
-    pub fn microphone(&self) -> MediaStream {
-        self.inner.mic.borrow().clone()
-    }
-
-    /// Feeds `remote` (a leg's received stream) into mixer input `port` (1..ports),
-    /// replacing whatever fed it. Also plays it through a hidden, muted `<audio>` element:
-    /// Chromium gives Web Audio only silence from a remote WebRTC track otherwise.
-    pub fn attach_remote(&self, port: u32, remote: &MediaStream) -> Result<(), WebError> {
-        let inner = &self.inner;
-        if inner.closed.get() {
-            return Err(WebError::Closed);
-        }
-        let slot = self.remote_slot(port)?;
-        self.detach_remote(port);
-
-        let element = hidden_audio(remote, true, ("data-softphone-port", &port.to_string()))?;
-
-        let source = match inner.ctx.create_media_stream_source(remote) {
-            Ok(source) => source,
-            Err(e) => {
-                remove_element(&element);
-                return Err(WebError::js("createMediaStreamSource (remote)", &e));
-            }
-        };
-        if let Err(e) = source.connect_with_audio_node_and_output_and_input(&inner.node, 0, port) {
-            remove_element(&element);
-            return Err(WebError::js("connect remote", &e));
-        }
-        inner.remotes.borrow_mut()[slot] = Some(Remote { source, element });
-        Ok(())
-    }
-
-    /// Disconnects whatever feeds input `port` and removes its `<audio>` element.
-    pub fn detach_remote(&self, port: u32) {
-        let Ok(slot) = self.remote_slot(port) else {
-            return;
-        };
-        let old = self.inner.remotes.borrow_mut()[slot].take();
-        if let Some(old) = old {
-            old.source.disconnect().ok();
-            remove_element(&old.element);
-        }
-    }
-
-    fn remote_slot(&self, port: u32) -> Result<usize, WebError> {
-        if port == 0 || port >= self.inner.ports {
-            return Err(WebError::BadPort(port));
-        }
-        Ok(port as usize - 1)
-    }
-
-    /// How loud input `from` is in output `to` (0 = silent, 1 = unity).
-    /// Sends `{type:"gain", from, to, gain}` to the worklet.
-    pub fn set_gain(&self, from: u32, to: u32, gain: f32) {
-        let msg = Object::new();
-        let built = set(&msg, "type", &"gain".into())
-            .and_then(|()| set(&msg, "from", &from.into()))
-            .and_then(|()| set(&msg, "to", &to.into()))
-            .and_then(|()| set(&msg, "gain", &gain.into()));
-        if built.is_ok() {
-            self.post(&msg);
-        }
-    }
-
-    /// Sets the whole matrix: `gains[from][to]`. Sends `{type:"matrix", gains}`.
-    pub fn set_matrix(&self, gains: &[Vec<f32>]) {
-        let rows: Array = gains
-            .iter()
-            .map(|row| row.iter().map(|&g| JsValue::from(g)).collect::<Array>())
-            .collect();
-        let msg = Object::new();
-        if set(&msg, "type", &"matrix".into())
-            .and_then(|()| set(&msg, "gains", &rows))
-            .is_ok()
-        {
-            self.post(&msg);
-        }
-    }
-
-    /// Plays a call-progress or DTMF tone into output `port` (`"ringback"`, `"busy"`,
-    /// `"reorder"`, `"call-waiting"`, `"dtmf-5"`...) in a `region`'s variant (`"na"`, `"uk"`,
-    /// `"eu"`). Sends `{type:"tone", port, tone, region}`.
-    pub fn play_tone(&self, port: u32, tone: &str, region: &str) {
-        let msg = Object::new();
-        let built = set(&msg, "type", &"tone".into())
-            .and_then(|()| set(&msg, "port", &port.into()))
-            .and_then(|()| set(&msg, "tone", &tone.into()))
-            .and_then(|()| set(&msg, "region", &region.into()));
-        if built.is_ok() {
-            self.post(&msg);
-        }
-    }
-
-    /// Stops the tone on output `port`. Sends `{type:"tone-stop", port}`.
-    pub fn stop_tone(&self, port: u32) {
-        let msg = Object::new();
-        if set(&msg, "type", &"tone-stop".into())
-            .and_then(|()| set(&msg, "port", &port.into()))
-            .is_ok()
-        {
-            self.post(&msg);
-        }
-    }
-
-    /// The latest `(rms, peak)` of every input port (0 = the microphone), for speaking
     /// indicators.
     pub fn levels(&self) -> Vec<(f32, f32)> {
         self.inner.levels.borrow().clone()
     }
 
-    fn post(&self, msg: &JsValue) {
+    /// Sends the worklet one message (nothing once closed).
+    pub(crate) fn post(&self, msg: &WorkletMsg<'_>) {
         if self.inner.closed.get() {
             return;
         }
-        if let Err(e) = self.inner.port.post_message(msg) {
+        if let Err(e) = self.inner.port.post_message(&msg.to_js()) {
             console_warn(&WebError::js("worklet port.postMessage", &e).to_string());
         }
     }
@@ -626,127 +425,5 @@ impl std::fmt::Debug for AudioEngine {
             .field("ports", &self.inner.ports)
             .field("closed", &self.inner.closed.get())
             .finish_non_exhaustive()
-    }
-}
-
-impl Ringer {
-    fn build(ctx: &AudioContext, node: &AudioWorkletNode, ports: u32) -> Result<Self, WebError> {
-        let dest = ctx
-            .create_media_stream_destination()
-            .op("createMediaStreamDestination (ringer)")?;
-        dest.set_channel_count(1);
-        node.connect_with_audio_node_and_output(&dest, ports)
-            .op("connect ringer")?;
-        let analyser = ctx.create_analyser().op("createAnalyser (ringer)")?;
-        analyser.set_fft_size(PROBE_FFT_SIZE);
-        node.connect_with_audio_node_and_output(&analyser, ports)
-            .op("connect ringer analyser")?;
-        // Started now, inside the sign-in gesture, so that it may sound later without one.
-        let element = hidden_audio(&dest.stream(), false, ("data-softphone-ringer", ""))?;
-        Ok(Self {
-            dest,
-            element,
-            analyser,
-            device: RefCell::new(None),
-        })
-    }
-
-    async fn set_sink(&self, device: &str) -> Result<(), WebError> {
-        set_sink(
-            self.element.as_ref(),
-            device,
-            "choosing the ringer device (HTMLMediaElement.setSinkId)",
-        )
-        .await
-    }
-}
-
-/// Whether this browser lets a page choose its output devices: `setSinkId` on both
-/// AudioContext (the speaker) and media elements (the ringer); Chromium 110+ has both.
-pub fn can_choose_outputs() -> bool {
-    let global = js_sys::global();
-    let has_sink = |class: &str| {
-        Reflect::get(&global, &JsValue::from_str(class))
-            .and_then(|c| Reflect::get(&c, &JsValue::from_str("prototype")))
-            .is_ok_and(|proto| has(&proto, "setSinkId"))
-    };
-    has_sink("AudioContext") && has_sink("HTMLMediaElement")
-}
-
-/// `target.setSinkId(device)` (an AudioContext or a media element), or `Unsupported(what)`
-/// where the browser cannot choose.
-async fn set_sink(target: &JsValue, device: &str, what: &'static str) -> Result<(), WebError> {
-    let set_sink = Reflect::get(target, &JsValue::from_str("setSinkId"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or(WebError::Unsupported(what))?;
-    let promise: js_sys::Promise = set_sink
-        .call1(target, &JsValue::from_str(device))
-        .op("setSinkId")?
-        .unchecked_into();
-    await_promise(promise, "setSinkId").await.map(drop)
-}
-
-/// A hidden `<audio>` element playing `stream`, appended to the body and started, marked with
-/// the `attribute` (name, value) so tests can find it.
-fn hidden_audio(
-    stream: &MediaStream,
-    muted: bool,
-    attribute: (&str, &str),
-) -> Result<HtmlAudioElement, WebError> {
-    let document = window()?
-        .document()
-        .ok_or(WebError::Unsupported("a document"))?;
-    let element: HtmlAudioElement = document
-        .create_element("audio")
-        .op("createElement audio")?
-        .unchecked_into();
-    element.set_muted(muted);
-    element.set_autoplay(true);
-    element.set_hidden(true);
-    let _ = element.set_attribute(attribute.0, attribute.1);
-    element.set_src_object(Some(stream));
-    document
-        .body()
-        .ok_or(WebError::Unsupported("a document body"))?
-        .append_child(&element)
-        .op("append <audio>")?;
-    if let Ok(playing) = element.play() {
-        ignore_promise(playing);
-    }
-    Ok(element)
-}
-
-fn remove_element(element: &HtmlAudioElement) {
-    element.set_src_object(None);
-    element.remove();
-}
-
-/// getUserMedia for `device`, or the default microphone when that one is gone; the flag says
-/// whether it fell back.
-async fn open_microphone(
-    devices: &web_sys::MediaDevices,
-    device: Option<&str>,
-) -> Result<(MediaStream, bool), WebError> {
-    let ask = |d: Option<&str>| -> Result<js_sys::Promise, WebError> {
-        devices
-            .get_user_media_with_constraints(&mic_constraints(d)?)
-            .op("getUserMedia")
-    };
-    match await_promise(ask(device)?, "getUserMedia").await {
-        Ok(stream) => Ok((stream.unchecked_into(), false)),
-        Err(_) if device.is_some_and(|d| !d.is_empty()) => {
-            let stream = await_promise(ask(None)?, "getUserMedia").await?;
-            Ok((stream.unchecked_into(), true))
-        }
-        Err(e) => Err(e),
-    }
-}
-
-fn stop_tracks(stream: &MediaStream) {
-    for track in stream.get_tracks().iter() {
-        if let Ok(track) = track.dyn_into::<MediaStreamTrack>() {
-            track.stop();
-        }
     }
 }

@@ -1,0 +1,196 @@
+//! What an agent signs in with, checked before anything starts.
+
+use phone::PhoneConfig;
+use sip::{UaConfig, Uri};
+
+use crate::error::WebError;
+
+/// The sign-in form, as typed.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Account {
+    /// `sip:user@domain`.
+    pub sip_uri: String,
+    /// The SIP password (kept in memory only).
+    pub password: String,
+    /// The edge proxies' WebSocket URLs, separated by spaces, commas or lines.
+    pub edges: String,
+    /// STUN/TURN URLs, separated likewise; empty for host candidates only.
+    pub ice_servers: String,
+    /// This browser profile's RFC 5626 instance id (`urn:uuid:...`).
+    pub instance_id: String,
+    /// The agent's display name, if any.
+    pub display_name: Option<String>,
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("sip_uri", &self.sip_uri)
+            .field("password", &"<hidden>")
+            .field("edges", &self.edges)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why signing in did not start.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignInError {
+    /// The SIP address does not parse.
+    #[error("the SIP address is not valid")]
+    BadAddress,
+    /// The SIP address has no user part.
+    #[error("the SIP address has no user")]
+    NoUser,
+    /// No server given.
+    #[error("no server address")]
+    NoServer,
+    /// A server address is not a WebSocket URL.
+    #[error("not a ws:// or wss:// address: {url}")]
+    BadServer {
+        /// The address as typed.
+        url: String,
+    },
+    /// `ws://` to a host other than this machine: signalling (and the DTLS fingerprints
+    /// that protect the audio) would travel in clear.
+    #[error("ws:// is only for this machine; use wss://{url}")]
+    InsecureServer {
+        /// The address as typed.
+        url: String,
+    },
+    /// No password.
+    #[error("no password")]
+    NoPassword,
+    /// The audio could not start (microphone refused, no AudioWorklet...).
+    #[error("audio could not start: {0}")]
+    Audio(WebError),
+}
+
+const LOOPBACK: [&str; 4] = ["127.0.0.1", "localhost", "[::1]", "::1"];
+
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host_port.starts_with('[') {
+        return host_port.split_inclusive(']').next().unwrap_or(host_port);
+    }
+    host_port.split(':').next().unwrap_or(host_port)
+}
+
+/// The edge URLs of a typed list, each checked.
+pub fn parse_edges(list: &str) -> Result<Vec<String>, SignInError> {
+    let urls: Vec<String> = list
+        .split([' ', ',', '\n'])
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if urls.is_empty() {
+        return Err(SignInError::NoServer);
+    }
+    for url in &urls {
+        if let Some(rest) = url.strip_prefix("ws://") {
+            if !LOOPBACK.contains(&host_of(url)) {
+                return Err(SignInError::InsecureServer {
+                    url: rest.to_owned(),
+                });
+            }
+        } else if !url.starts_with("wss://") {
+            return Err(SignInError::BadServer { url: url.clone() });
+        }
+    }
+    Ok(urls)
+}
+
+impl Account {
+    /// The engine's settings for this account, or why it cannot sign in. `seed` feeds the
+    /// engine's identifiers and jitter; it should come from the platform's CSPRNG.
+    pub fn phone_config(&self, seed: u64) -> Result<PhoneConfig, SignInError> {
+        let aor: Uri = self
+            .sip_uri
+            .trim()
+            .parse()
+            .map_err(|_| SignInError::BadAddress)?;
+        let user = aor.user.clone().ok_or(SignInError::NoUser)?;
+        let edges = parse_edges(&self.edges)?;
+        if self.password.is_empty() {
+            return Err(SignInError::NoPassword);
+        }
+        let mut cfg = PhoneConfig::new(UaConfig {
+            aor,
+            display_name: self.display_name.clone(),
+            auth_user: user,
+            password: self.password.clone(),
+            register_expires: 600,
+            instance_id: self.instance_id.clone(),
+            user_agent: concat!("softphone/", env!("CARGO_PKG_VERSION")).into(),
+            seed,
+        });
+        cfg.edges = edges;
+        Ok(cfg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(edges: &str) -> Account {
+        Account {
+            sip_uri: "sip:1001@example.com".into(),
+            password: "pw".into(),
+            edges: edges.into(),
+            ..Account::default()
+        }
+    }
+
+    #[test]
+    fn edges_are_checked() {
+        assert_eq!(
+            parse_edges("ws://127.0.0.1:8088, wss://edge2.example.com").unwrap(),
+            ["ws://127.0.0.1:8088", "wss://edge2.example.com"]
+        );
+        assert!(parse_edges("ws://localhost:8088/ws").is_ok());
+        assert!(parse_edges("ws://[::1]:8088").is_ok());
+        assert_eq!(
+            parse_edges("ws://edge.example.com"),
+            Err(SignInError::InsecureServer {
+                url: "edge.example.com".into()
+            })
+        );
+        assert_eq!(
+            parse_edges("ws://127.0.0.1.evil.com"),
+            Err(SignInError::InsecureServer {
+                url: "127.0.0.1.evil.com".into()
+            })
+        );
+        assert_eq!(
+            parse_edges("http://x"),
+            Err(SignInError::BadServer {
+                url: "http://x".into()
+            })
+        );
+        assert_eq!(parse_edges(" "), Err(SignInError::NoServer));
+    }
+
+    #[test]
+    fn the_account_becomes_engine_settings() {
+        let cfg = account("wss://a.example.com wss://b.example.com")
+            .phone_config(7)
+            .unwrap();
+        assert_eq!(cfg.edges.len(), 2);
+        assert_eq!(cfg.ua.auth_user, "1001");
+        let mut no_pw = account("wss://a.example.com");
+        no_pw.password.clear();
+        assert_eq!(no_pw.phone_config(7).unwrap_err(), SignInError::NoPassword);
+        let mut bad = account("wss://a.example.com");
+        bad.sip_uri = "not an address".into();
+        assert_eq!(bad.phone_config(7).unwrap_err(), SignInError::BadAddress);
+    }
+
+    #[test]
+    fn debug_hides_the_password() {
+        assert!(!format!("{:?}", account("wss://a")).contains("pw\""));
+    }
+}

@@ -1,0 +1,231 @@
+//! The phone running in the page: one loop that feeds the engine, drains its outputs and
+//! arms one timer. The engine decides everything; this carries it out with a WebSocket,
+//! the media executor and `setTimeout`.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use phone::{Command, Input, Instant, Output, Phone, PhoneView};
+
+use crate::account::{Account, SignInError};
+use crate::audio::{AudioEngine, MicProcessing};
+use crate::media::{parse_ice, Media};
+use crate::timer::Timer;
+use crate::transport::{TransportEvent, WsTransport};
+
+/// The audio devices to start with (deviceIds; `None` for the browser's default).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceChoice {
+    /// The microphone.
+    pub microphone: Option<String>,
+    /// Where calls are heard.
+    pub speaker: Option<String>,
+    /// Where the incoming ring sounds: `None` follows the speaker, `Some("")` is the
+    /// system default output.
+    pub ringer: Option<String>,
+}
+
+type OnView = Box<dyn Fn(PhoneView)>;
+
+struct Inner {
+    phone: Phone,
+    transport: Option<WsTransport>,
+    media: Media,
+    timer: Option<Timer>,
+    on_view: Option<OnView>,
+    /// Signing out: the runtime keeps itself alive until the engine says it is over.
+    keep_alive: Option<Runtime>,
+}
+
+/// The running phone of the signed-in agent. Cheap to clone.
+#[derive(Clone)]
+pub struct Runtime(Rc<RefCell<Inner>>);
+
+impl Runtime {
+    /// Checks the account, starts audio, connects to the first edge and registers. Every
+    /// new view goes to `on_view`.
+    pub async fn sign_in(
+        account: &Account,
+        devices: &DeviceChoice,
+        on_view: impl Fn(PhoneView) + 'static,
+    ) -> Result<Self, SignInError> {
+        let cfg = account.phone_config(crate::random_seed())?;
+        let audio = AudioEngine::start_with_microphone(
+            "./",
+            cfg.ports as u32,
+            devices.microphone.as_deref(),
+            MicProcessing::default(),
+        )
+        .await
+        .map_err(SignInError::Audio)?;
+        if let Some(speaker) = &devices.speaker {
+            // A speaker that is gone, or a browser that cannot choose, leaves the default.
+            let _ = audio.use_speaker(speaker).await;
+        }
+        if devices.ringer.is_some() {
+            // Likewise: a ringer that cannot be chosen rings with the speaker.
+            let _ = audio.use_ringer(devices.ringer.as_deref()).await;
+        }
+        let phone = Phone::new(cfg);
+        on_view(phone.view());
+        let runtime = Self(Rc::new(RefCell::new(Inner {
+            phone,
+            transport: None,
+            media: Media::new(audio, parse_ice(&account.ice_servers)),
+            timer: None,
+            on_view: Some(Box::new(on_view)),
+            keep_alive: None,
+        })));
+        runtime.handle(Input::Command(Command::SignIn));
+        Ok(runtime)
+    }
+
+    /// The audio engine (device choice).
+    pub fn audio(&self) -> AudioEngine {
+        self.0.borrow().media.audio()
+    }
+
+    /// `(rms, peak)` per mixer port (0 = the agent's microphone).
+    pub fn levels(&self) -> Vec<(f32, f32)> {
+        self.0.borrow().media.levels()
+    }
+
+    /// The agent pressed something.
+    pub fn command(&self, cmd: Command) {
+        self.handle(Input::Command(cmd));
+    }
+
+    /// Ends every call and un-registers. The runtime lives on, without telling the page,
+    /// until the registrar confirms (or the engine's wait runs out), then lets go of the
+    /// connection and audio.
+    pub fn sign_out(&self) {
+        {
+            let mut inner = self.0.borrow_mut();
+            inner.on_view = None;
+            inner.keep_alive = Some(self.clone());
+        }
+        self.command(Command::SignOut);
+    }
+
+    pub(crate) fn downgrade(&self) -> WeakRuntime {
+        WeakRuntime(Rc::downgrade(&self.0))
+    }
+
+    /// Feeds one input and carries out what follows.
+    pub(crate) fn handle(&self, input: Input) {
+        let now = Instant::now();
+        self.0.borrow_mut().phone.handle(input, now);
+        self.drain();
+    }
+
+    fn timeout(&self) {
+        let now = Instant::now();
+        self.0.borrow_mut().phone.handle_timeout(now);
+        self.drain();
+    }
+
+    fn drain(&self) {
+        let mut media_work = Vec::new();
+        let mut connect = None;
+        let mut signed_out = false;
+        {
+            let mut inner = self.0.borrow_mut();
+            let mut view_changed = false;
+            while let Some(out) = inner.phone.poll_output() {
+                match out {
+                    Output::Transmit(frame) => {
+                        if let Some(t) = &inner.transport {
+                            if let Err(e) = t.send(&frame) {
+                                crate::error::console_warn(&format!("send failed: {e}"));
+                            }
+                        }
+                    }
+                    Output::Media(action) => media_work.push(action),
+                    Output::ViewChanged => view_changed = true,
+                    Output::Connect { url } => connect = Some(url),
+                    Output::Disconnect => {
+                        // Its Closed event reports TransportDown.
+                        if let Some(t) = &inner.transport {
+                            t.close();
+                        }
+                    }
+                    Output::SignedOut => signed_out = true,
+                    _ => {}
+                }
+            }
+            if view_changed {
+                let view = inner.phone.view();
+                if let Some(f) = &inner.on_view {
+                    f(view);
+                }
+            }
+            let next = inner.phone.poll_timeout();
+            inner.timer = next.map(|at| {
+                let ms = at.saturating_duration_since(Instant::now()).as_millis();
+                let weak = Rc::downgrade(&self.0);
+                Timer::once(u32::try_from(ms).unwrap_or(u32::MAX), move || {
+                    if let Some(inner) = weak.upgrade() {
+                        Self(inner).timeout();
+                    }
+                })
+            });
+        }
+        let media = self.0.borrow().media.clone();
+        for action in media_work {
+            media.apply(action, self);
+        }
+        if let Some(url) = connect {
+            self.connect(&url);
+        }
+        if signed_out {
+            let mut inner = self.0.borrow_mut();
+            inner.transport = None;
+            inner.timer = None;
+            inner.media.close_all();
+            // Dropped outside the borrow: it may be the last reference.
+            let last = inner.keep_alive.take();
+            drop(inner);
+            drop(last);
+        }
+    }
+
+    /// Opens a WebSocket to `url`; a failure to even start counts as a lost connection.
+    fn connect(&self, url: &str) {
+        let weak = Rc::downgrade(&self.0);
+        match WsTransport::connect(url, move |ev| on_transport(&weak, ev)) {
+            Ok(t) => self.0.borrow_mut().transport = Some(t),
+            Err(e) => {
+                crate::error::console_warn(&format!("WebSocket {url}: {e}"));
+                self.handle(Input::TransportDown);
+            }
+        }
+    }
+}
+
+/// A runtime that browser callbacks may outlive.
+#[derive(Clone)]
+pub(crate) struct WeakRuntime(Weak<RefCell<Inner>>);
+
+impl WeakRuntime {
+    /// Feeds `input` if the runtime is still there.
+    pub(crate) fn handle(&self, input: Input) {
+        if let Some(inner) = self.0.upgrade() {
+            Runtime(inner).handle(input);
+        }
+    }
+}
+
+fn on_transport(weak: &Weak<RefCell<Inner>>, ev: TransportEvent) {
+    let Some(inner) = weak.upgrade() else { return };
+    let runtime = Runtime(inner);
+    match ev {
+        TransportEvent::Open => runtime.handle(Input::TransportUp),
+        TransportEvent::Message(text) => runtime.handle(Input::Frame(text.into_bytes())),
+        // The closed socket is dropped when the next one replaces it, not here inside its
+        // own event handler.
+        TransportEvent::Closed { .. } => runtime.handle(Input::TransportDown),
+        TransportEvent::Error(e) => crate::error::console_warn(&format!("WebSocket: {e}")),
+        #[allow(unreachable_patterns)]
+        _ => {}
+    }
+}
