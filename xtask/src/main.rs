@@ -192,7 +192,9 @@ fn test() -> Result {
         ),
         (
             "cargo test",
-            Box::new(|| tally::run_counted(cmd("cargo").arg("test"))),
+            // --no-fail-fast: a failing test binary must not leave the others unrun and
+            // uncounted
+            Box::new(|| tally::run_cargo_test(cmd("cargo").args(["test", "--no-fail-fast"]))),
         ),
         ("interop", Box::new(interop::run_interop)),
         ("build", Box::new(build::run_build)),
@@ -239,5 +241,5 @@ fn summary(done: &[(&str, Duration)], failed: Option<(&str, Duration)>, total: D
     }
     let verdict = if failed.is_some() { "FAILED" } else { "passed" };
     println!("  {verdict} in {}", fmt_duration(total));
-    println!("{}", tally::line());
+    println!("{}", tally::report());
 }
