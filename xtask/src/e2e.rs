@@ -61,9 +61,7 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
 
     let help = output(cmd("node").arg("--help")).unwrap_or_default();
     let mut node = cmd("node");
-    node.current_dir(&e2e)
-        .arg("--test")
-        .arg("--test-reporter=spec");
+    node.current_dir(&e2e).arg("--test");
     if help.contains("--test-concurrency") {
         // one browser pair at a time: two cores, and audio checks need the CPU
         node.arg("--test-concurrency=1");
@@ -74,8 +72,7 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
     if let Some(p) = &opts.grep {
         node.arg(format!("--test-name-pattern={p}"));
     }
-    node.args(&files)
-        .env("SOFTPHONE_DIST", &dist)
+    node.env("SOFTPHONE_DIST", &dist)
         .env("SOFTPHONE_WAV_A", &wav_a)
         .env("SOFTPHONE_WAV_B", &wav_b)
         .env("SOFTPHONE_WAV_C", &wav_c)
@@ -90,7 +87,7 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
         .env("CHROMIUM", "/usr/bin/chromium");
 
     let kamailio = Kamailio::start()?;
-    let result = crate::tally::run_counted(&mut node);
+    let result = crate::tally::run_node_test(&mut node, &files, &run_dir.join("tally.tsv"));
     if result.is_err() {
         println!("e2e: Kamailio's log: {}", kamailio.log.display());
     }

@@ -7,9 +7,17 @@ use crate::util::{cmd, Result};
 pub(crate) fn run_interop() -> Result {
     let kamailio = Kamailio::start()?;
     let mut test = cmd("cargo");
-    test.args(["test", "-p", "interop", "--", "--nocapture"])
-        .env("SOFTPHONE_WS_URL", WS_URL);
-    let result = crate::tally::run_counted(&mut test);
+    // --no-fail-fast: a failing test binary must not leave the others unrun and uncounted
+    test.args([
+        "test",
+        "--no-fail-fast",
+        "-p",
+        "interop",
+        "--",
+        "--nocapture",
+    ])
+    .env("SOFTPHONE_WS_URL", WS_URL);
+    let result = crate::tally::run_cargo_test(&mut test);
     if result.is_err() {
         println!("interop: Kamailio's log: {}", kamailio.log.display());
     }

@@ -4,6 +4,7 @@ mod bench;
 mod build;
 mod csp;
 mod e2e;
+mod fuzz;
 mod interop;
 mod kamailio;
 mod setup;
@@ -23,7 +24,8 @@ usage: cargo xtask <command>
                      the wasm32 target, trunk, wasm-bindgen-cli, npm binaryen, e2e node modules
   build              build the app into dist/ (trunk, release, offline)
   dev                setup, Kamailio, and `trunk serve` on http://127.0.0.1:8080 (Ctrl-C stops)
-  test               everything CI checks: fmt, clippy, cargo test, interop, build, e2e
+  test               everything CI checks: fmt, clippy, cargo test, the fuzz targets built
+                     (not run), interop, build, e2e
   e2e [--grep P]     build, then the browser tests against Kamailio (P: test name pattern)
       [--no-build]   (use the dist/ there is)
   interop            our SIP stack against SIPp and JsSIP through Kamailio (crates/interop)
@@ -192,8 +194,11 @@ fn test() -> Result {
         ),
         (
             "cargo test",
-            Box::new(|| tally::run_counted(cmd("cargo").arg("test"))),
+            // --no-fail-fast: a failing test binary must not leave the others unrun and
+            // uncounted
+            Box::new(|| tally::run_cargo_test(cmd("cargo").args(["test", "--no-fail-fast"]))),
         ),
+        ("fuzz targets (build only)", Box::new(fuzz::build_targets)),
         ("interop", Box::new(interop::run_interop)),
         ("build", Box::new(build::run_build)),
         (
@@ -232,12 +237,12 @@ fn test() -> Result {
 fn summary(done: &[(&str, Duration)], failed: Option<(&str, Duration)>, total: Duration) {
     println!("\nxtask test summary:");
     for (name, took) in done {
-        println!("  ok    {name:<16} {}", fmt_duration(*took));
+        println!("  ok    {name:<25} {}", fmt_duration(*took));
     }
     if let Some((name, took)) = failed {
-        println!("  FAIL  {name:<16} {}", fmt_duration(took));
+        println!("  FAIL  {name:<25} {}", fmt_duration(took));
     }
     let verdict = if failed.is_some() { "FAILED" } else { "passed" };
     println!("  {verdict} in {}", fmt_duration(total));
-    println!("{}", tally::line());
+    println!("{}", tally::report());
 }

@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use crate::util::{bail, cmd, fmt_duration, node_tools_bin, output, root, run, Context, Result};
 
-/// Debian packages: the SIP server, SIPp for the interop tests, the test browser, curl for humans.
+/// Debian packages: the SIP server, SIPp for the interop tests, the test browser, curl for humans,
+/// g++ for libFuzzer (libfuzzer-sys compiles it when `cargo xtask test` builds the fuzz targets).
 const APT_PACKAGES: &[&str] = &[
     "kamailio",
     "kamailio-websocket-modules",
@@ -17,6 +18,7 @@ const APT_PACKAGES: &[&str] = &[
     "chromium",
     "chromium-driver",
     "curl",
+    "g++",
 ];
 
 /// Trunk 0.22 needs a newer rustc than Debian's machines here have.
@@ -82,7 +84,7 @@ fn apt() -> Result {
         missing.push("npm");
     }
     if missing.is_empty() {
-        ok("apt packages (kamailio + websocket modules, sip-tester, chromium, chromium-driver, curl, node, npm)");
+        ok("apt packages (kamailio + websocket modules, sip-tester, chromium, chromium-driver, curl, g++, node, npm)");
         return Ok(());
     }
     let what = format!("apt packages: {}", missing.join(" "));

@@ -97,7 +97,8 @@ pub(crate) fn cmd(program: impl AsRef<std::ffi::OsStr>) -> Command {
     c
 }
 
-fn describe(c: &Command) -> String {
+/// A command as a person would type it (without the environment `Command`'s Debug shows).
+pub(crate) fn describe(c: &Command) -> String {
     let mut s = c.get_program().to_string_lossy().into_owned();
     for a in c.get_args() {
         let a = a.to_string_lossy();
