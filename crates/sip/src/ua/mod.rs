@@ -32,7 +32,7 @@ use std::time::Duration;
 
 use web_time::Instant;
 
-use crate::registration::Registration;
+use crate::registration::{Registration, Resume};
 use crate::rng::Rng;
 use crate::{Dialog, Limits, Message, Method, NameAddr, Request, Response, Uri};
 
@@ -227,7 +227,10 @@ impl UserAgent {
         let reconnect = !self.transport_up;
         self.transport_up = true;
         if self.registration.wanted() {
-            self.send_register(now);
+            match self.registration.resume(now) {
+                Resume::Now => self.send_register(now),
+                Resume::Wait(state) => self.events.extend(state.map(UaEvent::Registration)),
+            }
         }
         if reconnect {
             self.refresh_all_targets(now);
