@@ -29,7 +29,8 @@ pub enum RegistrationState {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RegistrationError {
-    /// The registrar refused our credentials (a second challenge for the same request).
+    /// The registrar refused our credentials: it challenged again a request that answered
+    /// its own fresh challenge. Tried again after a long wait or a reconnect.
     #[error("wrong credentials")]
     WrongCredentials,
     /// The registrar answered with an error.
@@ -50,6 +51,38 @@ pub enum RegistrationError {
 
 /// How long to wait before trying again after a failure.
 const RETRY_AFTER: Duration = Duration::from_secs(30);
+/// How long to wait after the registrar refused our password. A restarted or reconfigured
+/// server may accept it later, so we do try again; but a refused password is usually refused
+/// again, and registrars ban addresses that fail too often (fail2ban in front of Kamailio or
+/// Asterisk), which would sign out every agent behind the same NAT.
+const WRONG_CREDENTIALS_RETRY: Duration = Duration::from_secs(300);
+/// How many challenges one attempt answers. A stale nonce or a new realm each earn a retry;
+/// a server that keeps challenging (or an algorithm we cannot answer) does not loop us.
+const MAX_CHALLENGES: u8 = 3;
+
+/// What the REGISTER in flight carried, which decides what a new challenge means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum SentAuth {
+    None,
+    /// Credentials from a nonce kept from an earlier attempt (a refresh, a reconnect): the
+    /// server may have forgotten it (a restart), so a challenge is just a new nonce.
+    Cached,
+    /// Credentials answering the challenge to the previous REGISTER of this attempt: a
+    /// second non-stale challenge from the same realm means the password is wrong.
+    Fresh {
+        realm: String,
+    },
+}
+
+/// Whether the transport being back means a REGISTER now.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Resume {
+    /// Send it.
+    Now,
+    /// The registrar refused our password a short while ago: wait for the retry timer; the
+    /// state to report again (the transport loss replaced it).
+    Wait(Option<RegistrationState>),
+}
 
 #[derive(Debug)]
 pub(crate) struct Registration {
@@ -61,10 +94,15 @@ pub(crate) struct Registration {
     refresh_at: Option<Instant>,
     /// The challenge to answer in the next REGISTER and the header it came in.
     challenge: Option<(DigestChallenge, u16)>,
-    /// Whether the REGISTER in flight carried credentials.
-    sent_credentials: bool,
+    /// What the REGISTER in flight carried.
+    sent: SentAuth,
+    /// The next REGISTER answers the challenge just received (same attempt).
     retry_auth: bool,
+    /// Challenges answered in this attempt.
+    challenges: u8,
     nc: u32,
+    /// After a refused password: no new attempt before this, even on a reconnect.
+    backoff_until: Option<Instant>,
 }
 
 impl Registration {
@@ -77,9 +115,11 @@ impl Registration {
             state: RegistrationState::Unregistered,
             refresh_at: None,
             challenge: None,
-            sent_credentials: false,
+            sent: SentAuth::None,
             retry_auth: false,
+            challenges: 0,
             nc: 0,
+            backoff_until: None,
         }
     }
 
@@ -87,9 +127,24 @@ impl Registration {
         self.wanted
     }
 
+    /// The user signs in or out: that is worth an attempt now, whatever failed before.
     pub(crate) fn want(&mut self, wanted: bool) {
         self.wanted = wanted;
         self.refresh_at = None;
+        self.backoff_until = None;
+    }
+
+    /// The transport is up again (a registration is wanted).
+    pub(crate) fn resume(&mut self, now: Instant) -> Resume {
+        match self.backoff_until {
+            Some(at) if at > now => {
+                self.refresh_at = Some(at);
+                Resume::Wait(self.set(RegistrationState::Failed(
+                    RegistrationError::WrongCredentials,
+                )))
+            }
+            _ => Resume::Now,
+        }
     }
 
     pub(crate) fn refresh_at(&self) -> Option<Instant> {
@@ -113,6 +168,8 @@ impl Registration {
 
     pub(crate) fn transport_lost(&mut self) -> Option<RegistrationState> {
         self.refresh_at = None;
+        // A challenge from the old connection is not fresh on the new one.
+        self.retry_auth = false;
         if self.wanted {
             self.set(RegistrationState::Failed(RegistrationError::TransportDown))
         } else {
@@ -162,8 +219,11 @@ impl Registration {
         req.headers.push("Contact", binding.to_string());
         req.headers.push("Expires", expires.to_string());
         req.headers.push("Supported", "path, outbound");
-        self.sent_credentials = false;
-        self.retry_auth = false;
+        let answering = std::mem::take(&mut self.retry_auth);
+        if !answering {
+            self.challenges = 0;
+        }
+        self.sent = SentAuth::None;
         if let Some((ch, status)) = &self.challenge {
             self.nc += 1;
             let cnonce = rng.token(16);
@@ -183,7 +243,13 @@ impl Registration {
                     "Authorization"
                 };
                 req.headers.push(name, creds.to_string());
-                self.sent_credentials = true;
+                self.sent = if answering {
+                    SentAuth::Fresh {
+                        realm: ch.realm.clone(),
+                    }
+                } else {
+                    SentAuth::Cached
+                };
             }
         }
         req
@@ -213,30 +279,11 @@ impl Registration {
                 }
                 // Refresh well before expiry, as JsSIP and desk phones do.
                 let lead = u64::from(expires).saturating_sub(u64::from(expires / 10).max(5));
+                self.backoff_until = None;
                 self.refresh_at = Some(now + Duration::from_secs(lead.max(1)));
                 self.set(RegistrationState::Registered { expires })
             }
-            401 | 407 => match challenge {
-                Some(ch) if !self.sent_credentials || ch.stale => {
-                    if self
-                        .challenge
-                        .as_ref()
-                        .is_none_or(|(c, _)| c.nonce != ch.nonce)
-                    {
-                        self.nc = 0;
-                    }
-                    self.challenge = Some((ch.clone(), resp.status));
-                    self.retry_auth = true;
-                    None
-                }
-                _ => {
-                    self.wanted = false;
-                    self.refresh_at = None;
-                    self.set(RegistrationState::Failed(
-                        RegistrationError::WrongCredentials,
-                    ))
-                }
-            },
+            401 | 407 => self.on_challenge(resp.status, challenge, now),
             _ => {
                 self.refresh_at = self.wanted.then(|| now + RETRY_AFTER);
                 self.set(RegistrationState::Failed(RegistrationError::Rejected {
@@ -245,6 +292,56 @@ impl Registration {
                 }))
             }
         }
+    }
+}
+
+impl Registration {
+    /// A 401/407: answer it (a new nonce, a stale one, another realm), or take it as a
+    /// refused password when it challenges credentials that answered its own fresh
+    /// challenge.
+    fn on_challenge(
+        &mut self,
+        status: u16,
+        challenge: Option<&DigestChallenge>,
+        now: Instant,
+    ) -> Option<RegistrationState> {
+        let Some(ch) = challenge.filter(|_| self.challenges < MAX_CHALLENGES) else {
+            return self.refused(now);
+        };
+        let refused = match &self.sent {
+            SentAuth::Fresh { realm } => !ch.stale && *realm == ch.realm,
+            SentAuth::None | SentAuth::Cached => false,
+        };
+        if refused {
+            return self.refused(now);
+        }
+        if self
+            .challenge
+            .as_ref()
+            .is_none_or(|(c, _)| c.nonce != ch.nonce)
+        {
+            // A new nonce counts its uses from 1 again (RFC 7616 §3.4).
+            self.nc = 0;
+        }
+        self.challenge = Some((ch.clone(), status));
+        self.challenges += 1;
+        self.retry_auth = true;
+        None
+    }
+
+    fn refused(&mut self, now: Instant) -> Option<RegistrationState> {
+        // Its nonce is of no use to the next attempt.
+        self.challenge = None;
+        if self.wanted {
+            let at = now + WRONG_CREDENTIALS_RETRY;
+            self.refresh_at = Some(at);
+            self.backoff_until = Some(at);
+        } else {
+            self.refresh_at = None;
+        }
+        self.set(RegistrationState::Failed(
+            RegistrationError::WrongCredentials,
+        ))
     }
 }
 

@@ -45,6 +45,8 @@ impl UserAgent {
             Owner::Register => self.on_register_response(&resp, now),
             Owner::Invite(call) => self.on_invite_response(call, &tx.request, resp, now),
             Owner::Reinvite(call) => self.on_reinvite_response(call, &tx.request, resp, now),
+            Owner::Update(call) if final_response => self.on_update_response(call, &resp, now),
+            Owner::Update(_) => {}
             Owner::Refer(call) => self.on_refer_response(call, &resp),
             Owner::InDialog(call) if final_response => self.drop_if_ended(call),
             Owner::InDialog(_) | Owner::Cancel => {}
@@ -154,6 +156,7 @@ impl UserAgent {
             return;
         };
         c.peer_focus = super::server::is_focus(&resp.headers.contacts().unwrap_or_default());
+        c.peer_allows_update = super::update::allows_update(&resp.headers).unwrap_or(false);
         let mut dialog = dialog;
         if let Some(early) = c
             .dialog
@@ -358,6 +361,7 @@ impl UserAgent {
                 self.end_call(id, EndReason::Timeout);
             }
             Owner::Reinvite(id) => self.reinvite_timed_out(id, now),
+            Owner::Update(id) => self.update_timed_out(id, now),
             Owner::Refer(id) => self.refer_timed_out(id),
             Owner::InDialog(id) => self.drop_if_ended(id),
             Owner::Cancel => {}

@@ -15,6 +15,9 @@ use crate::Response;
 const DEFAULT_INTERVAL: u64 = 30;
 /// How long a pong may take (RFC 5626 §4.4.1: 10 s).
 const PONG_WAIT: Duration = Duration::from_secs(10);
+/// The longest Flow-Timer we follow: the header is an unbounded number from the network, and
+/// an hour between pings keeps no middlebox's binding alive anyway.
+const MAX_FLOW_TIMER: u64 = 3600;
 
 #[derive(Debug, Default)]
 pub(super) struct KeepAlive {
@@ -29,11 +32,7 @@ pub(super) struct KeepAlive {
 impl UserAgent {
     /// A 2xx to REGISTER: keep the flow alive from now on, at the registrar's Flow-Timer.
     pub(super) fn start_keepalive(&mut self, resp: &Response, now: Instant) {
-        let flow_timer = resp
-            .headers
-            .get("Flow-Timer")
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .filter(|s| *s >= 10);
+        let flow_timer = resp.headers.get("Flow-Timer").and_then(flow_timer);
         let expect_pong = resp
             .headers
             .values("Require")
@@ -52,8 +51,8 @@ impl UserAgent {
 
     fn schedule_ping(&mut self, now: Instant) {
         // §4.4.1: a random 80-100 % of the interval, so many phones do not ping in step.
-        let secs = self.keepalive.interval * 1000;
-        let ms = secs * 8 / 10 + self.rng.below(secs * 2 / 10 + 1);
+        let interval_ms = self.keepalive.interval.saturating_mul(1000);
+        let ms = interval_ms / 10 * 8 + self.rng.below(interval_ms / 10 * 2 + 1);
         self.keepalive.next_ping = Some(now + Duration::from_millis(ms));
     }
 
@@ -83,5 +82,62 @@ impl UserAgent {
             .into_iter()
             .flatten()
             .min()
+    }
+}
+
+/// The seconds of a `Flow-Timer` value, at most [`MAX_FLOW_TIMER`]; `None` when it is not a
+/// positive number (then the default applies).
+fn flow_timer(value: &str) -> Option<u64> {
+    let digits = value.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Too many digits for a u64 is still just "very long".
+    let secs = digits.parse::<u64>().unwrap_or(u64::MAX);
+    (secs > 0).then(|| secs.min(MAX_FLOW_TIMER))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flow_timer_is_capped_and_garbage_falls_back_to_the_default() {
+        assert_eq!(flow_timer(" 120 "), Some(120));
+        assert_eq!(flow_timer("5"), Some(5));
+        assert_eq!(flow_timer("3601"), Some(MAX_FLOW_TIMER));
+        assert_eq!(flow_timer("18446744073709551615"), Some(MAX_FLOW_TIMER));
+        assert_eq!(
+            flow_timer("99999999999999999999999999"),
+            Some(MAX_FLOW_TIMER)
+        );
+        assert_eq!(flow_timer("0"), None);
+        assert_eq!(flow_timer("-5"), None);
+        assert_eq!(flow_timer("20s"), None);
+        assert_eq!(flow_timer(""), None);
+    }
+
+    #[test]
+    fn a_huge_flow_timer_schedules_pings_within_the_cap() {
+        let mut ua = UserAgent::new(crate::UaConfig {
+            aor: "sip:alice@example.test".parse().unwrap(),
+            display_name: None,
+            auth_user: "alice".into(),
+            password: "pw".into(),
+            register_expires: 600,
+            instance_id: "urn:uuid:00000000-0000-4000-8000-000000000001".into(),
+            user_agent: "test".into(),
+            seed: 1,
+        });
+        let mut ok = Response::new(200, "OK");
+        ok.headers.push("Flow-Timer", "18446744073709551615");
+        let now = Instant::now();
+        ua.start_keepalive(&ok, now);
+        let ping = ua.keepalive.next_ping.unwrap() - now;
+        assert!(ping <= Duration::from_secs(MAX_FLOW_TIMER), "{ping:?}");
+        assert!(
+            ping >= Duration::from_secs(MAX_FLOW_TIMER * 8 / 10),
+            "{ping:?}"
+        );
     }
 }

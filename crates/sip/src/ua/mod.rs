@@ -21,6 +21,7 @@ mod reinvite;
 mod server;
 mod session_timer;
 mod types;
+mod update;
 
 pub use client::caller_label;
 pub use dtmf::{is_dtmf, DTMF_RELAY};
@@ -32,7 +33,7 @@ use std::time::Duration;
 
 use web_time::Instant;
 
-use crate::registration::Registration;
+use crate::registration::{Registration, Resume};
 use crate::rng::Rng;
 use crate::{Dialog, Limits, Message, Method, NameAddr, Request, Response, Uri};
 
@@ -95,6 +96,9 @@ struct Call {
     conference_subscriber: bool,
     /// A REFER we received and must report the outcome of.
     referred: bool,
+    /// The peer's Allow (in its INVITE, 2xx or target refresh) lists UPDATE, so we refresh
+    /// the session with an offerless UPDATE instead of a re-INVITE (RFC 4028 §9).
+    peer_allows_update: bool,
 }
 
 #[derive(Debug)]
@@ -111,6 +115,8 @@ enum Owner {
     Invite(CallId),
     InDialog(CallId),
     Reinvite(CallId),
+    /// Our offerless UPDATE refreshing the session (RFC 3311, RFC 4028).
+    Update(CallId),
     Refer(CallId),
     Cancel,
 }
@@ -227,7 +233,10 @@ impl UserAgent {
         let reconnect = !self.transport_up;
         self.transport_up = true;
         if self.registration.wanted() {
-            self.send_register(now);
+            match self.registration.resume(now) {
+                Resume::Now => self.send_register(now),
+                Resume::Wait(state) => self.events.extend(state.map(UaEvent::Registration)),
+            }
         }
         if reconnect {
             self.refresh_all_targets(now);
@@ -240,7 +249,10 @@ impl UserAgent {
         self.transport_up = false;
         self.stop_keepalive();
         self.transmit.clear();
-        self.transactions.retain(|_, t| t.owner != Owner::Register);
+        // A refresh UPDATE sent on the dead flow will never be answered; the reconnect
+        // refreshes the session with a re-INVITE instead, and its Timer F must not end it.
+        self.transactions
+            .retain(|_, t| !matches!(t.owner, Owner::Register | Owner::Update(_)));
         if let Some(state) = self.registration.transport_lost() {
             self.events.push_back(UaEvent::Registration(state));
         }
@@ -319,6 +331,7 @@ impl UserAgent {
             session: None,
             peer_focus: false,
             conference_subscriber: false,
+            peer_allows_update: false,
         };
         self.calls.insert(id, call);
         let branch = self.send_request(req, Owner::Invite(id), now);
@@ -489,6 +502,7 @@ impl UserAgent {
                 Owner::Invite(id)
                 | Owner::InDialog(id)
                 | Owner::Reinvite(id)
+                | Owner::Update(id)
                 | Owner::Refer(id) => Some(id),
                 _ => None,
             })
@@ -536,7 +550,8 @@ impl UserAgent {
 }
 
 /// Methods we accept, for Allow headers.
-const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY, SUBSCRIBE, INFO, PRACK";
+const ALLOW: &str =
+    "INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY, SUBSCRIBE, INFO, PRACK, UPDATE";
 
 /// Option tags we understand in a Require header (RFC 3261 §8.2.2.3).
 const SUPPORTED: [&str; 4] = ["replaces", "outbound", "100rel", "timer"];

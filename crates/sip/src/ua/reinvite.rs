@@ -49,8 +49,8 @@ impl UserAgent {
         self.calls.get(&call).is_some_and(|c| c.reinvite.is_some())
     }
 
-    /// Refuse the peer's re-INVITE (488 for an offer we cannot accept); the session stays as
-    /// it was on both ends (§14.2).
+    /// Refuse the peer's re-INVITE or UPDATE offer (488 for an offer we cannot accept); the
+    /// session stays as it was on both ends (§14.2).
     pub fn reject_reoffer(&mut self, call: CallId, status: u16) -> Result<(), UaError> {
         let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
         let Some(req) = c.reoffer.take() else {
@@ -65,8 +65,8 @@ impl UserAgent {
         Ok(())
     }
 
-    /// Answer the peer's re-INVITE with our SDP (an answer, or our offer when theirs was
-    /// empty).
+    /// Answer the peer's re-INVITE (or UPDATE, RFC 3311) with our SDP: an answer, or our
+    /// offer when its re-INVITE had none.
     pub fn answer_reoffer(
         &mut self,
         call: CallId,
@@ -90,6 +90,11 @@ impl UserAgent {
         }
         resp.body = sdp.into_bytes();
         self.send_response(&resp);
+        // Only a 2xx to INVITE waits for an ACK (§13.3.1.4); UPDATE is a plain non-INVITE
+        // transaction on a reliable transport.
+        if req.method != Method::Invite {
+            return Ok(());
+        }
         if let Some(c) = self.calls.get_mut(&call) {
             c.retransmit = Some(Retransmit {
                 response: resp,
@@ -137,6 +142,9 @@ impl UserAgent {
             c.reinvite = None;
             let contacts = resp.headers.contacts().unwrap_or_default();
             c.peer_focus = super::server::is_focus(&contacts);
+            if let Some(allows) = super::update::allows_update(&resp.headers) {
+                c.peer_allows_update = allows;
+            }
             let Some(dialog) = c.dialog.as_mut() else {
                 return;
             };
@@ -234,32 +242,48 @@ impl UserAgent {
     }
 
     pub(super) fn on_reinvite(&mut self, req: Request) {
-        let found = self.calls.iter().find_map(|(id, c)| {
-            (c.state != CallState::Ended && c.dialog.as_ref().is_some_and(|d| d.matches(&req)))
-                .then_some(*id)
-        });
-        let Some(call) = found else {
+        let Some(call) = self.dialog_of(&req) else {
             let resp = self.plain_response(&req, 481);
             return self.send_response(&resp);
         };
-        let c = &self.calls[&call];
-        let ours_in_flight = c.reinvite.as_ref().is_some_and(|r| r.retry_at.is_none());
-        if ours_in_flight {
-            // §14.2: glare; both sides back off.
-            let resp = self.plain_response(&req, 491);
-            return self.send_response(&resp);
+        if let Some(status) = self.offer_conflict(call) {
+            return self.refuse_offer(&req, status);
         }
-        if c.reoffer.is_some() || c.retransmit.is_some() {
-            // §14.2: the previous re-INVITE is not finished yet.
-            let mut resp = self.plain_response(&req, 500);
+        self.take_reoffer(call, req);
+    }
+
+    /// Whether a new offer from the peer must wait: 491 while ours is in flight (glare,
+    /// §14.2 and RFC 3311 §5.2), 500 while the previous one is not finished.
+    pub(super) fn offer_conflict(&self, call: CallId) -> Option<u16> {
+        let c = self.calls.get(&call)?;
+        if c.reinvite.as_ref().is_some_and(|r| r.retry_at.is_none()) {
+            return Some(491);
+        }
+        (c.reoffer.is_some() || c.retransmit.is_some()).then_some(500)
+    }
+
+    /// Refuses a new offer with `status`; a 500 says when to try again (§14.2).
+    pub(super) fn refuse_offer(&mut self, req: &Request, status: u16) {
+        let mut resp = self.plain_response(req, status);
+        if status == 500 {
             resp.headers.push("Retry-After", "1");
-            return self.send_response(&resp);
         }
+        self.send_response(&resp);
+    }
+
+    /// Takes the peer's re-INVITE or UPDATE with an offer as a target refresh and hands the
+    /// offer to the engine, which answers with [`UserAgent::answer_reoffer`].
+    pub(super) fn take_reoffer(&mut self, call: CallId, req: Request) {
         let seq = req.headers.cseq().map(|c| c.seq).ok();
         let offer = String::from_utf8_lossy(&req.body).into_owned();
         let contacts = req.headers.contacts().unwrap_or_default();
-        let c = self.calls.get_mut(&call).expect("found above");
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
         c.peer_focus = super::server::is_focus(&contacts);
+        if let Some(allows) = super::update::allows_update(&req.headers) {
+            c.peer_allows_update = allows;
+        }
         if let Some(d) = c.dialog.as_mut() {
             d.remote_seq = seq.or(d.remote_seq);
             if let Some(contact) = contacts.into_iter().next() {

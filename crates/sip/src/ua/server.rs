@@ -36,6 +36,7 @@ impl UserAgent {
             Method::Notify => self.on_notify(req),
             Method::Subscribe => self.on_subscribe(req),
             Method::Info => self.on_info(req),
+            Method::Update => self.on_update(req, now),
             // We never send reliable provisionals, so a PRACK has nothing to acknowledge.
             Method::Prack => {
                 let resp = self.plain_response(&req, 481);
@@ -99,6 +100,7 @@ impl UserAgent {
         };
         let offer = String::from_utf8_lossy(&req.body).into_owned();
         let from_contact = req.headers.contacts().unwrap_or_default();
+        let peer_allows_update = super::update::allows_update(&req.headers).unwrap_or(false);
         let id = CallId(self.next_call);
         self.next_call += 1;
         let local_tag = self.rng.token(10);
@@ -122,6 +124,7 @@ impl UserAgent {
                 session: None,
                 peer_focus: is_focus(&from_contact),
                 conference_subscriber: false,
+                peer_allows_update,
             },
         );
         self.events.push_back(UaEvent::Incoming {
@@ -178,10 +181,7 @@ impl UserAgent {
     }
 
     fn on_bye(&mut self, req: &Request) {
-        let found = self.calls.iter().find_map(|(id, c)| {
-            (c.state != CallState::Ended && c.dialog.as_ref().is_some_and(|d| d.matches(req)))
-                .then_some(*id)
-        });
+        let found = self.dialog_of(req);
         let status = if found.is_some() { 200 } else { 481 };
         let resp = self.plain_response(req, status);
         self.send_response(&resp);

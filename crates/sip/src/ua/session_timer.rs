@@ -1,6 +1,8 @@
 //! Session timers (RFC 4028) and target refreshes after a reconnect: a call whose signalling
 //! path died is refreshed as soon as the WebSocket is back, never into a dead socket, and a
-//! lost reconnect does not end a call whose media still flows.
+//! lost reconnect does not end a call whose media still flows. A periodic refresh is an
+//! offerless UPDATE where the peer allows it (§9 recommends it: no offer/answer, nothing for
+//! the engine to do), else the session again in a re-INVITE.
 
 use std::time::Duration;
 
@@ -20,6 +22,8 @@ pub(super) const MIN_SE: u32 = 90;
 pub(super) struct SessionTimer {
     /// We send the refreshes (else the peer does and we watch for them).
     we_refresh: bool,
+    /// The negotiated Session-Expires, in seconds; a refresh asks for it again.
+    interval: u32,
     /// When we refresh (half the interval, §10) or when the session expires without one.
     due: Instant,
 }
@@ -39,14 +43,19 @@ fn session_expires(h: &crate::Headers) -> Option<(u32, Option<String>)> {
 }
 
 fn timer(secs: u32, we_refresh: bool, now: Instant) -> SessionTimer {
-    let secs = u64::from(secs.max(MIN_SE));
+    let interval = secs.max(MIN_SE);
+    let secs = u64::from(interval);
     let due = if we_refresh {
         now + Duration::from_secs(secs / 2)
     } else {
         // §10: without a refresh by then, the session is over.
         now + Duration::from_secs(secs - (secs / 3).min(32))
     };
-    SessionTimer { we_refresh, due }
+    SessionTimer {
+        we_refresh,
+        interval,
+        due,
+    }
 }
 
 impl UserAgent {
@@ -68,8 +77,10 @@ impl UserAgent {
         });
     }
 
-    /// Our answer to an INVITE or re-INVITE carrying Session-Expires: the requester
-    /// refreshes unless it asked us to (§9).
+    /// Our 2xx to an INVITE, re-INVITE or UPDATE: with Session-Expires in the request the
+    /// requester refreshes unless it asked us to (§9), and the session timer starts again;
+    /// without, the peer wants no session timer any more (§9), so we stop watching for
+    /// refreshes it will not send.
     pub(super) fn session_for_answer(
         &mut self,
         call: CallId,
@@ -78,6 +89,9 @@ impl UserAgent {
         now: Instant,
     ) {
         let Some((secs, refresher)) = session_expires(&req.headers) else {
+            if let Some(c) = self.calls.get_mut(&call) {
+                c.session = None;
+            }
             return;
         };
         let secs = secs.max(MIN_SE);
@@ -139,9 +153,27 @@ impl UserAgent {
         }
     }
 
+    /// A periodic refresh (we are the refresher): an offerless UPDATE where the peer allows
+    /// it, else the session again in a re-INVITE.
+    fn refresh_session(&mut self, call: CallId, now: Instant) {
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
+        if !c.peer_allows_update {
+            return self.resend_session(call, now);
+        }
+        let Some(s) = c.session.as_mut() else {
+            return;
+        };
+        // Retry in a while if this refresh cannot go now or fails.
+        s.due = now + Duration::from_secs(u64::from(MIN_SE));
+        let interval = s.interval;
+        self.send_refresh_update(call, interval, now);
+    }
+
     /// Sends the session as it is again (same SDP, RFC 3264 §8: same o= version) as a
     /// re-INVITE: a session refresh, and a target refresh after a reconnect.
-    pub(super) fn refresh_session(&mut self, call: CallId, now: Instant) {
+    pub(super) fn resend_session(&mut self, call: CallId, now: Instant) {
         let Some(c) = self.calls.get_mut(&call) else {
             return;
         };
@@ -162,7 +194,9 @@ impl UserAgent {
     }
 
     /// After a reconnect our flow (and the Contact the proxy knows) changed: refresh the
-    /// target of every call so in-dialog requests find us again (RFC 5626 §4.2.2).
+    /// target of every call so in-dialog requests find us again (RFC 5626 §4.2.2). This
+    /// stays a re-INVITE even where the peer allows UPDATE: every peer takes it as a target
+    /// refresh, and it refreshes the session timer at the same time.
     pub(super) fn refresh_all_targets(&mut self, now: Instant) {
         let calls: Vec<CallId> = self
             .calls
@@ -171,7 +205,7 @@ impl UserAgent {
             .map(|(id, _)| *id)
             .collect();
         for call in calls {
-            self.refresh_session(call, now);
+            self.resend_session(call, now);
         }
     }
 }

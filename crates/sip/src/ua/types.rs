@@ -98,12 +98,14 @@ pub enum UaEvent {
         /// Why.
         reason: EndReason,
     },
-    /// The peer sent a new offer in a re-INVITE (hold, resume, media change); answer it
-    /// with [`UserAgent::answer_reoffer`]. An empty offer asks us for one.
+    /// The peer sent a new offer in a re-INVITE or an UPDATE (hold, resume, media change);
+    /// answer it with [`UserAgent::answer_reoffer`] or refuse it with
+    /// [`UserAgent::reject_reoffer`]. An empty offer (re-INVITE only) asks us for one.
     Reoffer {
         /// The call.
         call: CallId,
-        /// The SDP offer (empty for an offerless re-INVITE).
+        /// The SDP offer (empty for an offerless re-INVITE; an offerless UPDATE is a session
+        /// refresh the user agent answers itself).
         offer: String,
     },
     /// Our re-INVITE was accepted with this SDP answer.
