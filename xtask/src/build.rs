@@ -53,13 +53,31 @@ pub(crate) fn check_index_html() -> Result {
     Ok(())
 }
 
+/// The build a deployment serves: `dist/`, with no test hooks.
 pub(crate) fn run_build() -> Result {
+    build_into("dist", None)
+}
+
+/// The browser tests' build: `dist-test/`, with the `test-hooks` feature (the audio probe
+/// and a raw microphone), so that `dist/` never carries them.
+pub(crate) const TEST_DIST: &str = "dist-test";
+
+pub(crate) fn run_test_build() -> Result {
+    build_into(TEST_DIST, Some("test-hooks"))
+}
+
+fn build_into(dist: &str, features: Option<&str>) -> Result {
     check_index_html()?;
     check_trunk_toml()?;
     // trunk's `cargo metadata` wants the crates of every platform in the cache
     run(cmd("cargo").args(["fetch", "--quiet"]))?;
-    run(&mut trunk("build"))?;
-    println!("build: {}", root().join("dist").display());
+    let mut trunk = trunk("build");
+    trunk.args(["--dist", dist]);
+    if let Some(f) = features {
+        trunk.args(["--features", f]);
+    }
+    run(&mut trunk)?;
+    println!("build: {}", root().join(dist).display());
     Ok(())
 }
 

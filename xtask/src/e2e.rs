@@ -33,12 +33,12 @@ fn fixtures() -> Result<(PathBuf, PathBuf, PathBuf)> {
 
 pub(crate) fn run_e2e(opts: &Options) -> Result {
     if opts.build {
-        build::run_build()?;
+        build::run_test_build()?;
     }
-    let dist = root().join("dist");
+    let dist = root().join(build::TEST_DIST);
     if !dist.join("index.html").exists() {
         bail!(
-            "{} has no index.html: run `cargo xtask build`",
+            "{} has no index.html: run `cargo xtask e2e` without --no-build",
             dist.display()
         );
     }

@@ -15,7 +15,7 @@ mod wav;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use util::{bail, cmd, fmt_duration, run, Result};
+use util::{bail, cmd, fmt_duration, root, run, Result};
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -27,7 +27,7 @@ usage: cargo xtask <command>
   test               everything CI checks: fmt, clippy, cargo test, the fuzz targets built
                      (not run), interop, build, e2e
   e2e [--grep P]     build, then the browser tests against Kamailio (P: test name pattern)
-      [--no-build]   (use the dist/ there is)
+      [--no-build]   (use the dist-test/ there is)
   interop            our SIP stack against SIPp and JsSIP through Kamailio (crates/interop)
   kamailio           run only Kamailio on loopback until Ctrl-C
   csp FILE           put the Content-Security-Policy into a built index.html (trunk's
@@ -152,6 +152,26 @@ fn dev() -> Result {
 }
 
 /// What CI runs: every check in order, stopping at the first failure.
+/// `web`'s wasm-bindgen tests in headless Chromium (the runner is set in
+/// .cargo/config.toml; the browser's flags in tests/wasm/webdriver.json).
+fn wasm_tests() -> Result {
+    let mut c = cmd("cargo");
+    c.args([
+        "test",
+        "--no-fail-fast",
+        "-p",
+        "web",
+        "--target",
+        "wasm32-unknown-unknown",
+    ])
+    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    .env(
+        "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+        root().join("tests/wasm/webdriver.json"),
+    );
+    tally::run_cargo_test(&mut c)
+}
+
 fn test() -> Result {
     type Step = (&'static str, Box<dyn Fn() -> Result>);
     let cargo = |args: &'static [&'static str]| -> Box<dyn Fn() -> Result> {
@@ -198,9 +218,11 @@ fn test() -> Result {
             // uncounted
             Box::new(|| tally::run_cargo_test(cmd("cargo").args(["test", "--no-fail-fast"]))),
         ),
+        ("wasm tests (Chromium)", Box::new(wasm_tests)),
         ("fuzz targets (build only)", Box::new(fuzz::build_targets)),
         ("interop", Box::new(interop::run_interop)),
         ("build", Box::new(build::run_build)),
+        ("build (test hooks)", Box::new(build::run_test_build)),
         (
             "e2e",
             Box::new(|| {

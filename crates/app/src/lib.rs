@@ -1,11 +1,11 @@
-//! The agent's softphone: Leptos components over the sans-IO `phone` engine.
+//! The agent's softphone: Leptos components that draw the engine's view and send its
+//! commands, through the `web` runtime. Words come from `i18n`.
 #![forbid(unsafe_code)]
 // Leptos' `#[component]` macro emits `pub` props types for `pub(crate)` components.
 #![allow(unreachable_pub)]
 
 mod components;
-mod services;
+mod i18n;
 mod state;
-mod strings;
 
 pub use components::App;

@@ -11,8 +11,9 @@ use phone::{Input, LineState, Outcome};
 const A: usize = 0;
 const B: usize = 1;
 
+/// Session refreshes sent: re-INVITEs, and UPDATEs where the peer allows them (RFC 4028).
 fn reinvites(net: &Net) -> usize {
-    net.proxy.count("INVITE") - 1
+    net.proxy.count("INVITE") - 1 + net.proxy.count("UPDATE")
 }
 
 #[test]

@@ -43,7 +43,9 @@ fn random_seed() -> u64 {
         .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
     if !filled {
         // No Web Crypto (not a secure context): still unique per page, if guessable.
-        bytes = (js_sys::Math::random() * (u64::MAX as f64)).to_bits().to_le_bytes();
+        bytes = (js_sys::Math::random() * (u64::MAX as f64))
+            .to_bits()
+            .to_le_bytes();
     }
     u64::from_le_bytes(bytes)
 }

@@ -143,8 +143,7 @@ impl Media {
         let before = applied.take();
         let region = matrix.region;
         let ringer_before = before.as_ref().and_then(|m| m.ringer);
-        if matrix.ringer != ringer_before || before.as_ref().is_some_and(|m| m.region != region)
-        {
+        if matrix.ringer != ringer_before || before.as_ref().is_some_and(|m| m.region != region) {
             match matrix.ringer {
                 Some(tone) => self.audio.play_ringer(tone, region),
                 None => self.audio.post(&WorkletMsg::RingerStop),

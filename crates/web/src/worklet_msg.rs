@@ -61,13 +61,13 @@ pub(crate) const fn region_name(region: ToneRegion) -> &'static str {
 
 impl WorkletMsg<'_> {
     /// The plain object `port.postMessage` takes.
-    pub(crate) fn to_js(&self) -> JsValue {
+    pub(crate) fn to_js(self) -> JsValue {
         let msg = Object::new();
         let put = |key: &str, value: JsValue| {
             // Setting a property on a fresh plain object cannot fail.
             let _ = Reflect::set(&msg, &JsValue::from_str(key), &value);
         };
-        match *self {
+        match self {
             Self::Matrix { gains } => {
                 put("type", "matrix".into());
                 let rows: Array = gains

@@ -3,13 +3,16 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use phone::{Command, Instant, LineState, PhoneView};
+use web::{Command, Instant, LineState, LineView, PhoneView};
 
 use super::DriverSlot;
-use crate::strings;
+use crate::i18n::{self, label, Label};
+use crate::state::use_lang;
 
 #[component]
 pub(crate) fn CallPanel(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> impl IntoView {
+    let lang = use_lang();
+    let l = move |what| label(lang.get(), what);
     let line = Memo::new(move |_| view_state.with(|v| v.line.clone()));
     let tick = RwSignal::new(0u64);
     let handle = set_interval_with_handle(move || tick.update(|t| *t += 1), Duration::from_secs(1));
@@ -24,9 +27,9 @@ pub(crate) fn CallPanel(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> 
         }
     };
     let state_text = move || {
-        line.with(|l| match l {
-            Some(l) => strings::line_state(&l.state),
-            None => strings::IDLE.to_owned(),
+        line.with(|current| match current {
+            Some(line) => i18n::line_state(lang.get(), &line.state),
+            None => l(Label::Idle).to_owned(),
         })
     };
     let timer = move || {
@@ -34,10 +37,10 @@ pub(crate) fn CallPanel(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> 
         line.with(|l| {
             l.as_ref()
                 .and_then(|l| l.connected_at.filter(|_| l.state == LineState::Connected))
-                .map(|t| strings::duration(Instant::now().saturating_duration_since(t).as_secs()))
+                .map(|t| i18n::duration(Instant::now().saturating_duration_since(t).as_secs()))
         })
     };
-    let can = move |f: fn(&phone::LineView) -> bool| line.with(|l| l.as_ref().is_some_and(f));
+    let can = move |f: fn(&LineView) -> bool| line.with(|l| l.as_ref().is_some_and(f));
     view! {
         <section class="card call" aria-live="polite">
             <div class="call-state" data-testid="call-state">{state_text}</div>
@@ -47,11 +50,11 @@ pub(crate) fn CallPanel(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> 
             <div class="call-timer" data-testid="call-timer">{timer}</div>
             <div class="controls">
                 <Show when=move || can(|l| l.can_answer)>
-                    <button class="answer" data-testid="answer" on:click=move |_| send(Command::Answer)>"Answer"</button>
-                    <button class="decline" data-testid="decline" on:click=move |_| send(Command::Decline)>"Decline"</button>
+                    <button class="answer" data-testid="answer" on:click=move |_| send(Command::Answer)>{move || l(Label::Answer)}</button>
+                    <button class="decline" data-testid="decline" on:click=move |_| send(Command::Decline)>{move || l(Label::Decline)}</button>
                 </Show>
                 <Show when=move || can(|l| l.can_hang_up && !l.can_answer)>
-                    <button class="hang-up" data-testid="hang-up" on:click=move |_| send(Command::HangUp)>"Hang up"</button>
+                    <button class="hang-up" data-testid="hang-up" on:click=move |_| send(Command::HangUp)>{move || l(Label::HangUp)}</button>
                 </Show>
             </div>
         </section>

@@ -2,11 +2,12 @@
 //! the host's disconnect icon (C14).
 
 use leptos::prelude::*;
-use phone::{Command, LineView, PhoneView};
+use web::{Command, Control, LineView, MediaHealth, PhoneView, Reason};
 
 use super::controls::ControlButton;
 use super::DriverSlot;
-use crate::strings;
+use crate::i18n::{self, label, Label};
+use crate::state::use_lang;
 
 /// An RMS above this (about -34 dBFS) counts as speaking.
 const SPEAKING_RMS: f32 = 0.02;
@@ -17,6 +18,8 @@ pub(crate) fn ContactInfo(
     driver: DriverSlot,
     levels: RwSignal<Vec<f32>>,
 ) -> impl IntoView {
+    let lang = use_lang();
+    let l = move |what| label(lang.get(), what);
     let send = move |cmd: Command| {
         if let Some(d) = driver.get_value() {
             d.command(cmd);
@@ -37,15 +40,19 @@ pub(crate) fn ContactInfo(
         let id = line.id;
         let held = line.held;
         let port = line.port;
+        let line_state = line.state.clone();
+        let remote_held = line.remote_held;
+        let health = line.media;
+        let health_tag = format!("{health:?}").to_lowercase();
         let speaking = move || levels.with(|l| l.get(port).is_some_and(|rms| *rms > SPEAKING_RMS));
-        let line_signal = move |f: fn(&LineView) -> phone::Control| {
+        let line_signal = move |f: fn(&LineView) -> Control| {
             Signal::derive(move || {
                 view_state.with(|v| {
                     v.lines
                         .iter()
                         .find(|l| l.id == id)
                         .map(f)
-                        .unwrap_or(phone::Control::off("E4", "The call is over"))
+                        .unwrap_or(Control::off(Reason::NotHoldable))
                 })
             })
         };
@@ -56,41 +63,51 @@ pub(crate) fn ContactInfo(
                     {line.peer.clone()}
                 </span>
                 <span class="state" data-testid="line-state">
-                    {strings::line_state(&line.state)}
-                    {held.then_some(" · on hold")}
-                    {line.remote_held.then_some(" · holding you")}
+                    {move || i18n::line_state(lang.get(), &line_state)}
+                    {move || held.then(|| format!(" · {}", l(Label::OnHold)))}
+                    {move || remote_held.then(|| format!(" · {}", l(Label::HoldingYou)))}
+                </span>
+                <span class="media" data-testid="line-media" data-health=health_tag
+                    title=move || i18n::media_health(lang.get(), health)>
+                    {move || (health != MediaHealth::Connected && health != MediaHealth::Connecting)
+                        .then(|| i18n::media_health(lang.get(), health))}
                 </span>
                 <span class="actions">
-                    <ControlButton label="Hold" testid="line-hold" control=line_signal(|l| l.hold)
+                    <ControlButton label=Label::Hold testid="line-hold" control=line_signal(|l| l.hold)
                         on_press=Callback::new(move |()| send(Command::Hold(id))) />
-                    <ControlButton label="Retrieve" testid="line-retrieve" control=line_signal(|l| l.retrieve)
+                    <ControlButton label=Label::Retrieve testid="line-retrieve" control=line_signal(|l| l.retrieve)
                         on_press=Callback::new(move |()| send(Command::Retrieve(id))) />
                     <Show when=move || line.in_conference>
-                        <ControlButton label="✕" testid="line-disconnect" control=line_signal(|l| l.disconnect)
+                        <ControlButton label=Label::Disconnect testid="line-disconnect" control=line_signal(|l| l.disconnect)
                             on_press=Callback::new(move |()| send(Command::Disconnect(id))) class="icon danger" />
                     </Show>
                     <button data-testid="line-hang-up" class="danger"
-                        on:click=move |_| send(Command::HangUpLine(id))>"End call"</button>
+                        on:click=move |_| send(Command::HangUpLine(id))>{move || l(Label::EndCall)}</button>
                 </span>
             </li>
         }
     };
     view! {
         <Show when=shown>
-            <section class="card contact-info" aria-label="Contact Info">
-                <h2>"Contact Info"</h2>
+            <section class="card contact-info" aria-label=move || l(Label::ContactInfo)>
+                <h2>
+                    {move || l(Label::ContactInfo)}
+                    <Show when=move || view_state.with(|v| v.conference.as_ref().is_some_and(|c| c.host))>
+                        " " <span class="badge" data-testid="host-badge">{move || l(Label::Host)}</span>
+                    </Show>
+                </h2>
                 <ul class="lines">
-                    <For each=move || lines.get() key=|l| (l.id, l.state.clone(), l.held, l.in_conference) children=row />
+                    <For each=move || lines.get() key=|l| (l.id, l.state.clone(), l.held, l.remote_held, l.in_conference, l.media) children=row />
                 </ul>
                 <Show when=move || roster.with(|r| !r.is_empty())>
                     <ul class="roster">
                         <For
                             each=move || roster.get()
-                            key=|p| (p.name.clone(), p.status.clone())
-                            children=|p| view! {
+                            key=|p| (p.name.clone(), p.status)
+                            children=move |p| view! {
                                 <li data-testid="participant" data-name=p.name.clone()>
                                     <span class="peer">{p.name.clone()}</span>
-                                    <span class="state">{p.status.clone()}</span>
+                                    <span class="state">{move || i18n::party_status(lang.get(), p.status)}</span>
                                 </li>
                             }
                         />

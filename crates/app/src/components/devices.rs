@@ -6,26 +6,29 @@ use leptos::task::spawn_local;
 use web::{audio_devices, can_choose_outputs, AudioDevice, DeviceKind, DeviceWatch};
 
 use super::DriverSlot;
-use crate::state::{DeviceChoice, RINGER_SYSTEM_DEFAULT};
+use crate::i18n::{label, Label};
+use crate::state::{use_lang, DeviceChoice, RINGER_SYSTEM_DEFAULT};
 
-const DEFAULT: &[(&str, &str)] = &[("", "Default")];
-const RINGER_FIRST: &[(&str, &str)] = &[
-    ("", "Same as speaker"),
-    (RINGER_SYSTEM_DEFAULT, "System default"),
+const DEFAULT: &[(&str, Label)] = &[("", Label::DefaultDevice)];
+const RINGER_FIRST: &[(&str, Label)] = &[
+    ("", Label::SameAsSpeaker),
+    (RINGER_SYSTEM_DEFAULT, Label::SystemDefault),
 ];
+
+/// What the notice says: a label, and the browser's detail when it gave one.
+type DeviceNotice = (Label, Option<String>);
 
 #[component]
 pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
     let list = RwSignal::new(Vec::<AudioDevice>::new());
     let choice = RwSignal::new(DeviceChoice::load());
-    let notice = RwSignal::new(None::<String>);
+    let lang = use_lang();
+    let notice = RwSignal::new(None::<DeviceNotice>);
     let fell_back = driver
         .get_value()
         .is_some_and(|d| d.audio().microphone_fell_back());
     if fell_back {
-        notice.set(Some(
-            "The chosen microphone is not here: using the default one".into(),
-        ));
+        notice.set(Some((Label::MicMissing, None)));
     }
 
     // Re-read the devices; a chosen one that is gone falls back to the default.
@@ -42,18 +45,14 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
                 if let Some(a) = &audio {
                     let _ = a.use_microphone(None).await;
                 }
-                notice.set(Some(
-                    "The chosen microphone is gone: using the default one".into(),
-                ));
+                notice.set(Some((Label::MicGone, None)));
             }
             if !c.speaker.is_empty() && !has(DeviceKind::Speaker, &c.speaker) {
                 c.speaker.clear();
                 if let Some(a) = &audio {
                     let _ = a.use_speaker("").await;
                 }
-                notice.set(Some(
-                    "The chosen speaker is gone: using the default one".into(),
-                ));
+                notice.set(Some((Label::SpeakerGone, None)));
             }
             let ringer_gone = c.ringer != RINGER_SYSTEM_DEFAULT;
             if !c.ringer.is_empty() && ringer_gone && !has(DeviceKind::Speaker, &c.ringer) {
@@ -61,9 +60,7 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
                 if let Some(a) = &audio {
                     let _ = a.use_ringer(None).await;
                 }
-                notice.set(Some(
-                    "The chosen ringer is gone: ringing on the speaker".into(),
-                ));
+                notice.set(Some((Label::RingerGone, None)));
             }
             c.save();
             choice.set(c);
@@ -91,8 +88,8 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
             let wanted = Some(chosen.microphone.as_str()).filter(|i| !i.is_empty());
             notice.set(match audio.use_microphone(wanted).await {
                 Ok(false) => None,
-                Ok(true) => Some("That microphone is not available: using the default one".into()),
-                Err(e) => Some(format!("The microphone could not be changed: {e}")),
+                Ok(true) => Some((Label::MicUnavailable, None)),
+                Err(e) => Some((Label::MicChangeFailed, Some(e.to_string()))),
             });
         });
     };
@@ -105,7 +102,7 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
             notice.set(
                 result
                     .err()
-                    .map(|e| format!("The speaker could not be changed: {e}")),
+                    .map(|e| (Label::SpeakerChangeFailed, Some(e.to_string()))),
             );
         });
     };
@@ -118,18 +115,18 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
             notice.set(
                 result
                     .err()
-                    .map(|e| format!("The ringer could not be changed: {e}")),
+                    .map(|e| (Label::RingerChangeFailed, Some(e.to_string()))),
             );
         });
     };
     // `first`: the choices that are not devices, as (value, label).
     let options = move |kind: DeviceKind,
                         selected: fn(&DeviceChoice) -> String,
-                        first: &'static [(&'static str, &'static str)]| {
+                        first: &'static [(&'static str, Label)]| {
         let current = choice.with(selected);
         let mut opts: Vec<(String, String)> = first
             .iter()
-            .map(|(id, label)| ((*id).to_owned(), (*label).to_owned()))
+            .map(|(id, l)| ((*id).to_owned(), label(lang.get(), *l).to_owned()))
             .collect();
         opts.extend(
             list.get()
@@ -146,33 +143,38 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
     };
     view! {
         <details class="card devices">
-            <summary data-testid="devices">"Audio devices"</summary>
-            <label>"Microphone"
+            <summary data-testid="devices">{move || label(lang.get(), Label::AudioDevices)}</summary>
+            <label>{move || label(lang.get(), Label::Microphone)}
                 <select data-testid="microphone" on:change=pick_mic>
                     {move || options(DeviceKind::Microphone, |c| c.microphone.clone(), DEFAULT)}
                 </select>
             </label>
             <Show
                 when=can_choose_outputs
-                fallback=|| view! {
+                fallback=move || view! {
                     <p class="hint" data-testid="outputs-fixed">
-                        "This browser plays calls and the ringer on its default output."
+                        {move || label(lang.get(), Label::OutputsFixed)}
                     </p>
                 }
             >
-                <label>"Speaker"
+                <label>{move || label(lang.get(), Label::Speaker)}
                     <select data-testid="speaker" on:change=pick_speaker>
                         {move || options(DeviceKind::Speaker, |c| c.speaker.clone(), DEFAULT)}
                     </select>
                 </label>
-                <label>"Ringer"
+                <label>{move || label(lang.get(), Label::Ringer)}
                     <select data-testid="ringer" on:change=pick_ringer>
                         {move || options(DeviceKind::Speaker, |c| c.ringer.clone(), RINGER_FIRST)}
                     </select>
                 </label>
             </Show>
             <Show when=move || notice.with(Option::is_some)>
-                <p class="notice" data-testid="device-notice" role="status">{move || notice.get()}</p>
+                <p class="notice" data-testid="device-notice" role="status">
+                    {move || notice.get().map(|(l, detail)| match detail {
+                        Some(d) => format!("{}: {d}", label(lang.get(), l)),
+                        None => label(lang.get(), l).to_owned(),
+                    })}
+                </p>
             </Show>
         </details>
     }

@@ -8,10 +8,10 @@ mod dialer;
 mod sign_in;
 
 use leptos::prelude::*;
-use phone::{PhoneView, RegStatus};
+use web::{PhoneView, RegStatus, Runtime};
 
-use crate::services::Driver;
-use crate::strings;
+use crate::i18n::{self, label, Label, Lang};
+use crate::state::{load_lang, save_lang};
 use call_panel::CallPanel;
 use contact_info::ContactInfo;
 use controls::ConferenceControls;
@@ -19,8 +19,8 @@ use devices::Devices;
 use dialer::Dialer;
 use sign_in::SignIn;
 
-/// The running driver, once signed in; kept out of the reactive graph (it is not `Send`).
-pub(crate) type DriverSlot = StoredValue<Option<Driver>, LocalStorage>;
+/// The running phone, once signed in; kept out of the reactive graph (it is not `Send`).
+pub(crate) type DriverSlot = StoredValue<Option<Runtime>, LocalStorage>;
 
 fn signed_out() -> PhoneView {
     PhoneView::signed_out()
@@ -29,6 +29,9 @@ fn signed_out() -> PhoneView {
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
+    let lang = RwSignal::new(load_lang());
+    save_lang(lang.get_untracked());
+    provide_context(lang);
     let view_state = RwSignal::new(signed_out());
     let driver: DriverSlot = StoredValue::new_local(None);
     // Input levels per mixer port for the speaking indicators (E3), five times a second.
@@ -47,23 +50,37 @@ pub fn App() -> impl IntoView {
         }
     });
     let signed_in = Memo::new(move |_| view_state.with(|v| v.registration != RegStatus::SignedOut));
-    let status = move || strings::registration(&view_state.with(|v| v.registration.clone()));
+    let status = move || view_state.with(|v| i18n::registration(lang.get(), &v.registration));
     let sign_out = move |_| {
+        // The runtime finishes the un-REGISTER on its own; the page is done with it now.
         if let Some(d) = driver.get_value() {
             d.sign_out();
         }
         driver.set_value(None);
         view_state.set(signed_out());
     };
+    let pick_lang = move |ev: leptos::ev::Event| {
+        let tag = event_target_value(&ev);
+        let chosen = Lang::from_tag(&tag);
+        save_lang(chosen);
+        lang.set(chosen);
+    };
     view! {
         <main class="phone">
             <header class="phone-header">
-                <h1>"Softphone"</h1>
+                <h1>{move || label(lang.get(), Label::Title)}</h1>
                 <span class="reg-status" data-testid="reg-status" class:ok=move || view_state.with(|v| v.registration == RegStatus::Registered)>
                     {status}
                 </span>
+                <select class="lang" data-testid="language" aria-label=move || label(lang.get(), Label::Language) on:change=pick_lang>
+                    {Lang::ALL.map(|l| view! {
+                        <option value=l.tag() selected=move || lang.get() == l>{l.name()}</option>
+                    })}
+                </select>
                 <Show when=move || signed_in.get()>
-                    <button class="link" data-testid="sign-out" on:click=sign_out>"Sign out"</button>
+                    <button class="link" data-testid="sign-out" on:click=sign_out>
+                        {move || label(lang.get(), Label::SignOut)}
+                    </button>
                 </Show>
             </header>
             <Show

@@ -2,20 +2,21 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use phone::PhoneView;
+use web::{Account, PhoneView, Runtime, SignInError};
 
 use super::DriverSlot;
-use crate::services::Driver;
-use crate::state::Settings;
+use crate::i18n::{label, sign_in_error, Label};
+use crate::state::{instance_id, use_lang, DeviceChoice, Settings};
 
 #[component]
 pub(crate) fn SignIn(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> impl IntoView {
+    let lang = use_lang();
     let saved = Settings::load();
     let ws_url = RwSignal::new(saved.ws_url);
     let sip_uri = RwSignal::new(saved.sip_uri);
     let ice = RwSignal::new(saved.ice_servers);
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<SignInError>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -27,41 +28,53 @@ pub(crate) fn SignIn(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> imp
             sip_uri: sip_uri.get_untracked(),
             ice_servers: ice.get_untracked(),
         };
-        let pw = password.get_untracked();
+        let account = Account {
+            sip_uri: settings.sip_uri.clone(),
+            password: password.get_untracked(),
+            edges: settings.ws_url.clone(),
+            ice_servers: settings.ice_servers.clone(),
+            instance_id: instance_id(),
+            display_name: None,
+        };
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match Driver::sign_in(&settings, &pw, view_state).await {
+            let devices = DeviceChoice::load().to_web();
+            let on_view = move |v| view_state.set(v);
+            match Runtime::sign_in(&account, &devices, on_view).await {
                 Ok(d) => {
                     settings.save();
                     driver.set_value(Some(d));
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e)),
             }
             busy.set(false);
         });
     };
+    let l = move |what| label(lang.get(), what);
     view! {
         <form class="card sign-in" on:submit=submit>
-            <h2>"Sign in"</h2>
-            <label>"SIP address"
+            <h2>{move || l(Label::SignIn)}</h2>
+            <label>{move || l(Label::SipAddress)}
                 <input data-testid="sip-uri" type="text" autocomplete="username" bind:value=sip_uri />
             </label>
-            <label>"Password"
+            <label>{move || l(Label::Password)}
                 <input data-testid="password" type="password" autocomplete="current-password" bind:value=password />
             </label>
             <details>
-                <summary>"Server"</summary>
-                <label>"WebSocket URL"
+                <summary>{move || l(Label::Server)}</summary>
+                <label>{move || l(Label::WebSocketUrl)}
                     <input data-testid="ws-url" type="text" bind:value=ws_url />
                 </label>
-                <label>"STUN/TURN servers"
+                <label>{move || l(Label::IceServers)}
                     <input data-testid="ice-servers" type="text" placeholder="stun:stun.example.com:3478" bind:value=ice />
                 </label>
             </details>
-            <button data-testid="sign-in" type="submit" disabled=move || busy.get()>"Sign in"</button>
+            <button data-testid="sign-in" type="submit" disabled=move || busy.get()>{move || l(Label::SignIn)}</button>
             <Show when=move || error.with(Option::is_some)>
-                <p class="error" data-testid="sign-in-error" role="alert">{move || error.get()}</p>
+                <p class="error" data-testid="sign-in-error" role="alert">
+                    {move || error.with(|e| e.as_ref().map(|e| sign_in_error(lang.get(), e)))}
+                </p>
             </Show>
         </form>
     }

@@ -1,6 +1,10 @@
-//! What the agent typed into the sign-in form, remembered across reloads (never the password).
+//! What the agent typed into the sign-in form, remembered across reloads (never the password),
+//! the devices it chose and its language.
 
+use leptos::prelude::{use_context, RwSignal};
 use web_sys::Storage;
+
+use crate::i18n::Lang;
 
 /// The sign-in settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +29,16 @@ pub(crate) struct DeviceChoice {
 pub(crate) const RINGER_SYSTEM_DEFAULT: &str = "default";
 
 impl DeviceChoice {
+    /// The choice as the runtime takes it.
+    pub(crate) fn to_web(&self) -> web::DeviceChoice {
+        let some = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+        web::DeviceChoice {
+            microphone: some(&self.microphone),
+            speaker: some(&self.speaker),
+            ringer: self.ringer_sink().map(str::to_owned),
+        }
+    }
+
     /// The ringer as [`web::AudioEngine::use_ringer`] takes it: `None` follows the speaker.
     pub(crate) fn ringer_sink(&self) -> Option<&str> {
         match self.ringer.as_str() {
@@ -56,6 +70,34 @@ impl DeviceChoice {
             let _ = s.set_item(KEY_RINGER, &self.ringer);
         }
     }
+}
+
+const KEY_LANG: &str = "softphone.lang";
+
+/// The agent's language: chosen before in this browser, else the browser's own.
+pub(crate) fn load_lang() -> Lang {
+    load(KEY_LANG)
+        .or_else(|| web_sys::window()?.navigator().language())
+        .map(|tag| Lang::from_tag(&tag))
+        .unwrap_or_default()
+}
+
+/// Remembers the language and tells the page (`<html lang>`), for screen readers.
+pub(crate) fn save_lang(lang: Lang) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(KEY_LANG, lang.tag());
+    }
+    if let Some(html) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = html.set_attribute("lang", lang.tag());
+    }
+}
+
+/// The language signal the App provides.
+pub(crate) fn use_lang() -> RwSignal<Lang> {
+    use_context::<RwSignal<Lang>>().unwrap_or_else(|| RwSignal::new(Lang::En))
 }
 
 const KEY_WS: &str = "softphone.ws_url";

@@ -25,7 +25,10 @@ impl Default for MicProcessing {
     }
 }
 
-fn mic_constraints(device: Option<&str>, processing: MicProcessing) -> Result<MediaStreamConstraints, WebError> {
+fn mic_constraints(
+    device: Option<&str>,
+    processing: MicProcessing,
+) -> Result<MediaStreamConstraints, WebError> {
     let audio = Object::new();
     if let Some(id) = device.filter(|id| !id.is_empty()) {
         let exact = Object::new();
@@ -78,8 +81,6 @@ impl AudioEngine {
     }
 
     /// Switches to the microphone `device` (None: the default) without touching the calls:
-
-    /// Switches to the microphone `device` (None: the default) without touching the calls:
     /// the new source takes input 0 and the old one stops. Resolves to whether it had to
     /// fall back to the default.
     pub async fn use_microphone(&self, device: Option<&str>) -> Result<bool, WebError> {
@@ -104,12 +105,8 @@ impl AudioEngine {
         Ok(fell_back)
     }
 
-    /// Plays the speaker output on the output `device` (`""`: the default), where the browser
-    /// can choose (`AudioContext.setSinkId`, Chromium 110+). A ringer that follows the speaker
-
     /// The microphone's stream (for device labels or a local level meter).
     pub fn microphone(&self) -> MediaStream {
         self.inner.mic.borrow().clone()
     }
-
 }

@@ -22,8 +22,8 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{
     AnalyserNode, AudioContext, AudioContextState, AudioWorkletNode, AudioWorkletNodeOptions,
-    ChannelCountMode, MediaStream, MediaStreamAudioDestinationNode,
-    MediaStreamAudioSourceNode, MediaStreamTrack, Response,
+    ChannelCountMode, MediaStream, MediaStreamAudioDestinationNode, MediaStreamAudioSourceNode,
+    MediaStreamTrack, Response,
 };
 
 mod microphone;
@@ -55,7 +55,6 @@ pub struct AudioEngine {
     inner: Rc<Inner>,
 }
 
-
 struct Inner {
     ctx: AudioContext,
     node: AudioWorkletNode,
@@ -82,7 +81,6 @@ struct Inner {
     /// The latest `[rms, peak]` of every input port, from the worklet's meters messages.
     levels: Rc<RefCell<Vec<(f32, f32)>>>,
 }
-
 
 /// Closes the context if `start` fails half way, so a failed start leaks nothing.
 struct CtxGuard(Option<AudioContext>);
@@ -136,7 +134,6 @@ async fn compile_dsp(url: &str) -> Result<JsValue, WebError> {
     .await?;
     await_promise(js_sys::WebAssembly::compile(&bytes), "WebAssembly.compile").await
 }
-
 
 impl AudioEngine {
     /// Builds the whole graph. `base_url` is where `dsp.wasm` and `mixer-worklet.js` are

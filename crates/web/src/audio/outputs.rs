@@ -6,7 +6,9 @@ use std::cell::RefCell;
 use js_sys::Reflect;
 use phone::{Tone, ToneRegion};
 use wasm_bindgen::prelude::*;
-use web_sys::{AnalyserNode, AudioContext, AudioWorkletNode, HtmlAudioElement, MediaStreamAudioDestinationNode};
+use web_sys::{
+    AnalyserNode, AudioContext, AudioWorkletNode, HtmlAudioElement, MediaStreamAudioDestinationNode,
+};
 
 use super::remote::hidden_audio;
 use super::{has, AudioEngine, PROBE_FFT_SIZE};
@@ -23,7 +25,11 @@ pub(super) struct Ringer {
 }
 
 impl Ringer {
-    pub(super) fn build(ctx: &AudioContext, node: &AudioWorkletNode, ports: u32) -> Result<Self, WebError> {
+    pub(super) fn build(
+        ctx: &AudioContext,
+        node: &AudioWorkletNode,
+        ports: u32,
+    ) -> Result<Self, WebError> {
         let dest = ctx
             .create_media_stream_destination()
             .op("createMediaStreamDestination (ringer)")?;
@@ -102,8 +108,6 @@ impl AudioEngine {
     }
 
     /// Rings on the output `device` (`Some("")`: the system default), or on whatever the
-
-    /// Rings on the output `device` (`Some("")`: the system default), or on whatever the
     /// speaker uses (`None`, the default).
     pub async fn use_ringer(&self, device: Option<&str>) -> Result<(), WebError> {
         let sink = match device {
@@ -114,8 +118,6 @@ impl AudioEngine {
         self.inner.ringer.device.replace(device.map(str::to_owned));
         Ok(())
     }
-
-    /// Plays `tone` (`"ring"` for an incoming call) on the ringer, in a `region`'s variant.
 
     /// Plays `tone` (the incoming-call ring) on the ringer, in `region`'s variant.
     pub fn play_ringer(&self, tone: Tone, region: ToneRegion) {

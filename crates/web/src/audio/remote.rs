@@ -40,7 +40,6 @@ impl AudioEngine {
         Ok(())
     }
 
-
     /// Disconnects whatever feeds input `port` and removes its `<audio>` element.
     pub fn detach_remote(&self, port: u32) {
         let Ok(slot) = self.remote_slot(port) else {
@@ -59,7 +58,6 @@ impl AudioEngine {
         }
         Ok(port as usize - 1)
     }
-
 }
 
 /// A hidden `<audio>` element playing `stream`, appended to the body and started, marked with

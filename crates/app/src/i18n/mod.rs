@@ -1,0 +1,172 @@
+//! Every word the agent reads, in English and Spanish (E6), keyed by the engine's enums and
+//! the app's own labels. Components ask here; nothing else builds a sentence.
+
+mod en;
+mod es;
+
+use web::{
+    Failure, LineState, MediaError, MediaHealth, Notice, PartyStatus, Reason, RegFailure,
+    RegStatus, SignInError, TargetError,
+};
+
+/// The agent's language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Spanish.
+    Es,
+}
+
+impl Lang {
+    /// Every language, as the switcher lists them.
+    pub(crate) const ALL: [Self; 2] = [Self::En, Self::Es];
+
+    /// The BCP 47 tag (for `<html lang>` and storage).
+    pub(crate) const fn tag(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Es => "es",
+        }
+    }
+
+    /// The language's own name.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Self::En => "English",
+            Self::Es => "Español",
+        }
+    }
+
+    /// From a tag such as `es-MX` (the browser's language); English otherwise.
+    pub(crate) fn from_tag(tag: &str) -> Self {
+        if tag.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("es")) {
+            Self::Es
+        } else {
+            Self::En
+        }
+    }
+
+    fn words(self) -> &'static dyn Words {
+        match self {
+            Self::En => &en::En,
+            Self::Es => &es::Es,
+        }
+    }
+}
+
+/// The fixed labels of the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Label {
+    Title,
+    SignIn,
+    SignOut,
+    SipAddress,
+    Password,
+    Server,
+    WebSocketUrl,
+    IceServers,
+    NumberPlaceholder,
+    StartCall,
+    SingleStep,
+    Answer,
+    Decline,
+    HangUp,
+    Idle,
+    Merge,
+    EndConference,
+    Leave,
+    Mute,
+    Unmute,
+    Hold,
+    Retrieve,
+    EndCall,
+    Disconnect,
+    ContactInfo,
+    OnHold,
+    HoldingYou,
+    MergeQuestion,
+    Confirm,
+    Cancel,
+    Host,
+    Language,
+    AudioDevices,
+    Microphone,
+    Speaker,
+    Ringer,
+    DefaultDevice,
+    SameAsSpeaker,
+    SystemDefault,
+    OutputsFixed,
+    MicMissing,
+    MicGone,
+    SpeakerGone,
+    RingerGone,
+    MicUnavailable,
+    MicChangeFailed,
+    SpeakerChangeFailed,
+    RingerChangeFailed,
+}
+
+/// One language's words. Each method words one of the engine's enums.
+trait Words {
+    fn label(&self, label: Label) -> &'static str;
+    fn registration(&self, status: &RegStatus) -> String;
+    fn reg_failure(&self, failure: RegFailure) -> &'static str;
+    fn line_state(&self, state: &LineState) -> String;
+    fn failure(&self, failure: &Failure) -> String;
+    fn media_error(&self, error: MediaError) -> &'static str;
+    fn notice(&self, notice: &Notice) -> String;
+    fn reason(&self, reason: Reason) -> String;
+    fn party_status(&self, status: PartyStatus) -> &'static str;
+    fn media_health(&self, health: MediaHealth) -> &'static str;
+    fn sign_in_error(&self, error: &SignInError) -> String;
+    fn target_error(&self, error: &TargetError) -> String;
+}
+
+pub(crate) fn label(lang: Lang, label: Label) -> &'static str {
+    lang.words().label(label)
+}
+
+pub(crate) fn registration(lang: Lang, status: &RegStatus) -> String {
+    lang.words().registration(status)
+}
+
+pub(crate) fn line_state(lang: Lang, state: &LineState) -> String {
+    lang.words().line_state(state)
+}
+
+pub(crate) fn notice(lang: Lang, notice: &Notice) -> String {
+    lang.words().notice(notice)
+}
+
+/// A disabled control's explanation: the words and the rule (E2).
+pub(crate) fn reason(lang: Lang, reason: Reason) -> String {
+    format!("{} ({})", lang.words().reason(reason), reason.rule())
+}
+
+pub(crate) fn party_status(lang: Lang, status: PartyStatus) -> &'static str {
+    lang.words().party_status(status)
+}
+
+pub(crate) fn media_health(lang: Lang, health: MediaHealth) -> &'static str {
+    lang.words().media_health(health)
+}
+
+pub(crate) fn sign_in_error(lang: Lang, error: &SignInError) -> String {
+    lang.words().sign_in_error(error)
+}
+
+/// `mm:ss` (or `h:mm:ss`) of a call that has lasted `secs` seconds.
+pub(crate) fn duration(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,87 @@
+use super::*;
+use web::Outcome;
+
+#[test]
+fn durations() {
+    assert_eq!(duration(0), "00:00");
+    assert_eq!(duration(75), "01:15");
+    assert_eq!(duration(3725), "1:02:05");
+}
+
+#[test]
+fn languages_from_browser_tags() {
+    assert_eq!(Lang::from_tag("es-MX"), Lang::Es);
+    assert_eq!(Lang::from_tag("ES"), Lang::Es);
+    assert_eq!(Lang::from_tag("en-GB"), Lang::En);
+    assert_eq!(Lang::from_tag(""), Lang::En);
+}
+
+#[test]
+fn the_spec_labels_in_spanish() {
+    // spec/CONFERENCE.md gives these Spanish labels.
+    assert_eq!(label(Lang::Es, Label::Merge), "Unir");
+    assert_eq!(label(Lang::Es, Label::EndCall), "Finalizar llamada");
+    assert_eq!(label(Lang::Es, Label::Retrieve), "Recuperar");
+    assert_eq!(label(Lang::Es, Label::StartCall), "Iniciar llamada");
+    assert_eq!(
+        label(Lang::Es, Label::SingleStep),
+        "Iniciar conferencia de un solo paso"
+    );
+    assert_eq!(
+        label(Lang::Es, Label::EndConference),
+        "Finalizar conferencia"
+    );
+    assert_eq!(label(Lang::Es, Label::Leave), "Dejar");
+}
+
+#[test]
+fn every_reason_is_worded_with_its_rule_in_both_languages() {
+    let reasons = [
+        Reason::NotRegistered,
+        Reason::LinesBusy,
+        Reason::NotHoldable,
+        Reason::NotOnHold,
+        Reason::MergeNeedsConsultation,
+        Reason::OnlyHostDisconnects,
+        Reason::NotParticipant,
+        Reason::OnlyHostEnds,
+        Reason::NotInConference,
+        Reason::LeaveNeedsThree { count: 4 },
+    ];
+    for lang in Lang::ALL {
+        for r in reasons {
+            let text = reason(lang, r);
+            assert!(text.ends_with(&format!("({})", r.rule())), "{text}");
+            assert!(text.len() > r.rule().len() + 8, "{text}");
+        }
+    }
+    assert!(reason(Lang::En, Reason::LeaveNeedsThree { count: 4 }).contains('4'));
+    assert!(reason(Lang::Es, Reason::LeaveNeedsThree { count: 4 }).contains('4'));
+}
+
+#[test]
+fn notices_carry_their_data() {
+    let n = Notice::HoldFailed {
+        party: "Alice".into(),
+        status: 488,
+    };
+    for lang in Lang::ALL {
+        let text = notice(lang, &n);
+        assert!(text.contains("Alice") && text.contains("488"), "{text}");
+    }
+    assert_ne!(notice(Lang::En, &n), notice(Lang::Es, &n));
+}
+
+#[test]
+fn the_states_the_browser_tests_read_stay_english() {
+    let en = |s: LineState| line_state(Lang::En, &s);
+    assert_eq!(en(LineState::Connected), "Connected");
+    assert_eq!(en(LineState::Incoming), "Incoming");
+    assert_eq!(en(LineState::Ended(Outcome::Declined)), "Declined");
+    assert_eq!(en(LineState::Ended(Outcome::HungUp)), "Ended");
+    assert_eq!(registration(Lang::En, &RegStatus::Registered), "Registered");
+    assert_eq!(
+        registration(Lang::Es, &RegStatus::Failed(RegFailure::ConnectionLost)),
+        "Sin registro: se perdió la conexión con el servidor"
+    );
+}

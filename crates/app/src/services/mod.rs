@@ -1,6 +1,0 @@
-//! Adapters between the sans-IO engine and the browser edge.
-
-mod driver;
-mod media;
-
-pub(crate) use driver::Driver;
