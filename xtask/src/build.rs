@@ -77,8 +77,39 @@ fn build_into(dist: &str, features: Option<&str>) -> Result {
         trunk.args(["--features", f]);
     }
     run(&mut trunk)?;
+    // The probe exposes what the agent hears to the page: it must be in the test build and
+    // nowhere else.
+    let hooks = mentions(&root().join(dist), PROBE_NAME)?;
+    if hooks != features.is_some() {
+        bail!(
+            "{dist}/: the test hooks ({PROBE_NAME}) are {} but should {}",
+            if hooks { "in it" } else { "missing" },
+            if features.is_some() {
+                "be there"
+            } else {
+                "never ship"
+            }
+        );
+    }
     println!("build: {}", root().join(dist).display());
     Ok(())
+}
+
+/// The global the test build's audio probe installs (crates/web/src/probe.rs).
+const PROBE_NAME: &str = "softphoneProbe";
+
+/// Whether any file directly in `dir` contains `needle`.
+fn mentions(dir: &std::path::Path, needle: &str) -> Result<bool> {
+    for entry in fs::read_dir(dir).context(format_args!("read {}", dir.display()))? {
+        let path = entry.context("read dist entry")?.path();
+        if path.is_file() {
+            let bytes = fs::read(&path).context(format_args!("read {}", path.display()))?;
+            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 #[cfg(test)]
