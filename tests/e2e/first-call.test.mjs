@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AgentPage, config, describeTone, freshUser, startStaticServer } from './harness.mjs';
+import { config, describeTone, startStaticServer, twoSignedIn } from './harness.mjs';
 
 let server;
 
@@ -16,19 +16,10 @@ after(async () => {
   await server?.close();
 });
 
-/** Launches agents A (440 Hz) and B (660 Hz) and signs each in as a fresh test user. */
+/** Agents A (440 Hz) and B (660 Hz), each signed in as a fresh test user. */
 async function twoAgents(t) {
-  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
-  const b = await AgentPage.launch('B', config.wavB, { baseUrl: server.url }).catch(async (err) => {
-    await a.close();
-    throw err;
-  });
-  t.after(() => Promise.all([a.close(), b.close()]));
-  const [userA, userB] = [freshUser(), freshUser()];
-  const [msA, msB] = await Promise.all([a.signIn(userA), b.signIn(userB)]);
-  const line = `registration: A (${userA}) ${msA} ms, B (${userB}) ${msB} ms from page load to Registered`;
-  t.diagnostic(line);
-  return { a, b, userA, userB };
+  const { a, b, ua, ub } = await twoSignedIn(t, server.url);
+  return { a, b, userA: ua, userB: ub };
 }
 
 test("1001 calls 1002, each hears the other's tone and not its own, hang-up returns both to idle", async (t) => {

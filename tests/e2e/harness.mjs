@@ -276,7 +276,8 @@ export async function twoSignedIn(t, baseUrl) {
   const b = await AgentPage.launch('B', config.wavB, { baseUrl });
   t.after(() => Promise.all([a.close(), b.close()]));
   const [ua, ub] = [freshUser(), freshUser()];
-  await Promise.all([a.signIn(ua), b.signIn(ub)]);
+  const [msA, msB] = await Promise.all([a.signIn(ua), b.signIn(ub)]);
+  t.diagnostic(`registration: A (${ua}) ${msA} ms, B (${ub}) ${msB} ms from page load to Registered`);
   return { a, b, ua, ub };
 }
 

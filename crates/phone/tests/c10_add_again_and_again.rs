@@ -2,17 +2,12 @@
 
 mod common;
 
-use common::Net;
+use common::{Net, B, C, D, H};
 use phone::Command;
-
-const H: usize = 0;
-const B: usize = 1;
-const C: usize = 2;
-const D: usize = 3;
 
 #[test]
 fn c10_more_participants_join_the_same_way_again_and_again() {
-    let mut net = Net::new(&["1001", "1002", "1003", "1004"]);
+    let mut net = Net::four();
     net.single_step_conference(H, &[B, C]);
     // Then a consultation + Merge adds the fourth: the conference is held as one call.
     net.call(H, D);
@@ -24,9 +19,7 @@ fn c10_more_participants_join_the_same_way_again_and_again() {
         net.view(H).merge_confirm.is_none(),
         "a held conference counts as one call"
     );
-    let all: Vec<(usize, usize)> = (0..4)
-        .flat_map(|l| (0..4).filter(move |&t| t != l).map(move |t| (l, t)))
-        .collect();
+    let all = Net::all_pairs(4);
     net.assert_hearing(&[H, B, C, D], &all);
     assert_eq!(net.view(H).conference.unwrap().participants, 4);
 }

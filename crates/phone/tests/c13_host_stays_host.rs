@@ -2,16 +2,11 @@
 
 mod common;
 
-use common::Net;
-
-const H: usize = 0;
-const B: usize = 1;
-const C: usize = 2;
-const D: usize = 3;
+use common::{Net, B, C, D, H};
 
 #[test]
 fn c13_the_host_stays_host_however_many_join() {
-    let mut net = Net::new(&["1001", "1002", "1003", "1004"]);
+    let mut net = Net::four();
     net.single_step_conference(H, &[B, C, D]);
     let conf = net.view(H).conference.unwrap();
     assert!(conf.host);

@@ -2,17 +2,12 @@
 
 mod common;
 
-use common::Net;
+use common::{Net, B, C, D, H};
 use phone::{Command, LineState};
-
-const H: usize = 0;
-const B: usize = 1;
-const C: usize = 2;
-const D: usize = 3;
 
 #[test]
 fn c14_host_disconnects_one_participant_and_the_rest_go_on() {
-    let mut net = Net::new(&["1001", "1002", "1003", "1004"]);
+    let mut net = Net::four();
     net.single_step_conference(H, &[B, C, D]);
     let c = net.line_to(H, "1003").id;
     net.command(H, Command::Disconnect(c));

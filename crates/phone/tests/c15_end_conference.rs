@@ -2,17 +2,12 @@
 
 mod common;
 
-use common::Net;
+use common::{Net, B, C, D, H};
 use phone::Command;
-
-const H: usize = 0;
-const B: usize = 1;
-const C: usize = 2;
-const D: usize = 3;
 
 #[test]
 fn c15_end_conference_ends_it_for_everyone() {
-    let mut net = Net::new(&["1001", "1002", "1003", "1004"]);
+    let mut net = Net::four();
     net.single_step_conference(H, &[B, C, D]);
     net.command(H, Command::EndConference);
     net.settle();

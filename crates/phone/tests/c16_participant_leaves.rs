@@ -2,17 +2,12 @@
 
 mod common;
 
-use common::Net;
+use common::{Net, B, C, D, H};
 use phone::Command;
-
-const H: usize = 0;
-const B: usize = 1;
-const C: usize = 2;
-const D: usize = 3;
 
 #[test]
 fn c16_a_participant_may_leave_with_leave() {
-    let mut net = Net::new(&["1001", "1002", "1003", "1004"]);
+    let mut net = Net::four();
     net.single_step_conference(H, &[B, C, D]);
     let leave = net.view(C).controls.leave;
     assert!(leave.enabled, "{leave:?}");

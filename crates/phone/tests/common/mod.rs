@@ -15,6 +15,12 @@ use sip::UaConfig;
 
 pub use proxy::{Proxy, DOMAIN};
 
+/// The conference tests' cast: the host and three others.
+pub const H: usize = 0;
+pub const B: usize = 1;
+pub const C: usize = 2;
+pub const D: usize = 3;
+
 pub struct Agent {
     pub user: String,
     /// Its place in the network (seeds its randomness).
@@ -128,6 +134,18 @@ impl Net {
                 self.input(i, Input::TransportDown);
             }
         }
+    }
+
+    /// Four agents, 1001 (the host, [`H`]) to 1004.
+    pub fn four() -> Self {
+        Self::new(&["1001", "1002", "1003", "1004"])
+    }
+
+    /// Every ordered pair of distinct agents among the first `n`: everybody hears everybody.
+    pub fn all_pairs(n: usize) -> Vec<(usize, usize)> {
+        (0..n)
+            .flat_map(|l| (0..n).filter(move |&t| t != l).map(move |t| (l, t)))
+            .collect()
     }
 
     /// All agents connect and sign in; returns once every one is registered.

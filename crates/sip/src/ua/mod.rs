@@ -101,12 +101,64 @@ struct Call {
     peer_allows_update: bool,
 }
 
+impl Call {
+    /// A call in its early state, before any dialog: `invite` is the INVITE we sent (caller)
+    /// or received (callee).
+    fn early(role: Role, invite: Request, branch: String, local_tag: String) -> Self {
+        let peer_allows_update = update::allows_update(&invite.headers).unwrap_or(false);
+        let (last_sdp, peer_focus) = match role {
+            Role::Caller => (
+                Some(String::from_utf8_lossy(&invite.body).into_owned()),
+                false,
+            ),
+            Role::Callee => (
+                None,
+                server::is_focus(&invite.headers.contacts().unwrap_or_default()),
+            ),
+        };
+        Self {
+            role,
+            state: CallState::Early,
+            invite,
+            branch,
+            local_tag,
+            dialog: None,
+            auth_tried: false,
+            retransmit: None,
+            reinvite: None,
+            reoffer: None,
+            refer_pending: false,
+            referred: false,
+            last_rseq: None,
+            last_sdp,
+            session: None,
+            peer_focus,
+            conference_subscriber: false,
+            // Our own INVITE says nothing of the peer: its 2xx will.
+            peer_allows_update: role == Role::Callee && peer_allows_update,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Retransmit {
     response: Response,
     at: Instant,
     interval: Duration,
     give_up: Instant,
+}
+
+impl Retransmit {
+    /// A 2xx to an INVITE, sent again at T1, 2T1... until the ACK or 64*T1 (RFC 3261
+    /// §13.3.1.4).
+    fn of_2xx(response: Response, now: Instant) -> Self {
+        Self {
+            response,
+            at: now + T1,
+            interval: T1,
+            give_up: now + TIMER_64T1,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -313,26 +365,7 @@ impl UserAgent {
         }
         req.headers.push("Content-Type", "application/sdp");
         req.body = offer.into_bytes();
-        let call = Call {
-            role: Role::Caller,
-            state: CallState::Early,
-            invite: req.clone(),
-            branch: String::new(),
-            local_tag,
-            dialog: None,
-            auth_tried: false,
-            retransmit: None,
-            reinvite: None,
-            reoffer: None,
-            refer_pending: false,
-            referred: false,
-            last_rseq: None,
-            last_sdp: Some(String::from_utf8_lossy(&req.body).into_owned()),
-            session: None,
-            peer_focus: false,
-            conference_subscriber: false,
-            peer_allows_update: false,
-        };
+        let call = Call::early(Role::Caller, req.clone(), String::new(), local_tag);
         self.calls.insert(id, call);
         let branch = self.send_request(req, Owner::Invite(id), now);
         if let Some(call) = self.calls.get_mut(&id) {
@@ -362,12 +395,7 @@ impl UserAgent {
         let c = self.calls.get_mut(&call).ok_or(UaError::NoSuchCall(call))?;
         c.last_sdp = Some(answer);
         c.state = CallState::AwaitingAck;
-        c.retransmit = Some(Retransmit {
-            response: resp,
-            at: now + T1,
-            interval: T1,
-            give_up: now + TIMER_64T1,
-        });
+        c.retransmit = Some(Retransmit::of_2xx(resp, now));
         Ok(())
     }
 

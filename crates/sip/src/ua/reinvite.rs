@@ -6,7 +6,6 @@ use std::time::Duration;
 use web_time::Instant;
 
 use super::{CallId, CallState, EndReason, Owner, Retransmit, Role, UaError, UaEvent, UserAgent};
-use super::{T1, TIMER_64T1};
 use crate::{Method, Request, Response};
 
 /// Our re-INVITE: the offer it carries and, after a 491, when to send it again.
@@ -96,12 +95,7 @@ impl UserAgent {
             return Ok(());
         }
         if let Some(c) = self.calls.get_mut(&call) {
-            c.retransmit = Some(Retransmit {
-                response: resp,
-                at: now + T1,
-                interval: T1,
-                give_up: now + TIMER_64T1,
-            });
+            c.retransmit = Some(Retransmit::of_2xx(resp, now));
         }
         Ok(())
     }

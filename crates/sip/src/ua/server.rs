@@ -99,34 +99,11 @@ impl UserAgent {
             },
         };
         let offer = String::from_utf8_lossy(&req.body).into_owned();
-        let from_contact = req.headers.contacts().unwrap_or_default();
-        let peer_allows_update = super::update::allows_update(&req.headers).unwrap_or(false);
         let id = CallId(self.next_call);
         self.next_call += 1;
         let local_tag = self.rng.token(10);
-        self.calls.insert(
-            id,
-            Call {
-                role: Role::Callee,
-                state: CallState::Early,
-                invite: req,
-                branch,
-                local_tag,
-                dialog: None,
-                auth_tried: false,
-                retransmit: None,
-                reinvite: None,
-                reoffer: None,
-                refer_pending: false,
-                referred: false,
-                last_rseq: None,
-                last_sdp: None,
-                session: None,
-                peer_focus: is_focus(&from_contact),
-                conference_subscriber: false,
-                peer_allows_update,
-            },
-        );
+        self.calls
+            .insert(id, Call::early(Role::Callee, req, branch, local_tag));
         self.events.push_back(UaEvent::Incoming {
             call: id,
             from,
