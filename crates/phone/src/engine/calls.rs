@@ -3,7 +3,7 @@
 use sip::{CallId, EndReason, NameAddr};
 use web_time::Instant;
 
-use super::line::Line;
+use super::line::{Line, Link};
 use super::{MediaAction, Phone};
 use crate::target::parse_target;
 use crate::view::{Direction, LineId, LineState, Outcome, RegStatus};
@@ -145,7 +145,7 @@ impl Phone {
         line.offer = Some(offer);
         line.remote_uri = from.uri.to_string();
         let replaced = replaces.and_then(|c| self.line_of(c));
-        line.replacing = replaced;
+        line.link = replaced.map(Link::Replacing);
         if let Some(old) = replaced.and_then(|o| self.lines.get(&o)) {
             // The transferred party takes the old party's place, in the conference too.
             line.in_conference = old.in_conference;
@@ -186,15 +186,30 @@ impl Phone {
         line.state = LineState::Connected;
         line.connected_at = Some(now);
         line.single_step = false;
-        let (takes_over, replacing) = (line.takes_over.take(), line.replacing.take());
-        if let Some(old) = line.reports_to.take() {
-            self.report_transfer(old, 200, now);
+        let joins = line.in_conference;
+        // The line a transfer replaces ends as this one connects: it does not count.
+        let replaced = match line.link {
+            Some(Link::TakesOver(old) | Link::Replacing(old)) => Some(old),
+            _ => None,
+        };
+        // A call answered far away while the agent took another one (it rang out, the agent
+        // answered an incoming call meanwhile) must not join that conversation by itself:
+        // it waits on hold until the agent retrieves it.
+        let busy = self
+            .lines
+            .values()
+            .any(|l| l.id != id && Some(l.id) != replaced && l.connected() && !l.on_hold());
+        if busy && !joins {
+            self.hold(id, now);
         }
-        if let Some(old) = takes_over {
-            self.transfer_done(old, 200, now);
-        }
-        if let Some(old) = replacing {
-            self.hang_up_line(old, now);
+        let Some(line) = self.lines.get_mut(&id) else {
+            return;
+        };
+        match line.link.take() {
+            Some(Link::ReportsTo(old)) => self.report_transfer(old, 200, now),
+            Some(Link::TakesOver(old)) => self.transfer_done(old, 200, now),
+            Some(Link::Replacing(old)) => self.hang_up_line(old, now),
+            None => {}
         }
     }
 
@@ -204,17 +219,11 @@ impl Phone {
             EndReason::Rejected { status, .. } => *status,
             _ => 487,
         };
-        let line = self.lines.get(&id);
-        let (takes_over, reports_to) = (
-            line.and_then(|l| l.takes_over),
-            line.and_then(|l| l.reports_to),
-        );
-        if let Some(old) = takes_over {
+        match self.lines.get(&id).and_then(|l| l.link) {
             // The transferee's new call failed: tell the transferor (RFC 3515 NOTIFY).
-            self.transfer_done(old, status, now);
-        }
-        if let Some(old) = reports_to {
-            self.report_transfer(old, status, now);
+            Some(Link::TakesOver(old)) => self.transfer_done(old, status, now),
+            Some(Link::ReportsTo(old)) => self.report_transfer(old, status, now),
+            _ => {}
         }
         self.end_line(id, outcome, now);
     }

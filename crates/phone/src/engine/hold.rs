@@ -4,7 +4,7 @@
 use sip::CallId;
 use web_time::Instant;
 
-use super::line::{HoldOp, MediaOp};
+use super::line::{Hold, MediaOp};
 use super::{MediaAction, Phone};
 use crate::sdp_edit::{self, Direction as SdpDir};
 use crate::view::LineId;
@@ -81,7 +81,7 @@ impl Phone {
         let unchanged = self
             .lines
             .get(&id)
-            .is_some_and(|l| l.hold_op.is_none() && l.on_hold() == hold);
+            .is_some_and(|l| !l.hold.changing() && l.on_hold() == hold);
         if !unchanged {
             self.send_offer(id, hold, now);
         }
@@ -122,11 +122,11 @@ impl Phone {
         }
         match self.ua.reinvite(call, offer.clone(), now) {
             Ok(()) => {
-                line.hold_op = Some(if hold {
-                    HoldOp::Hold(offer)
+                line.hold = if hold {
+                    Hold::Holding(offer)
                 } else {
-                    HoldOp::Resume(offer)
-                });
+                    Hold::Resuming(offer)
+                };
             }
             Err(_) => {
                 self.notice = Some(Notice::CannotUpdate {
@@ -143,17 +143,17 @@ impl Phone {
         let Some(line) = self.line_of(call).and_then(|id| self.lines.get_mut(&id)) else {
             return;
         };
-        match line.hold_op.take() {
-            Some(HoldOp::Hold(sdp)) => {
-                line.held = true;
+        line.hold = match std::mem::take(&mut line.hold) {
+            Hold::Holding(sdp) => {
                 line.local_sdp = Some(sdp);
+                Hold::Held
             }
-            Some(HoldOp::Resume(sdp)) => {
-                line.held = false;
+            Hold::Resuming(sdp) => {
                 line.local_sdp = Some(sdp);
+                Hold::Off
             }
-            None => {}
-        }
+            settled => settled,
+        };
     }
 
     /// RFC 3261 §14.1: a failed re-INVITE leaves the session as it was, on both ends.
@@ -165,11 +165,14 @@ impl Phone {
             return;
         };
         let party = line.peer.clone();
-        self.notice = match line.hold_op.take() {
-            Some(HoldOp::Hold(_)) => Some(Notice::HoldFailed { party, status }),
-            Some(HoldOp::Resume(_)) => Some(Notice::RetrieveFailed { party, status }),
-            None => return,
+        // The session stays as it was before the re-INVITE.
+        let (before, notice) = match &line.hold {
+            Hold::Holding(_) => (Hold::Off, Notice::HoldFailed { party, status }),
+            Hold::Resuming(_) => (Hold::Held, Notice::RetrieveFailed { party, status }),
+            _ => return,
         };
+        line.hold = before;
+        self.notice = Some(notice);
     }
 
     /// The peer's re-INVITE: note whether it holds us, answer in kind.

@@ -5,11 +5,25 @@ use web_time::Instant;
 
 use crate::view::{Direction, LineId, LineState, MediaHealth};
 
-/// A re-INVITE of ours that changes hold.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum HoldOp {
-    Hold(String),
-    Resume(String),
+/// Our side of hold (RFC 6337), with the offer in flight while it changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) enum Hold {
+    /// Talking.
+    #[default]
+    Off,
+    /// Our `sendonly` re-INVITE is out: this offer.
+    Holding(String),
+    /// The peer agreed to be on hold.
+    Held,
+    /// Our resuming re-INVITE is out: this offer. Still on hold until the peer agrees.
+    Resuming(String),
+}
+
+impl Hold {
+    /// A re-INVITE of ours is changing it.
+    pub(crate) fn changing(&self) -> bool {
+        matches!(self, Self::Holding(_) | Self::Resuming(_))
+    }
 }
 
 /// Media work on a connected call that the browser is doing for us.
@@ -21,6 +35,20 @@ pub(crate) enum MediaOp {
     Reanswer,
 }
 
+/// A line born of a transfer, and the earlier line it answers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Link {
+    /// We are the transferee: when this call connects, that line reports success (RFC 3515
+    /// NOTIFY) and ends; if it fails, that line reports the failure.
+    TakesOver(LineId),
+    /// An incoming INVITE with Replaces for that line: answered without asking, and that
+    /// line ends once this one connects (RFC 3891).
+    Replacing(LineId),
+    /// As focus, we dialled this line at a participant's request (C12): tell that line how
+    /// it went, but keep it.
+    ReportsTo(LineId),
+}
+
 #[derive(Debug)]
 pub(crate) struct Line {
     pub(crate) id: LineId,
@@ -30,9 +58,7 @@ pub(crate) struct Line {
     pub(crate) peer: String,
     pub(crate) direction: Direction,
     pub(crate) state: LineState,
-    /// The peer agreed to be on hold.
-    pub(crate) held: bool,
-    pub(crate) hold_op: Option<HoldOp>,
+    pub(crate) hold: Hold,
     /// The peer put us on hold.
     pub(crate) remote_held: bool,
     /// The SDP we last sent, the base of hold and resume offers.
@@ -43,13 +69,8 @@ pub(crate) struct Line {
     pub(crate) target: Option<Uri>,
     /// The Replaces value for an outgoing INVITE (we are the transferee, RFC 5589).
     pub(crate) replaces: Option<String>,
-    /// The line this one takes over: when it connects, that one reports success and ends.
-    pub(crate) takes_over: Option<LineId>,
-    /// An incoming INVITE with Replaces for this earlier line: answer without asking.
-    pub(crate) replacing: Option<LineId>,
-    /// As focus, we dialled this line at a participant's request (C12): tell that line how
-    /// it went, but keep it.
-    pub(crate) reports_to: Option<LineId>,
+    /// How this line's fate is tied to an earlier one (transfers), until it connects.
+    pub(crate) link: Option<Link>,
     /// The remote party's address (To of our INVITE, From of theirs).
     pub(crate) remote_uri: String,
     /// Our Contact in this dialog already said `isfocus`.
@@ -89,16 +110,13 @@ impl Line {
             peer,
             direction,
             state,
-            held: false,
-            hold_op: None,
+            hold: Hold::Off,
             remote_held: false,
             local_sdp: None,
             offer: None,
             target: None,
             replaces: None,
-            takes_over: None,
-            replacing: None,
-            reports_to: None,
+            link: None,
             remote_uri: String::new(),
             told_focus: false,
             subscriber: false,
@@ -136,6 +154,6 @@ impl Line {
     /// On hold, or going on hold: the agent no longer talks to it.
     pub(crate) fn on_hold(&self) -> bool {
         // A resume stays "on hold" until the peer accepts it.
-        self.hold_op.is_some() || self.held
+        self.hold != Hold::Off
     }
 }

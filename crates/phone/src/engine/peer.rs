@@ -25,7 +25,7 @@ impl Phone {
             P::Failed => {
                 let restartable = line.connected()
                     && line.call.is_some_and(|c| !self.ua.renegotiating(c))
-                    && line.hold_op.is_none()
+                    && !line.hold.changing()
                     && line.media_op.is_none();
                 if restartable {
                     line.media_op = Some(MediaOp::IceRestart);

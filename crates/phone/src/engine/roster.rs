@@ -67,7 +67,7 @@ impl Phone {
                 continue;
             };
             if hosting && l.in_conference && !l.told_focus {
-                let busy = l.hold_op.is_some() || self.ua.renegotiating(call);
+                let busy = l.hold.changing() || self.ua.renegotiating(call);
                 if !busy {
                     let hold = l.on_hold();
                     self.refresh_target(id, hold, now);

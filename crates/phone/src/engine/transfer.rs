@@ -5,7 +5,7 @@
 use sip::{percent_encode_header, CallId, NameAddr, Uri};
 use web_time::Instant;
 
-use super::line::Line;
+use super::line::{Line, Link};
 use super::{Leaving, MediaAction, Phone};
 use crate::view::{Direction, LineId};
 use crate::words::Notice;
@@ -103,9 +103,9 @@ impl Phone {
             // and we stay host (C13).
             line.in_conference = true;
             line.told_focus = true;
-            line.reports_to = Some(old);
+            line.link = Some(Link::ReportsTo(old));
         } else {
-            line.takes_over = Some(old);
+            line.link = Some(Link::TakesOver(old));
         }
         self.lines.insert(id, line);
         self.media(MediaAction::CreateOffer { line: id, port });
