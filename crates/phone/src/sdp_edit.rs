@@ -40,6 +40,15 @@ pub(crate) fn next_offer(sdp: &str, dir: Direction) -> Option<String> {
     String::from_utf8(s.to_bytes()).ok()
 }
 
+/// Whether an SDP offers RFC 4733 telephone-events (`a=rtpmap:<pt> telephone-event/<rate>`).
+pub(crate) fn has_telephone_event(sdp: &str) -> bool {
+    sdp.lines().any(|l| {
+        l.strip_prefix("a=rtpmap:")
+            .and_then(|r| r.split_once(' '))
+            .is_some_and(|(_, codec)| codec.to_ascii_lowercase().starts_with("telephone-event/"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +64,14 @@ mod tests {
         assert_eq!(direction(&resumed), Direction::SendRecv);
         assert!(resumed.contains("a=rtpmap:111 opus/48000/2\r\n"));
         assert!(next_offer("not sdp", Direction::SendOnly).is_none());
+    }
+
+    #[test]
+    fn telephone_events_are_found() {
+        assert!(!has_telephone_event(OFFER));
+        let with = format!("{OFFER}a=rtpmap:101 telephone-event/8000\r\n");
+        assert!(has_telephone_event(&with));
+        assert!(!has_telephone_event("a=fmtp:101 telephone-event/8000"));
     }
 
     #[test]

@@ -109,6 +109,9 @@ pub struct LineView {
     pub id: LineId,
     /// The other party: display name, else number or address. Plain text, never markup.
     pub peer: String,
+    /// What to dial to reach the other party again: the number on the agent's own domain,
+    /// else `user@host`.
+    pub number: String,
     /// Who called whom.
     pub direction: Direction,
     /// Where the call stands.
@@ -138,6 +141,10 @@ pub struct LineView {
     pub retrieve: Control,
     /// The host's disconnect icon beside the participant (C14).
     pub disconnect: Control,
+    /// Transfer (blind; attended to another connected line).
+    pub transfer: Control,
+    /// DTMF digits the far end sent, as a desk phone shows them.
+    pub dtmf_received: String,
 }
 
 /// How a leg's media connection is doing, as the browser reports it.
@@ -246,6 +253,14 @@ pub struct Controls {
     pub leave: Control,
 }
 
+/// The host pressed End call in its conference: end it for everyone, or leave (when the
+/// rules let it: [`HangUpQuestion::leave`]), or cancel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HangUpQuestion {
+    /// Leave (C17): enabled only with exactly three participants.
+    pub leave: Control,
+}
+
 /// The question C5 asks before merging several held calls.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergeConfirm {
@@ -270,6 +285,8 @@ pub struct PhoneView {
     pub muted: bool,
     /// A pending C5 confirmation.
     pub merge_confirm: Option<MergeConfirm>,
+    /// A pending End call question of the host.
+    pub hang_up_question: Option<HangUpQuestion>,
     /// The last thing the agent should know about (a failed command, a transfer's end).
     pub notice: Option<Notice>,
 }
@@ -291,6 +308,7 @@ impl PhoneView {
                 leave: off,
             },
             merge_confirm: None,
+            hang_up_question: None,
             muted: false,
             notice: None,
         }

@@ -122,6 +122,12 @@ impl Media {
                     }
                 });
             }
+            MediaAction::SendDtmf { line, digit } => {
+                let Some(peer) = self.peer(line) else { return };
+                if let Err(e) = peer.insert_dtmf(digit) {
+                    crate::error::console_warn(&format!("DTMF: {e}"));
+                }
+            }
             MediaAction::Close { line, port } => {
                 if let Some((peer, _)) = self.peers.borrow_mut().remove(&line) {
                     peer.close();

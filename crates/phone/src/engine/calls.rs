@@ -142,6 +142,7 @@ impl Phone {
         let id = self.new_line_id();
         let mut line = Line::new(id, port, sip::caller_label(from), Direction::Incoming);
         line.call = Some(call);
+        line.telephone_event = crate::sdp_edit::has_telephone_event(&offer);
         line.offer = Some(offer);
         line.remote_uri = from.uri.to_string();
         let replaced = replaces.and_then(|c| self.line_of(c));
@@ -175,6 +176,9 @@ impl Phone {
 
     pub(super) fn answered(&mut self, call: CallId, answer: String, now: Instant) {
         let Some(id) = self.line_of(call) else { return };
+        if let Some(line) = self.lines.get_mut(&id) {
+            line.telephone_event = crate::sdp_edit::has_telephone_event(&answer);
+        }
         self.media(MediaAction::ApplyAnswer { line: id, answer });
         self.connect(id, now);
     }

@@ -123,6 +123,19 @@ impl Phone {
         }
     }
 
+    /// End call: in a conference the host chooses between ending it for everyone and
+    /// leaving (only one of them may be possible: the question says which); a participant
+    /// leaves (C16); otherwise the line the agent is on ends.
+    pub(super) fn hang_up(&mut self, now: Instant) {
+        let focus = self.focus();
+        let in_conference = focus.is_some_and(|id| self.lines[&id].in_conference);
+        if self.is_host() && in_conference && !self.members().is_empty() {
+            self.hang_up_question = true;
+        } else if let Some(id) = focus {
+            self.hang_up_line(id, now);
+        }
+    }
+
     pub(super) fn is_host(&self) -> bool {
         self.conference.is_some()
     }

@@ -20,8 +20,12 @@ pub enum Command {
     Answer,
     /// Decline the ringing incoming call.
     Decline,
-    /// End the line the agent is on ("End call", C6).
+    /// End the call the agent is on ("End call", C6). In a conference: a participant
+    /// leaves it (C16); the host is asked whether to end it for everyone or leave (C15,
+    /// C17), see [`crate::PhoneView::hang_up_question`].
     HangUp,
+    /// Dismiss the host's End call question: nothing changes.
+    CancelHangUp,
     /// End one line (for the host, a participant: C14).
     HangUpLine(LineId),
     /// Put a line (or, for a conference participant, the whole conference) on hold.
@@ -165,6 +169,13 @@ pub enum MediaAction {
         offer: String,
         /// We hold this line.
         hold: bool,
+    },
+    /// Send `digit` as an RFC 4733 telephone-event on `line`'s audio sender.
+    SendDtmf {
+        /// The line.
+        line: LineId,
+        /// `0-9`, `*`, `#`, `A-D`.
+        digit: char,
     },
     /// Close `line`'s peer connection and free its mixer port. Comes a short while after
     /// the line ended, once its audio has faded out of the mix.

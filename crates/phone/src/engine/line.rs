@@ -88,6 +88,10 @@ pub(crate) struct Line {
     pub(crate) early_media: bool,
     pub(crate) connected_at: Option<Instant>,
     pub(crate) ended_at: Option<Instant>,
+    /// The far end's SDP offers RFC 4733 telephone-events: DTMF goes in the media.
+    pub(crate) telephone_event: bool,
+    /// DTMF digits the far end sent us (SIP INFO or RFC 4733), shown on the call.
+    pub(crate) dtmf_received: String,
     /// How the browser says the leg's ICE path is doing.
     pub(crate) media: MediaHealth,
     /// Browser media work in progress whose SDP comes back as `LocalSdp`.
@@ -127,6 +131,8 @@ impl Line {
             early_media: false,
             connected_at: None,
             ended_at: None,
+            telephone_event: false,
+            dtmf_received: String::new(),
             media: MediaHealth::Connecting,
             media_op: None,
             closed: false,

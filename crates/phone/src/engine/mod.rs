@@ -112,6 +112,8 @@ pub struct Phone {
     lines: BTreeMap<LineId, Line>,
     conference: Option<Conference>,
     merge_confirm: bool,
+    /// The host pressed End call in its conference: End conference, Leave or Cancel?
+    hang_up_question: bool,
     /// C12: we asked our focus to take over a party we consulted.
     adding: Option<Adding>,
     /// A blind or attended transfer the agent started.
@@ -141,6 +143,7 @@ impl Phone {
             lines: BTreeMap::new(),
             conference: None,
             merge_confirm: false,
+            hang_up_question: false,
             adding: None,
             transfer: None,
             muted: false,
@@ -260,11 +263,8 @@ impl Phone {
             Command::DialConference(number) => self.dial(&number, true, now),
             Command::Answer => self.answer(now),
             Command::Decline => self.decline(now),
-            Command::HangUp => {
-                if let Some(id) = self.focus() {
-                    self.hang_up_line(id, now);
-                }
-            }
+            Command::HangUp => self.hang_up(now),
+            Command::CancelHangUp => self.hang_up_question = false,
             Command::HangUpLine(id) => self.hang_up_line(id, now),
             Command::Hold(id) => self.hold(id, now),
             Command::Retrieve(id) => self.retrieve(id, now),
@@ -276,8 +276,14 @@ impl Phone {
             }
             Command::CancelMerge => self.merge_confirm = false,
             Command::Disconnect(id) => self.disconnect(id, now),
-            Command::EndConference => self.end_conference(now),
-            Command::Leave => self.leave(now),
+            Command::EndConference => {
+                self.hang_up_question = false;
+                self.end_conference(now);
+            }
+            Command::Leave => {
+                self.hang_up_question = false;
+                self.leave(now);
+            }
             Command::Dtmf(digit) => self.dtmf(digit, now),
             Command::Mute(on) => self.muted = on,
             Command::BlindTransfer { line, target } => self.blind_transfer(line, &target, now),
@@ -347,6 +353,11 @@ impl Phone {
             UaEvent::ConferenceSubscribed { call } => self.conference_subscribed(call, now),
             // Its close comes back as TransportDown, which moves on to the next edge.
             UaEvent::FlowFailed => self.outputs.push_back(Output::Disconnect),
+            UaEvent::Dtmf { call, digit } => {
+                if let Some(line) = self.line_of(call).and_then(|id| self.lines.get_mut(&id)) {
+                    line.dtmf_received.push(digit);
+                }
+            }
             UaEvent::ConferenceState { call, body, ended } => {
                 self.conference_state(call, &body, ended);
             }
@@ -362,17 +373,23 @@ impl Phone {
             self.notice = Some(Notice::NotDtmf { digit });
             return;
         }
-        let targets: Vec<CallId> = self
+        let targets: Vec<(LineId, CallId, bool)> = self
             .lines
             .values()
             .filter(|l| l.connected() && !l.on_hold())
-            .filter_map(|l| l.call)
+            .filter_map(|l| Some((l.id, l.call?, l.telephone_event)))
             .collect();
         if targets.is_empty() {
             self.notice = Some(Notice::NoCallForDtmf);
         }
-        for call in targets {
-            let _ = self.ua.send_dtmf(call, digit, 160, now);
+        for (line, call, in_media) in targets {
+            // RFC 4733 in the media where the far end takes it (a gateway or IVR hears it
+            // whatever the signalling path); SIP INFO otherwise.
+            if in_media {
+                self.media(MediaAction::SendDtmf { line, digit });
+            } else {
+                let _ = self.ua.send_dtmf(call, digit, 160, now);
+            }
         }
     }
 

@@ -2,7 +2,8 @@
 
 use super::Phone;
 use crate::view::{
-    ConferenceView, Control, Controls, LineState, LineView, MergeConfirm, PhoneView, RegStatus,
+    ConferenceView, Control, Controls, HangUpQuestion, LineState, LineView, MergeConfirm,
+    PhoneView, RegStatus,
 };
 use crate::words::Reason;
 
@@ -18,6 +19,15 @@ impl Phone {
                 LineView {
                     id: l.id,
                     peer: l.peer.clone(),
+                    number: self.dial_string(&l.remote_uri),
+                    dtmf_received: l.dtmf_received.clone(),
+                    transfer: Control::when(
+                        l.connected()
+                            && !l.in_conference
+                            && l.roster.is_none()
+                            && self.transfer.is_none(),
+                        Reason::NotTransferable,
+                    ),
                     direction: l.direction,
                     state: l.state.clone(),
                     held: l.on_hold() && live,
@@ -81,6 +91,9 @@ impl Phone {
                     roster,
                 }
             }),
+            hang_up_question: self.hang_up_question.then_some(HangUpQuestion {
+                leave: controls.leave,
+            }),
             merge_confirm: self.merge_confirm.then(|| MergeConfirm {
                 held: self.merge_candidates(),
             }),
@@ -88,6 +101,20 @@ impl Phone {
             muted: self.muted,
             lines,
             notice: self.notice.clone(),
+        }
+    }
+
+    /// What the agent dials to reach `uri` again: the user alone on our own domain.
+    fn dial_string(&self, uri: &str) -> String {
+        match uri.parse::<sip::Uri>() {
+            Ok(u) if u.host.eq_ignore_ascii_case(&self.cfg.ua.aor.host) => {
+                u.user.unwrap_or_default()
+            }
+            Ok(u) => match u.user {
+                Some(user) => format!("{user}@{}", u.host),
+                None => u.host,
+            },
+            Err(_) => uri.to_owned(),
         }
     }
 }

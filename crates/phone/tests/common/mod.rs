@@ -36,6 +36,8 @@ pub struct Agent {
     pub edge: Option<String>,
     /// The engine said signing out is over.
     pub signed_out: bool,
+    /// This agent's "browser" offers RFC 4733 telephone-events in its SDP.
+    pub telephone_event: bool,
 }
 
 fn ua_config(i: usize, user: &str) -> UaConfig {
@@ -102,6 +104,7 @@ impl Net {
                 ports: HashMap::new(),
                 edge: None,
                 signed_out: false,
+                telephone_event: false,
             })
             .collect();
         Self {
@@ -300,9 +303,14 @@ impl Net {
     /// that the two ends of every leg can be paired.
     fn media(&mut self, i: usize, action: MediaAction, now: Instant) {
         let user = self.agents[i].user.clone();
+        let te = if self.agents[i].telephone_event {
+            "a=rtpmap:101 telephone-event/8000\r\n"
+        } else {
+            ""
+        };
         let sdp_dir = |kind: &str, port: usize, dir: &str| {
             format!(
-                "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns={kind} {i} {port} of {user}\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na={dir}\r\n"
+                "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns={kind} {i} {port} of {user}\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0 101\r\n{te}a={dir}\r\n"
             )
         };
         let sdp = |kind: &str, port: usize| sdp_dir(kind, port, "sendrecv");
