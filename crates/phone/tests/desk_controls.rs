@@ -79,3 +79,20 @@ fn a_plain_call_offers_transfer_and_its_number_to_redial() {
     assert_eq!(line.number, "1002");
     assert_eq!(net.line_to(B, "1001").number, "1001");
 }
+
+#[test]
+fn with_two_calls_waiting_the_agent_answers_the_one_it_picks() {
+    let mut net = Net::four();
+    net.sign_in_all();
+    net.command(B, Command::Dial("1001".into()));
+    net.command(C, Command::Dial("1001".into()));
+    net.settle();
+    let waiting = net.lines(H);
+    assert_eq!(waiting.len(), 2);
+    assert!(waiting.iter().all(|l| l.can_answer));
+    let from_c = net.line_to(H, "1003").id;
+    net.command(H, Command::AnswerLine(from_c));
+    net.settle();
+    net.assert_hearing(&[H, B, C], &[(H, C), (C, H)]);
+    assert!(net.line_to(H, "1002").can_answer, "B still waits");
+}

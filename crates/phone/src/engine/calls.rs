@@ -57,8 +57,18 @@ impl Phone {
         self.media(MediaAction::CreateOffer { line: id, port });
     }
 
-    pub(super) fn answer(&mut self, now: Instant) {
-        let Some(id) = self.first_in(LineState::Incoming) else {
+    /// Answers `id`, or the first call ringing here: whatever the agent talks to goes on
+    /// hold first.
+    pub(super) fn answer(&mut self, id: Option<LineId>, now: Instant) {
+        let ringing = |id: &LineId| {
+            self.lines
+                .get(id)
+                .is_some_and(|l| l.live() && l.state == LineState::Incoming)
+        };
+        let Some(id) = id
+            .filter(ringing)
+            .or_else(|| self.first_in(LineState::Incoming))
+        else {
             return;
         };
         self.hold_talking(now);

@@ -18,6 +18,8 @@ pub enum Command {
     DialConference(String),
     /// Answer the ringing incoming call; a call in progress goes on hold first.
     Answer,
+    /// Answer this one of several calls ringing here.
+    AnswerLine(LineId),
     /// Decline the ringing incoming call.
     Decline,
     /// End the call the agent is on ("End call", C6). In a conference: a participant
