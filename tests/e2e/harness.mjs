@@ -356,12 +356,13 @@ export class AgentPage {
     await this.byTestId('start-call').click();
   }
 
+  /** Answers the call ringing here (the first, when several wait). */
   answer() {
-    return this.byTestId('answer').click();
+    return this.byTestId('answer').first().click();
   }
 
   decline() {
-    return this.byTestId('decline').click();
+    return this.byTestId('decline').first().click();
   }
 
   hangUp() {
@@ -513,9 +514,10 @@ export class AgentPage {
     }));
   }
 
-  /** Single-step conference (C7): the number, then the button next to Start call. */
+  /** Single-step conference (C7): the number, then the dropdown next to Start call. */
   async dialIntoConference(number) {
     await this.byTestId('number').fill(String(number));
+    await this.byTestId('start-call-menu').click();
     await this.byTestId('single-step').click();
   }
 

@@ -18,16 +18,15 @@ after(async () => {
 
 test('language: Spanish labels, call states and disabled-control reasons, remembered after a reload', async (t) => {
   const { a, b, ua } = await twoSignedIn(t, server.url);
-  assert.equal(await a.text('start-call'), 'Start call');
+  const label = (id) => a.byTestId(id).locator('.text').first().textContent();
+  assert.equal(await label('start-call'), 'Start call');
 
   await a.byTestId('language').selectOption('es');
   await a.waitForText('reg-status', /^Registrado$/);
-  assert.equal(await a.text('start-call'), 'Iniciar llamada');
+  assert.equal(await label('start-call'), 'Iniciar llamada');
+  await a.byTestId('start-call-menu').click();
   assert.equal(await a.text('single-step'), 'Iniciar conferencia de un solo paso');
-  assert.equal(await a.text('merge'), 'Unir');
-  const why = await a.byTestId('merge').getAttribute('title');
-  t.diagnostic(`Unir, disabled: ${why}`);
-  assert.match(why, /consulta.*\(C4\)$/);
+  await a.page.keyboard.press('Escape');
   assert.equal(await a.page.getAttribute('html', 'lang'), 'es');
 
   // B (still in English) calls A: A's call state is in Spanish.
@@ -37,6 +36,12 @@ test('language: Spanish labels, call states and disabled-control reasons, rememb
   await a.answer();
   await a.waitForCallState('Conectada');
   await b.waitForCallState('Connected');
+  // On a plain call, Merge is there, disabled, and says why in Spanish (E2).
+  assert.equal(await label('merge'), 'Unir');
+  assert.equal(await a.byTestId('merge').getAttribute('aria-disabled'), 'true');
+  const why = await a.byTestId('merge').getAttribute('title');
+  t.diagnostic(`Unir, disabled: ${why}`);
+  assert.match(why, /consulta.*\(C4\)$/);
   await a.byTestId('hang-up').click();
   await b.waitForCallState('Idle');
 

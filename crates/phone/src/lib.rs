@@ -25,8 +25,8 @@ pub use engine::{
 pub use mix::{MixMatrix, Tone, ToneRegion};
 pub use target::{parse_target, TargetError};
 pub use view::{
-    ConferenceView, Control, Controls, Direction, LineId, LineState, LineView, MediaHealth,
-    HangUpQuestion, MergeConfirm, Outcome, Participant, PartyStatus, PhoneView, RegStatus,
+    ConferenceView, Control, Controls, Direction, HangUpQuestion, LineId, LineState, LineView,
+    MediaHealth, MergeConfirm, Outcome, Participant, PartyStatus, PhoneView, RegStatus,
 };
 pub use web_time::Instant;
 pub use words::{Failure, MediaError, Notice, Reason, RegFailure};

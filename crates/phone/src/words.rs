@@ -125,6 +125,8 @@ pub enum Reason {
     OnlyHostEnds,
     /// Not in a conference (C16).
     NotInConference,
+    /// Only during a connected call (mute, keypad, end call).
+    NotConnected,
     /// Transfer: only a connected call outside a conference, one transfer at a time.
     NotTransferable,
     /// The host leaves only with exactly three participants (C17).
@@ -139,9 +141,11 @@ impl Reason {
     pub const fn rule(self) -> &'static str {
         match self {
             Self::NotRegistered => "REG",
-            Self::LinesBusy | Self::NotHoldable | Self::NotOnHold | Self::NotTransferable => {
-                "E4"
-            }
+            Self::LinesBusy
+            | Self::NotHoldable
+            | Self::NotOnHold
+            | Self::NotTransferable
+            | Self::NotConnected => "E4",
             Self::MergeNeedsConsultation => "C4",
             Self::OnlyHostDisconnects | Self::NotParticipant => "C14",
             Self::OnlyHostEnds => "C15",

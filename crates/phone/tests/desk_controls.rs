@@ -33,7 +33,10 @@ fn the_hosts_end_call_question_ends_the_conference_for_everyone() {
     net.single_step_conference(H, &[B, C, D]);
     net.command(H, Command::HangUp);
     let q = net.view(H).hang_up_question.expect("the host is asked");
-    assert!(!q.leave.enabled, "four participants: only End conference (C17)");
+    assert!(
+        !q.leave.enabled,
+        "four participants: only End conference (C17)"
+    );
     net.command(H, Command::EndConference);
     net.settle();
     for p in [H, B, C, D] {
@@ -54,7 +57,11 @@ fn dtmf_goes_in_the_media_when_the_far_end_takes_telephone_events() {
     assert!(net.agents[H]
         .media
         .contains(&MediaAction::SendDtmf { line, digit: '5' }));
-    assert_eq!(net.proxy.count("INFO"), infos, "no SIP INFO when RFC 4733 works");
+    assert_eq!(
+        net.proxy.count("INFO"),
+        infos,
+        "no SIP INFO when RFC 4733 works"
+    );
 }
 
 #[test]

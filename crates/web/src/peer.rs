@@ -243,14 +243,21 @@ impl PeerSession {
     /// Plays `digit` as an RFC 4733 telephone-event on the leg's sender (100 ms, the
     /// browser's default gap); the far end offered telephone-events, so it hears them.
     pub fn insert_dtmf(&self, digit: char) -> Result<(), WebError> {
-        let sender = self.sender.dtmf().ok_or(WebError::Unsupported("RTCDTMFSender"))?;
+        let sender = self
+            .sender
+            .dtmf()
+            .ok_or(WebError::Unsupported("RTCDTMFSender"))?;
         // Through Reflect so that the exception it throws on a stopped sender comes back as
         // an error instead of unwinding through Rust (web-sys's binding does not catch).
         let insert: Function = js_sys::Reflect::get(&sender, &JsValue::from_str("insertDTMF"))
-            .and_then(|f| f.dyn_into().map_err(JsValue::from))
+            .and_then(|f| f.dyn_into())
             .op("RTCDTMFSender.insertDTMF")?;
         insert
-            .call2(&sender, &JsValue::from_str(&digit.to_string()), &JsValue::from(100))
+            .call2(
+                &sender,
+                &JsValue::from_str(&digit.to_string()),
+                &JsValue::from(100),
+            )
             .op("RTCDTMFSender.insertDTMF")
             .map(drop)
     }

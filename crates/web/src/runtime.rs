@@ -23,6 +23,9 @@ pub struct DeviceChoice {
     /// Where the incoming ring sounds: `None` follows the speaker, `Some("")` is the
     /// system default output.
     pub ringer: Option<String>,
+    /// The browser's echo cancellation, noise suppression and automatic gain; `None`:
+    /// [`MicProcessing::default`] (on for agents, off in the test build).
+    pub voice_processing: Option<bool>,
 }
 
 type OnView = Box<dyn Fn(PhoneView)>;
@@ -54,7 +57,9 @@ impl Runtime {
             "./",
             cfg.ports as u32,
             devices.microphone.as_deref(),
-            MicProcessing::default(),
+            devices
+                .voice_processing
+                .map_or_else(MicProcessing::default, |voice| MicProcessing { voice }),
         )
         .await
         .map_err(SignInError::Audio)?;

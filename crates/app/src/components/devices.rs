@@ -7,7 +7,9 @@ use web::{audio_devices, can_choose_outputs, AudioDevice, DeviceKind, DeviceWatc
 
 use super::DriverSlot;
 use crate::i18n::{label, Label};
-use crate::state::{use_lang, DeviceChoice, RINGER_SYSTEM_DEFAULT};
+use crate::state::{
+    load_voice_processing, save_voice_processing, use_lang, DeviceChoice, RINGER_SYSTEM_DEFAULT,
+};
 
 const DEFAULT: &[(&str, Label)] = &[("", Label::DefaultDevice)];
 const RINGER_FIRST: &[(&str, Label)] = &[
@@ -19,11 +21,13 @@ const RINGER_FIRST: &[(&str, Label)] = &[
 type DeviceNotice = (Label, Option<String>);
 
 #[component]
-pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
+pub(crate) fn Settings(driver: DriverSlot) -> impl IntoView {
     let list = RwSignal::new(Vec::<AudioDevice>::new());
     let choice = RwSignal::new(DeviceChoice::load());
     let lang = use_lang();
     let notice = RwSignal::new(None::<DeviceNotice>);
+    // The product default is on: agents use laptop speakers.
+    let voice = RwSignal::new(load_voice_processing().unwrap_or(!cfg!(feature = "test-hooks")));
     let fell_back = driver
         .get_value()
         .is_some_and(|d| d.audio().microphone_fell_back());
@@ -142,8 +146,9 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
             .collect::<Vec<_>>()
     };
     view! {
-        <details class="card devices">
-            <summary data-testid="devices">{move || label(lang.get(), Label::AudioDevices)}</summary>
+        <details class="card devices settings">
+            <summary data-testid="devices">{move || label(lang.get(), Label::Settings)}</summary>
+            <h3>{move || label(lang.get(), Label::AudioDevices)}</h3>
             <label>{move || label(lang.get(), Label::Microphone)}
                 <select data-testid="microphone" on:change=pick_mic>
                     {move || options(DeviceKind::Microphone, |c| c.microphone.clone(), DEFAULT)}
@@ -168,6 +173,17 @@ pub(crate) fn Devices(driver: DriverSlot) -> impl IntoView {
                     </select>
                 </label>
             </Show>
+            <label class="check">
+                <input type="checkbox" data-testid="voice-processing"
+                    prop:checked=voice
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        save_voice_processing(on);
+                        voice.set(on);
+                    } />
+                {move || label(lang.get(), Label::VoiceProcessing)}
+                <small>{move || label(lang.get(), Label::AppliesNextSignIn)}</small>
+            </label>
             <Show when=move || notice.with(Option::is_some)>
                 <p class="notice" data-testid="device-notice" role="status">
                     {move || notice.get().map(|(l, detail)| match detail {

@@ -1,18 +1,26 @@
-//! The number entry field and Start call; with a call in progress, Start call consults
-//! (the call goes on hold first, C3) and single-step conference joins the new party (C7).
+//! The number entry field and Start call, with its dropdown holding "Initiate single-step
+//! conference" (C7) as an ARIA menu button. With a call in progress Start call consults (the
+//! call goes on hold first, C3).
 
 use leptos::prelude::*;
 use web::{Command, PhoneView};
 
-use super::controls::ControlButton;
+use super::control_button::ControlButton;
 use super::DriverSlot;
-use crate::i18n::{label, notice, Label};
+use crate::i18n::{label, notice, reason, Label};
 use crate::state::use_lang;
 
 #[component]
-pub(crate) fn Dialer(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> impl IntoView {
+pub(crate) fn Dialer(
+    view_state: RwSignal<PhoneView>,
+    driver: DriverSlot,
+    number: RwSignal<String>,
+    number_field: NodeRef<leptos::html::Input>,
+) -> impl IntoView {
     let lang = use_lang();
-    let number = RwSignal::new(String::new());
+    let l = move |what| label(lang.get(), what);
+    let menu_open = RwSignal::new(false);
+    let menu_item = NodeRef::<leptos::html::Button>::new();
     let send = move |cmd: Command| {
         if let Some(d) = driver.get_value() {
             d.command(cmd);
@@ -22,19 +30,57 @@ pub(crate) fn Dialer(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> imp
         ev.prevent_default();
         if view_state.with_untracked(|v| v.controls.dial.enabled) {
             send(Command::Dial(number.get_untracked()));
+            // Ready for the next number (a consultation), as a desk phone's display clears;
+            // Recents keeps this one. A refused number stays so the agent can correct it.
+            if view_state.with_untracked(|v| v.notice.is_none()) {
+                number.set(String::new());
+            }
         }
+    };
+    let single_step = Signal::derive(move || view_state.with(|v| v.controls.single_step));
+    let open_menu = move || {
+        menu_open.set(true);
+        request_animation_frame(move || {
+            if let Some(b) = menu_item.get() {
+                let _ = b.focus();
+            }
+        });
     };
     view! {
         <form class="card dialer" on:submit=dial>
-            <input data-testid="number" type="tel"
-                placeholder=move || label(lang.get(), Label::NumberPlaceholder)
-                aria-label=move || label(lang.get(), Label::NumberPlaceholder)
+            <input data-testid="number" type="tel" node_ref=number_field
+                placeholder=move || l(Label::NumberPlaceholder)
+                aria-label=move || l(Label::NumberPlaceholder)
                 bind:value=number />
-            <ControlButton label=Label::StartCall testid="start-call" submit=true
-                control=Signal::derive(move || view_state.with(|v| v.controls.dial)) />
-            <ControlButton label=Label::SingleStep testid="single-step" class="secondary"
-                control=Signal::derive(move || view_state.with(|v| v.controls.single_step))
-                on_press=Callback::new(move |()| send(Command::DialConference(number.get_untracked()))) />
+            <div class="split">
+                <ControlButton label=Label::StartCall testid="start-call" submit=true icon="✆" class="call"
+                    control=Signal::derive(move || view_state.with(|v| v.controls.dial)) />
+                <button type="button" class="menu-button" data-testid="start-call-menu"
+                    aria-haspopup="menu" aria-expanded=move || menu_open.get().to_string()
+                    aria-label=move || l(Label::MoreCallOptions) title=move || l(Label::MoreCallOptions)
+                    on:click=move |_| if menu_open.get_untracked() { menu_open.set(false) } else { open_menu() }
+                    on:keydown=move |ev| if ev.key() == "ArrowDown" { ev.prevent_default(); open_menu() }>
+                    "▾"
+                </button>
+                <Show when=move || menu_open.get()>
+                    <div class="menu" role="menu" on:keydown=move |ev| if ev.key() == "Escape" { menu_open.set(false) }>
+                        <button type="button" role="menuitem" data-testid="single-step" node_ref=menu_item
+                            aria-disabled=move || (!single_step.get().enabled).to_string()
+                            title=move || single_step.get().reason.map(|r| reason(lang.get(), r)).unwrap_or_default()
+                            on:click=move |_| {
+                                if single_step.get_untracked().enabled {
+                                    menu_open.set(false);
+                                    send(Command::DialConference(number.get_untracked()));
+                                    if view_state.with_untracked(|v| v.notice.is_none()) {
+                                        number.set(String::new());
+                                    }
+                                }
+                            }>
+                            {move || l(Label::SingleStep)}
+                        </button>
+                    </div>
+                </Show>
+            </div>
             <Show when=move || view_state.with(|v| v.notice.is_some())>
                 <p class="notice" data-testid="notice" role="status">
                     {move || view_state.with(|v| v.notice.as_ref().map(|n| notice(lang.get(), n)))}

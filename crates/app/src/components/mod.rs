@@ -1,22 +1,31 @@
-//! The screens of the phone.
+//! The screens of the phone: sign-in, then the agent desktop.
 
-mod call_panel;
+mod book;
+mod call_card;
 mod contact_info;
-mod controls;
+mod control_button;
 mod devices;
 mod dialer;
+mod incoming;
+mod keypad;
+mod questions;
+mod shortcuts;
 mod sign_in;
+mod transfer;
 
 use leptos::prelude::*;
 use web::{PhoneView, RegStatus, Runtime};
 
 use crate::i18n::{self, label, Label, Lang};
-use crate::state::{load_lang, save_lang};
-use call_panel::CallPanel;
+use crate::state::{load_lang, save_lang, History};
+use book::Book;
+use call_card::CallCard;
 use contact_info::ContactInfo;
-use controls::ConferenceControls;
-use devices::Devices;
+use devices::Settings;
 use dialer::Dialer;
+use incoming::Incoming;
+use questions::Questions;
+use shortcuts::{Help, Shortcuts};
 use sign_in::SignIn;
 
 /// The running phone, once signed in; kept out of the reactive graph (it is not `Send`).
@@ -34,6 +43,17 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     let view_state = RwSignal::new(signed_out());
     let driver: DriverSlot = StoredValue::new_local(None);
+    let history = RwSignal::new(History::load());
+    // Every ended call goes to Recents once.
+    Effect::new(move |_| {
+        view_state.with(|v| {
+            let mut changed = false;
+            history.update_untracked(|h| changed = h.observe(&v.lines));
+            if changed {
+                history.notify();
+            }
+        });
+    });
     // Input levels per mixer port for the speaking indicators (E3), five times a second.
     let levels = RwSignal::new(Vec::<f32>::new());
     let poll = set_interval_with_handle(
@@ -49,7 +69,11 @@ pub fn App() -> impl IntoView {
             h.clear();
         }
     });
+    let number = RwSignal::new(String::new());
+    let number_field = NodeRef::<leptos::html::Input>::new();
+    let help = RwSignal::new(false);
     let signed_in = Memo::new(move |_| view_state.with(|v| v.registration != RegStatus::SignedOut));
+    let registered = move || view_state.with(|v| v.registration == RegStatus::Registered);
     let status = move || view_state.with(|v| i18n::registration(lang.get(), &v.registration));
     let sign_out = move |_| {
         // The runtime finishes the un-REGISTER on its own; the page is done with it now.
@@ -60,16 +84,16 @@ pub fn App() -> impl IntoView {
         view_state.set(signed_out());
     };
     let pick_lang = move |ev: leptos::ev::Event| {
-        let tag = event_target_value(&ev);
-        let chosen = Lang::from_tag(&tag);
+        let chosen = Lang::from_tag(&event_target_value(&ev));
         save_lang(chosen);
         lang.set(chosen);
     };
     view! {
-        <main class="phone">
+        <main class="phone" class:desk=move || signed_in.get()>
             <header class="phone-header">
-                <h1>{move || label(lang.get(), Label::Title)}</h1>
-                <span class="reg-status" data-testid="reg-status" class:ok=move || view_state.with(|v| v.registration == RegStatus::Registered)>
+                <h1><span class="logo" aria-hidden="true">"✆"</span>{move || label(lang.get(), Label::Title)}</h1>
+                <span class="reg-status" data-testid="reg-status" class:ok=registered role="status">
+                    <span class="dot" aria-hidden="true"></span>
                     {status}
                 </span>
                 <select class="lang" data-testid="language" aria-label=move || label(lang.get(), Label::Language) on:change=pick_lang>
@@ -77,21 +101,31 @@ pub fn App() -> impl IntoView {
                         <option value=l.tag() selected=move || lang.get() == l>{l.name()}</option>
                     })}
                 </select>
+                <button type="button" class="link help-button" data-testid="help" aria-label=move || label(lang.get(), Label::Shortcuts)
+                    title=move || label(lang.get(), Label::Shortcuts) on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
                 <Show when=move || signed_in.get()>
                     <button class="link" data-testid="sign-out" on:click=sign_out>
                         {move || label(lang.get(), Label::SignOut)}
                     </button>
                 </Show>
             </header>
+            <Help open=help />
             <Show
                 when=move || signed_in.get()
                 fallback=move || view! { <SignIn view_state driver /> }
             >
-                <Dialer view_state driver />
-                <CallPanel view_state driver />
-                <ConferenceControls view_state driver />
-                <ContactInfo view_state driver levels />
-                <Devices driver />
+                <Shortcuts view_state driver help />
+                <div class="col calls-col">
+                    <Incoming view_state driver />
+                    <Questions view_state driver />
+                    <CallCard view_state driver number_field />
+                    <ContactInfo view_state driver levels />
+                </div>
+                <div class="col dial-col">
+                    <Dialer view_state driver number number_field />
+                    <Book view_state driver number history />
+                    <Settings driver />
+                </div>
             </Show>
         </main>
     }

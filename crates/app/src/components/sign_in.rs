@@ -38,6 +38,8 @@ pub(crate) fn SignIn(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> imp
         };
         busy.set(true);
         error.set(None);
+        // From the click, as browsers require; the phone works the same without it.
+        web::ask_notification_permission();
         spawn_local(async move {
             let devices = DeviceChoice::load().to_web();
             let on_view = move |v| view_state.set(v);

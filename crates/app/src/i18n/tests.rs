@@ -47,6 +47,8 @@ fn every_reason_is_worded_with_its_rule_in_both_languages() {
         Reason::OnlyHostEnds,
         Reason::NotInConference,
         Reason::LeaveNeedsThree { count: 4 },
+        Reason::NotConnected,
+        Reason::NotTransferable,
     ];
     for lang in Lang::ALL {
         for r in reasons {

@@ -6,6 +6,12 @@ use web_sys::Storage;
 
 use crate::i18n::Lang;
 
+mod book;
+mod history;
+
+pub(crate) use book::{load_directory, DirEntry, Favorites};
+pub(crate) use history::{CallRecord, CallResult, History};
+
 /// The sign-in settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Settings {
@@ -36,6 +42,7 @@ impl DeviceChoice {
             microphone: some(&self.microphone),
             speaker: some(&self.speaker),
             ringer: self.ringer_sink().map(str::to_owned),
+            voice_processing: load_voice_processing(),
         }
     }
 
@@ -72,6 +79,19 @@ impl DeviceChoice {
     }
 }
 
+const KEY_VOICE: &str = "softphone.voice_processing";
+
+/// The agent's choice of the browser's voice processing; `None`: the product default.
+pub(crate) fn load_voice_processing() -> Option<bool> {
+    load(KEY_VOICE).map(|v| v == "on")
+}
+
+pub(crate) fn save_voice_processing(on: bool) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(KEY_VOICE, if on { "on" } else { "off" });
+    }
+}
+
 const KEY_LANG: &str = "softphone.lang";
 
 /// The agent's language: chosen before in this browser, else the browser's own.
@@ -105,11 +125,11 @@ const KEY_URI: &str = "softphone.sip_uri";
 const KEY_ICE: &str = "softphone.ice_servers";
 const KEY_INSTANCE: &str = "softphone.instance_id";
 
-fn storage() -> Option<Storage> {
+pub(crate) fn storage() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-fn load(key: &str) -> Option<String> {
+pub(crate) fn load(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
 }
 

@@ -1,0 +1,154 @@
+//! Directory, Recents and Favorites under the number field: a click puts the number in the
+//! field, the call button calls it; the star keeps it in Favorites.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web::{Command, PhoneView};
+
+use super::DriverSlot;
+use crate::i18n::{label, Label};
+use crate::state::{load_directory, use_lang, CallRecord, DirEntry, Favorites, History};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Directory,
+    Recents,
+    Favorites,
+}
+
+/// Where the deployment puts its directory (beside index.html).
+const DIRECTORY_URL: &str = "./directory.json";
+
+#[component]
+pub(crate) fn Book(
+    view_state: RwSignal<PhoneView>,
+    driver: DriverSlot,
+    number: RwSignal<String>,
+    history: RwSignal<History>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let l = move |what| label(lang.get(), what);
+    let tab = RwSignal::new(Tab::Recents);
+    let directory = RwSignal::new(Vec::<DirEntry>::new());
+    let favorites = RwSignal::new(Favorites::load());
+    spawn_local(async move { directory.set(load_directory(DIRECTORY_URL).await) });
+    let call = move |n: String| {
+        number.set(n.clone());
+        if let Some(d) = driver.get_value() {
+            if view_state.with_untracked(|v| v.controls.dial.enabled) {
+                d.command(Command::Dial(n));
+            }
+        }
+    };
+    let choose = move |t: Tab| {
+        tab.set(t);
+        if t == Tab::Recents {
+            history.update(History::mark_seen);
+        }
+    };
+    let star = move |name: String, num: String| {
+        let on = Signal::derive({
+            let num = num.clone();
+            move || favorites.with(|f| f.has(&num))
+        });
+        view! {
+            <button type="button" class="star" data-testid="star" aria-pressed=move || on.get().to_string()
+                aria-label=move || l(if on.get() { Label::Unstar } else { Label::Star })
+                title=move || l(if on.get() { Label::Unstar } else { Label::Star })
+                on:click=move |_| favorites.update(|f| f.toggle(&name, &num))>
+                {move || if on.get() { "★" } else { "☆" }}
+            </button>
+        }
+    };
+    let entry_row = move |e: DirEntry| {
+        let (name, num) = (e.name.clone(), e.number.clone());
+        let dial_num = num.clone();
+        view! {
+            <li class="entry" data-testid="book-entry" data-number=num.clone()>
+                <button type="button" class="pick" on:click=move |_| number.set(dial_num.clone())>
+                    <span class="name">{name.clone()}</span>
+                    <span class="number">{num.clone()}</span>
+                </button>
+                {star(name.clone(), num.clone())}
+                <button type="button" class="call-icon" data-testid="book-call"
+                    aria-label=move || format!("{} {}", l(Label::Call), e.name)
+                    on:click={let n = num.clone(); move |_| call(n.clone())}>"✆"</button>
+            </li>
+        }
+    };
+    let recent_row = move |c: CallRecord| {
+        let result = c.result;
+        let num = c.number.clone();
+        let when = js_sys::Date::new(&c.at_ms.into());
+        let time = format!("{:02}:{:02}", when.get_hours(), when.get_minutes());
+        view! {
+            <li class="entry recent" class:missed=c.unseen data-testid="recent" data-result=result.token()>
+                <button type="button" class="pick" on:click={let n = num.clone(); move |_| number.set(n.clone())}>
+                    <span class="name">{c.peer.clone()}</span>
+                    <span class="number">
+                        {move || l(if c.incoming { Label::IncomingShort } else { Label::OutgoingShort })}
+                        " · " <span data-testid="recent-result">{move || l(result_label(result))}</span>
+                        " · " {time.clone()}
+                        {(c.seconds > 0).then(|| format!(" · {}", crate::i18n::duration(c.seconds)))}
+                    </span>
+                </button>
+                {star(c.peer.clone(), num.clone())}
+                <button type="button" class="call-icon" data-testid="redial"
+                    aria-label=move || format!("{} {}", l(Label::Call), c.peer)
+                    on:click={let n = num.clone(); move |_| call(n.clone())}>"✆"</button>
+            </li>
+        }
+    };
+    let tab_button = move |t: Tab, what: Label, testid: &'static str| {
+        view! {
+            <button type="button" role="tab" data-testid=testid aria-selected=move || (tab.get() == t).to_string()
+                class:on=move || tab.get() == t on:click=move |_| choose(t)>
+                {move || l(what)}
+                {(t == Tab::Recents).then(|| view! {
+                    <Show when=move || history.with(|h| h.unseen() > 0)>
+                        <span class="count" data-testid="missed-count">{move || history.with(History::unseen)}</span>
+                    </Show>
+                })}
+            </button>
+        }
+    };
+    view! {
+        <section class="card book">
+            <div class="tabs" role="tablist">
+                {tab_button(Tab::Directory, Label::Directory, "tab-directory")}
+                {tab_button(Tab::Recents, Label::Recents, "tab-recents")}
+                {tab_button(Tab::Favorites, Label::Favorites, "tab-favorites")}
+            </div>
+            <ul class="entries" role="tabpanel">
+                {move || match tab.get() {
+                    Tab::Directory => {
+                        let q = number.get();
+                        let rows: Vec<_> = directory.get().into_iter().filter(|e| e.matches(&q)).map(entry_row).collect();
+                        if rows.is_empty() { vec![view! { <li class="empty">{l(Label::NothingHere)}</li> }.into_any()] } else { rows.into_iter().map(IntoAny::into_any).collect() }
+                    }
+                    Tab::Recents => {
+                        let rows: Vec<_> = history.get().calls.into_iter().map(recent_row).collect();
+                        if rows.is_empty() { vec![view! { <li class="empty">{l(Label::NothingHere)}</li> }.into_any()] } else { rows.into_iter().map(IntoAny::into_any).collect() }
+                    }
+                    Tab::Favorites => {
+                        let rows: Vec<_> = favorites.get().0.into_iter().map(entry_row).collect();
+                        if rows.is_empty() { vec![view! { <li class="empty">{l(Label::NothingHere)}</li> }.into_any()] } else { rows.into_iter().map(IntoAny::into_any).collect() }
+                    }
+                }}
+            </ul>
+        </section>
+    }
+}
+
+fn result_label(r: crate::state::CallResult) -> Label {
+    use crate::state::CallResult as R;
+    match r {
+        R::Answered => Label::ResultAnswered,
+        R::Missed => Label::ResultMissed,
+        R::Declined => Label::ResultDeclined,
+        R::Busy => Label::ResultBusy,
+        R::NotFound => Label::ResultNotFound,
+        R::NoAnswer => Label::ResultNoAnswer,
+        R::Failed => Label::ResultFailed,
+    }
+}

@@ -1,0 +1,57 @@
+//! A button for a control the engine describes. A control a rule forbids stays visible and
+//! focusable (`aria-disabled`, not `disabled`), and says why (E2) three ways: a tooltip, a
+//! description screen readers read with the button, and a bubble shown on keyboard focus.
+
+use leptos::prelude::*;
+use web::Control;
+
+use crate::i18n::{label, reason, Label};
+use crate::state::use_lang;
+
+#[component]
+pub(crate) fn ControlButton(
+    label: Label,
+    testid: &'static str,
+    control: Signal<Control>,
+    #[prop(optional)] on_press: Option<Callback<()>>,
+    #[prop(optional)] class: &'static str,
+    /// A glyph shown before the label.
+    #[prop(optional)]
+    icon: &'static str,
+    /// A form's submit button (its form handles the press).
+    #[prop(optional)]
+    submit: bool,
+    /// `aria-pressed` for toggles (mute, keypad).
+    #[prop(optional, into)]
+    pressed: Option<Signal<bool>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let why = move || control.get().reason.map(|r| reason(lang.get(), r));
+    let id = format!("why-{testid}");
+    let described = id.clone();
+    let off = move || !control.get().enabled;
+    view! {
+        <button
+            class=format!("ctl {class}")
+            type=if submit { "submit" } else { "button" }
+            data-testid=testid
+            aria-disabled=move || off().to_string()
+            aria-describedby=move || why().map(|_| described.clone())
+            aria-pressed=move || pressed.map(|p| p.get().to_string())
+            title=move || why().unwrap_or_default()
+            on:click=move |ev| {
+                if off() {
+                    ev.prevent_default();
+                    return;
+                }
+                if let Some(f) = on_press {
+                    f.run(());
+                }
+            }
+        >
+            {(!icon.is_empty()).then(|| view! { <span class="glyph" aria-hidden="true">{icon}</span> })}
+            <span class="text">{move || self::label(lang.get(), label)}</span>
+            <span class="why" id=id role="tooltip">{why}</span>
+        </button>
+    }
+}

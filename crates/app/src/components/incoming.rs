@@ -1,0 +1,77 @@
+//! Calls ringing here: each with the caller and its own Answer and Decline; a desktop
+//! notification when the tab is hidden; focus moves to the newest so a keyboard user is there.
+
+use leptos::prelude::*;
+use web::{Command, LineView, PhoneView};
+
+use super::DriverSlot;
+use crate::i18n::{label, Label};
+use crate::state::use_lang;
+
+#[component]
+pub(crate) fn Incoming(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> impl IntoView {
+    let lang = use_lang();
+    let l = move |what| label(lang.get(), what);
+    let ringing = Memo::new(move |_| {
+        view_state.with(|v| {
+            v.lines
+                .iter()
+                .filter(|l| l.can_answer)
+                .cloned()
+                .collect::<Vec<LineView>>()
+        })
+    });
+    let send = move |cmd: Command| {
+        if let Some(d) = driver.get_value() {
+            d.command(cmd);
+        }
+    };
+    // One notification per new call, only while the page is out of sight.
+    let notified = StoredValue::new(Vec::new());
+    Effect::new(move |_| {
+        for line in ringing.get() {
+            if notified.with_value(|n: &Vec<_>| n.contains(&line.id)) {
+                continue;
+            }
+            notified.update_value(|n| n.push(line.id));
+            web::notify_if_hidden(
+                label(lang.get_untracked(), Label::IncomingCall),
+                &line.peer,
+                &format!("softphone-call-{}", line.id.0),
+            );
+        }
+    });
+    let row = move |line: LineView| {
+        let id = line.id;
+        let answer = NodeRef::<leptos::html::Button>::new();
+        // Focus the newest call's Answer: the agent's keyboard is where the call is.
+        Effect::new(move |_| {
+            if let Some(b) = answer.get() {
+                let _ = b.focus();
+            }
+        });
+        view! {
+            <li class="incoming-call" data-testid="incoming-call" data-peer=line.peer.clone()>
+                <span class="ring-dot" aria-hidden="true"></span>
+                <span class="who">
+                    <strong class="caller">{line.peer.clone()}</strong>
+                    <span class="number">{line.number.clone()}</span>
+                </span>
+                <button class="answer" data-testid="answer" node_ref=answer
+                    on:click=move |_| send(Command::AnswerLine(id))>{move || l(Label::Answer)}</button>
+                <button class="decline" data-testid="decline"
+                    on:click=move |_| send(Command::HangUpLine(id))>{move || l(Label::Decline)}</button>
+            </li>
+        }
+    };
+    view! {
+        <Show when=move || ringing.with(|r| !r.is_empty())>
+            <section class="card incoming" role="alert" aria-label=move || l(Label::IncomingCall)>
+                <h2>{move || l(Label::IncomingCall)}</h2>
+                <ul>
+                    <For each=move || ringing.get() key=|l| l.id children=row />
+                </ul>
+            </section>
+        </Show>
+    }
+}

@@ -1,0 +1,30 @@
+//! The keypad: DTMF to the party the agent talks to (RFC 4733 in the media where the far
+//! end takes it, SIP INFO otherwise: the engine decides).
+
+use leptos::prelude::*;
+use web::Command;
+
+use super::DriverSlot;
+
+const KEYS: [char; 12] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+
+#[component]
+pub(crate) fn Keypad(driver: DriverSlot) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let press = move |digit: char| {
+        typed.update(|t| t.push(digit));
+        if let Some(d) = driver.get_value() {
+            d.command(Command::Dtmf(digit));
+        }
+    };
+    view! {
+        <div class="keypad" data-testid="keypad">
+            <output class="keypad-typed" data-testid="keypad-typed" aria-live="polite">{move || typed.get()}</output>
+            <div class="keys">
+                {KEYS.map(|k| view! {
+                    <button type="button" class="key" data-testid=format!("key-{k}") on:click=move |_| press(k)>{k.to_string()}</button>
+                })}
+            </div>
+        </div>
+    }
+}
