@@ -72,7 +72,7 @@ pub(crate) fn Book(
                 {star(name.clone(), num.clone())}
                 <button type="button" class="call-icon" data-testid="book-call"
                     aria-label=move || format!("{} {}", l(Label::Call), e.name)
-                    on:click={let n = num.clone(); move |_| call(n.clone())}>"✆"</button>
+                    on:click={let n = num.clone(); move |_| call(n.clone())}>{super::icons::Icon::Phone.view()}</button>
             </li>
         }
     };
@@ -95,7 +95,7 @@ pub(crate) fn Book(
                 {star(c.peer.clone(), num.clone())}
                 <button type="button" class="call-icon" data-testid="redial"
                     aria-label=move || format!("{} {}", l(Label::Call), c.peer)
-                    on:click={let n = num.clone(); move |_| call(n.clone())}>"✆"</button>
+                    on:click={let n = num.clone(); move |_| call(n.clone())}>{super::icons::Icon::Phone.view()}</button>
             </li>
         }
     };

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use web::{Command, Control, Instant, LineState, LineView, MediaHealth, PhoneView, Reason};
 
 use super::control_button::ControlButton;
+use super::icons::Icon;
 use super::keypad::Keypad;
 use super::transfer::TransferPanel;
 use super::DriverSlot;
@@ -31,10 +32,11 @@ pub(crate) fn CallCard(
     let lang = use_lang();
     let l = move |what| label(lang.get(), what);
     let line = Memo::new(move |_| view_state.with(|v| v.line.clone()));
+    // A call ringing here is answered in the incoming panel, not from the card.
     let live = move || {
         line.with(|l| {
             l.as_ref()
-                .is_some_and(|l| !matches!(l.state, LineState::Ended(_)))
+                .is_some_and(|l| !matches!(l.state, LineState::Ended(_)) && !l.can_answer)
         })
     };
     let panel = RwSignal::new(Panel::None);
@@ -125,6 +127,15 @@ pub(crate) fn CallCard(
                     <div class="call-peer" data-testid="call-peer">
                         {move || line.with(|l| l.as_ref().map(|l| l.peer.clone()))}
                     </div>
+                    {move || view_state.with(|v| {
+                        let conf = v.conference.as_ref()?;
+                        let joined = v.line.as_ref().is_some_and(|l| l.in_conference || !conf.host);
+                        joined.then(|| view! {
+                            <div class="call-conference" data-testid="call-conference">
+                                {l(Label::Conference)} " · " {conf.participants} " " {l(Label::Participants)}
+                            </div>
+                        })
+                    })}
                     <div class="call-state" data-testid="call-state">{state_text}</div>
                 </div>
                 <div class="call-timer" data-testid="call-timer">{timer}</div>
@@ -144,41 +155,41 @@ pub(crate) fn CallCard(
                     <Show
                         when=move || held.get()
                         fallback=move || view! {
-                            <ControlButton label=Label::Hold testid="hold" icon="⏸" control=of_line(|l| l.hold)
+                            <ControlButton label=Label::Hold testid="hold" icon=Icon::Hold control=of_line(|l| l.hold)
                                 on_press=Callback::new(move |()| if let Some(id) = line_id() { send(Command::Hold(id)) }) />
                         }
                     >
-                        <ControlButton label=Label::Retrieve testid="retrieve" icon="▶" control=of_line(|l| l.retrieve)
+                        <ControlButton label=Label::Retrieve testid="retrieve" icon=Icon::Play control=of_line(|l| l.retrieve)
                             on_press=Callback::new(move |()| if let Some(id) = line_id() { send(Command::Retrieve(id)) }) />
                     </Show>
-                    <ControlButton label=Label::Mute testid="mute" icon="🎙" pressed=muted
+                    <ControlButton label=Label::Mute testid="mute" icon=Icon::Mic pressed=muted
                         control=of_line(|l| Control::when(l.state == LineState::Connected, Reason::NotConnected))
                         on_press=Callback::new(move |()| send(Command::Mute(!muted.get_untracked()))) />
-                    <ControlButton label=Label::Keypad testid="keypad-toggle" icon="⌗"
+                    <ControlButton label=Label::Keypad testid="keypad-toggle" icon=Icon::Keypad
                         pressed=Signal::derive(move || panel.get() == Panel::Keypad)
                         control=of_line(|l| Control::when(l.state == LineState::Connected && !l.held, Reason::NotConnected))
                         on_press=Callback::new(move |()| toggle(Panel::Keypad)) />
-                    <ControlButton label=Label::Consult testid="consult" icon="＋" control=phone(|v| v.controls.dial)
+                    <ControlButton label=Label::Consult testid="consult" icon=Icon::Plus control=phone(|v| v.controls.dial)
                         on_press=Callback::new(move |()| {
                             if let Some(input) = number_field.get() {
                                 let _ = input.focus();
                                 input.select();
                             }
                         }) />
-                    <ControlButton label=Label::Merge testid="merge" icon="⇶" control=phone(|v| v.controls.merge)
+                    <ControlButton label=Label::Merge testid="merge" icon=Icon::Merge control=phone(|v| v.controls.merge)
                         on_press=Callback::new(move |()| send(Command::Merge)) />
-                    <ControlButton label=Label::Transfer testid="transfer" icon="↪"
+                    <ControlButton label=Label::Transfer testid="transfer" icon=Icon::Transfer
                         pressed=Signal::derive(move || panel.get() == Panel::Transfer)
                         control=of_line(|l| l.transfer)
                         on_press=Callback::new(move |()| toggle(Panel::Transfer)) />
                     <Show when=in_conference>
-                        <ControlButton label=Label::Leave testid="leave" icon="⇥" control=phone(|v| v.controls.leave)
+                        <ControlButton label=Label::Leave testid="leave" icon=Icon::Leave control=phone(|v| v.controls.leave)
                             on_press=Callback::new(move |()| send(Command::Leave)) />
-                        <ControlButton label=Label::EndConference testid="end-conference" icon="⨯" class="danger"
+                        <ControlButton label=Label::EndConference testid="end-conference" icon=Icon::Close class="danger"
                             control=phone(|v| v.controls.end_conference)
                             on_press=Callback::new(move |()| send(Command::EndConference)) />
                     </Show>
-                    <ControlButton label=Label::EndCall testid="hang-up" icon="✆" class="danger end"
+                    <ControlButton label=Label::EndCall testid="hang-up" icon=Icon::Phone class="danger end"
                         control=end_call on_press=Callback::new(move |()| send(Command::HangUp)) />
                 </div>
                 <Show when=move || panel.get() == Panel::Keypad>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use web::{Command, Control, LineView, MediaHealth, PhoneView, Reason};
 
 use super::control_button::ControlButton;
+use super::icons::Icon;
 use super::DriverSlot;
 use crate::i18n::{self, label, Label};
 use crate::state::use_lang;
@@ -78,7 +79,7 @@ pub(crate) fn ContactInfo(
                     <ControlButton label=Label::Retrieve testid="line-retrieve" control=line_signal(|l| l.retrieve)
                         on_press=Callback::new(move |()| send(Command::Retrieve(id))) />
                     <Show when=move || line.in_conference>
-                        <ControlButton label=Label::Disconnect testid="line-disconnect" icon="✕" control=line_signal(|l| l.disconnect)
+                        <ControlButton label=Label::Disconnect testid="line-disconnect" icon=Icon::Close control=line_signal(|l| l.disconnect)
                             on_press=Callback::new(move |()| send(Command::Disconnect(id))) class="icon danger" />
                     </Show>
                     <button data-testid="line-hang-up" class="danger"

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use web::Control;
 
+use super::icons::Icon;
 use crate::i18n::{label, reason, Label};
 use crate::state::use_lang;
 
@@ -15,9 +16,9 @@ pub(crate) fn ControlButton(
     control: Signal<Control>,
     #[prop(optional)] on_press: Option<Callback<()>>,
     #[prop(optional)] class: &'static str,
-    /// A glyph shown before the label.
+    /// An icon shown before the label.
     #[prop(optional)]
-    icon: &'static str,
+    icon: Option<Icon>,
     /// A form's submit button (its form handles the press).
     #[prop(optional)]
     submit: bool,
@@ -49,7 +50,7 @@ pub(crate) fn ControlButton(
                 }
             }
         >
-            {(!icon.is_empty()).then(|| view! { <span class="glyph" aria-hidden="true">{icon}</span> })}
+            {icon.map(Icon::view)}
             <span class="text">{move || self::label(lang.get(), label)}</span>
             <span class="why" id=id role="tooltip">{why}</span>
         </button>

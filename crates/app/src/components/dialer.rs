@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use web::{Command, PhoneView};
 
 use super::control_button::ControlButton;
+use super::icons::Icon;
 use super::DriverSlot;
 use crate::i18n::{label, notice, reason, Label};
 use crate::state::use_lang;
@@ -53,7 +54,7 @@ pub(crate) fn Dialer(
                 aria-label=move || l(Label::NumberPlaceholder)
                 bind:value=number />
             <div class="split">
-                <ControlButton label=Label::StartCall testid="start-call" submit=true icon="✆" class="call"
+                <ControlButton label=Label::StartCall testid="start-call" submit=true icon=Icon::Phone class="call"
                     control=Signal::derive(move || view_state.with(|v| v.controls.dial)) />
                 <button type="button" class="menu-button" data-testid="start-call-menu"
                     aria-haspopup="menu" aria-expanded=move || menu_open.get().to_string()

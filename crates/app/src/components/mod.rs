@@ -6,6 +6,7 @@ mod contact_info;
 mod control_button;
 mod devices;
 mod dialer;
+mod icons;
 mod incoming;
 mod keypad;
 mod questions;
@@ -91,7 +92,7 @@ pub fn App() -> impl IntoView {
     view! {
         <main class="phone" class:desk=move || signed_in.get()>
             <header class="phone-header">
-                <h1><span class="logo" aria-hidden="true">"✆"</span>{move || label(lang.get(), Label::Title)}</h1>
+                <h1><span class="logo" aria-hidden="true">{icons::Icon::Phone.view()}</span>{move || label(lang.get(), Label::Title)}</h1>
                 <span class="reg-status" data-testid="reg-status" class:ok=registered role="status">
                     <span class="dot" aria-hidden="true"></span>
                     {status}

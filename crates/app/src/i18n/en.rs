@@ -92,6 +92,8 @@ impl Words for En {
             L::ShortcutsList => "Alt+A answer · Alt+E end call · Alt+H hold or retrieve · Alt+M mute · digits send tones during a call · ? this help",
             L::Close => "Close",
             L::Calls => "Calls",
+            L::Conference => "Conference",
+            L::Participants => "participants",
         }
     }
 

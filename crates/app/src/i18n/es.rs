@@ -96,6 +96,8 @@ impl Words for Es {
             L::ShortcutsList => "Alt+A contestar · Alt+E finalizar · Alt+H retener o recuperar · Alt+M silenciar · los dígitos envían tonos durante una llamada · ? esta ayuda",
             L::Close => "Cerrar",
             L::Calls => "Llamadas",
+            L::Conference => "Conferencia",
+            L::Participants => "participantes",
         }
     }
 

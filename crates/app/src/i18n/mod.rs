@@ -138,6 +138,8 @@ pub(crate) enum Label {
     ShortcutsList,
     Close,
     Calls,
+    Conference,
+    Participants,
 }
 
 /// One language's words. Each method words one of the engine's enums.
