@@ -11,6 +11,7 @@
 //   SOFTPHONE_SIP_DOMAIN  the SIP domain (default 127.0.0.1)
 //   SOFTPHONE_RUN_DIR     scratch space shared by the test processes of one run
 //   SOFTPHONE_KAMAILIO_CTL Kamailio's control socket (kamcmd -s unix:<it>)
+//   SOFTPHONE_KAMAILIO_RESTART where to ask xtask to restart Kamailio (see restartKamailio)
 //   CHROMIUM              the browser (default /usr/bin/chromium)
 //   E2E_CONSOLE=all       forward every console message of the pages, not only errors
 //   E2E_DUMP_DIR=dir      write every speaker measurement (with its samples) there as JSON
@@ -36,6 +37,7 @@ export const config = {
   sipDomain: env.SOFTPHONE_SIP_DOMAIN ?? '127.0.0.1',
   runDir: env.SOFTPHONE_RUN_DIR ?? path.join(here, '.run'),
   kamailioCtl: env.SOFTPHONE_KAMAILIO_CTL ?? path.join(repo, 'target', 'kamailio-run', 'kamailio_ctl'),
+  kamailioRestart: env.SOFTPHONE_KAMAILIO_RESTART ?? null,
   chromium: env.CHROMIUM ?? '/usr/bin/chromium',
   consoleAll: env.E2E_CONSOLE === 'all',
 };
@@ -259,6 +261,49 @@ function recordCallStates() {
   });
 }
 
+/** Records every text reg-status shows, with the time (`window.__e2eRegStates`: `{ at, text }`). */
+function recordRegStates() {
+  window.__e2eRegStates = [];
+  let last;
+  const check = () => {
+    const el = document.querySelector('[data-testid="reg-status"]');
+    const text = el ? el.textContent.trim() : null;
+    if (text !== last) {
+      last = text;
+      window.__e2eRegStates.push({ at: Date.now(), text });
+    }
+  };
+  new MutationObserver(check).observe(document, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+  });
+}
+
+/**
+ * Kills Kamailio (SIGKILL: its registrations and nonces are lost, every WebSocket drops) and
+ * has xtask start it again with the same configuration after `downMs`. Resolves to
+ * `{ killedAt, readyAt }` (epoch ms: when it died, when it answered /health again).
+ */
+export async function restartKamailio({ downMs = 1400, timeout = 20_000 } = {}) {
+  const dir = config.kamailioRestart;
+  if (!dir) throw new Error('SOFTPHONE_KAMAILIO_RESTART is not set: run through `cargo xtask e2e`');
+  const done = path.join(dir, 'done.json');
+  fs.rmSync(done, { force: true });
+  const tmp = path.join(dir, 'request.json.tmp');
+  fs.writeFileSync(tmp, JSON.stringify({ downMs }));
+  fs.renameSync(tmp, path.join(dir, 'request.json'));
+  const end = Date.now() + downMs + timeout;
+  while (!fs.existsSync(done)) {
+    if (Date.now() > end) throw new Error(`xtask did not restart Kamailio within ${downMs + timeout} ms`);
+    await sleep(20);
+  }
+  const answer = JSON.parse(fs.readFileSync(done, 'utf8'));
+  if (answer.error) throw new Error(`restarting Kamailio: ${answer.error}`);
+  return answer;
+}
+
 /** Records every Content-Security-Policy violation of the page (`window.__e2eCspViolations`). */
 function recordCspViolations() {
   window.__e2eCspViolations = [];
@@ -297,6 +342,7 @@ export class AgentPage {
     const agent = await launchAgent(wavPath, { name });
     await agent.page.addInitScript(recordCallStates);
     await agent.page.addInitScript(recordCspViolations);
+    await agent.page.addInitScript(recordRegStates);
     return new AgentPage(agent, { baseUrl });
   }
 
@@ -349,6 +395,16 @@ export class AgentPage {
       what: '"Registered"',
     });
     return Date.now() - t0;
+  }
+
+  /** Every text reg-status showed since the page loaded, as `{ at, text }` (epoch ms). */
+  regStates() {
+    return this.page.evaluate(() => window.__e2eRegStates ?? []);
+  }
+
+  /** The Contact Info row of the line to `peer` (its name or number). */
+  lineTo(peer) {
+    return this.page.locator('[data-testid="line"]', { hasText: String(peer) });
   }
 
   async dial(number) {

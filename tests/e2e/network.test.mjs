@@ -1,7 +1,8 @@
 // The network under a call: the SIP server drops agent A's WebSocket (as a flaky office link
 // or a proxy failover would). The app must say so, reconnect and register again, keep the call
 // (its audio does not go through the WebSocket), and the call must still end cleanly from the
-// far side: our new Contact reached the peer (a target refresh), so its BYE finds us.
+// far side: our Contact is our GRUU (RFC 5627), which Kamailio routes to the flow we
+// registered last, so the peer's BYE finds us on the new connection.
 // Run: cargo xtask e2e --grep network
 
 import { test, before, after } from 'node:test';
@@ -73,8 +74,8 @@ test('network: the server drops the WebSocket mid-call; the app reconnects, the 
   assert.match(await a.text('call-state'), /Connected/);
   await Promise.all([a.waitForTones({ hear: [660], notHear: [440] }), b.waitForTones({ hear: [440], notHear: [660] })]);
 
-  // A's target refresh (a re-INVITE with its new Contact) tells B where A is now; then the far
-  // side hangs up, and its BYE must reach A over A's new connection.
+  // A's Contact in the call is its GRUU, which now leads to A's new connection (without a GRUU
+  // a target refresh would tell B); the far side hangs up, and its BYE must reach A there.
   await new Promise((r) => setTimeout(r, 2_000));
   await b.hangUp();
   await Promise.all([a.waitForCallState('Idle'), b.waitForCallState('Idle')]);

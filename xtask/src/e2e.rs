@@ -4,9 +4,11 @@
 use std::fs;
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use crate::build;
 use crate::kamailio::{self, Kamailio, SIP_DOMAIN, WS_URL};
+use crate::restart::RestartService;
 use crate::util::{bail, cmd, output, root, Context, Result};
 use crate::wav;
 
@@ -84,13 +86,23 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
             "SOFTPHONE_KAMAILIO_CTL",
             kamailio::run_dir().join("kamailio_ctl"),
         )
+        .env(
+            "SOFTPHONE_KAMAILIO_RESTART",
+            run_dir.join("kamailio-restart"),
+        )
         .env("CHROMIUM", "/usr/bin/chromium");
 
     let kamailio = Kamailio::start()?;
+    let log = kamailio.log.clone();
+    let server = Arc::new(Mutex::new(Some(kamailio)));
+    let restarts = RestartService::start(run_dir.join("kamailio-restart"), Arc::clone(&server))?;
     let result = crate::tally::run_node_test(&mut node, &files, &run_dir.join("tally.tsv"));
     if result.is_err() {
-        println!("e2e: Kamailio's log: {}", kamailio.log.display());
+        println!("e2e: Kamailio's log: {}", log.display());
     }
-    drop(kamailio);
+    drop(restarts);
+    if let Ok(mut slot) = server.lock() {
+        drop(slot.take());
+    }
     result
 }

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{bail, check_interrupted, cmd, root, stop_child, track, Context, Result};
+use crate::util::{
+    bail, check_interrupted, cmd, kill_group, root, stop_child, track, Context, Result,
+};
 
 pub(crate) const WS_URL: &str = "ws://127.0.0.1:8088";
 pub(crate) const HEALTH_ADDR: &str = "127.0.0.1:8088";
@@ -155,6 +157,14 @@ impl Kamailio {
 
     pub(crate) fn stop(&mut self) {
         stop_child(&mut self.child, Duration::from_secs(5));
+    }
+
+    /// Kills every process of this Kamailio at once (SIGKILL), as a crash would: its
+    /// registrations and nonces are gone, its WebSocket connections drop. Its log is kept
+    /// beside the next one as `kamailio.log.<n>`.
+    pub(crate) fn crash(&mut self, n: u32) {
+        kill_group(&mut self.child);
+        let _ = fs::rename(&self.log, self.log.with_extension(format!("log.{n}")));
     }
 }
 

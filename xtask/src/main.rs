@@ -7,6 +7,7 @@ mod e2e;
 mod fuzz;
 mod interop;
 mod kamailio;
+mod restart;
 mod setup;
 mod tally;
 mod util;

@@ -186,6 +186,15 @@ fn pid_of(pid: u32) -> Pid {
     Pid::from_raw(i32::try_from(pid).expect("pid fits in i32"))
 }
 
+/// Kills a child started with `process_group(0)` and every process of its group at once
+/// (SIGKILL: no clean shutdown, as when a server crashes), and reaps it.
+pub(crate) fn kill_group(child: &mut Child) {
+    let _ = killpg(pid_of(child.id()), Signal::SIGKILL);
+    let _ = child.kill();
+    let _ = child.wait();
+    untrack(child.id());
+}
+
 /// Sends SIGTERM to a process.
 pub(crate) fn terminate(pid: u32) {
     let _ = kill(pid_of(pid), Signal::SIGTERM);

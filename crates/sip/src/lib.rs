@@ -15,6 +15,7 @@
 mod conference_info;
 mod dialog;
 pub mod digest;
+mod display;
 mod error;
 mod header;
 mod headers;
@@ -31,6 +32,7 @@ mod uri;
 pub use conference_info::{ConferenceInfo, ConferenceInfoError, ConferenceUser, CONFERENCE_INFO};
 pub use dialog::{Dialog, DialogError};
 pub use digest::{DigestChallenge, DigestCredentials, DigestError};
+pub use display::{display_text, MAX_DISPLAY_CHARS};
 pub use error::ParseError;
 pub use header::cseq::CSeq;
 pub use header::name_addr::NameAddr;

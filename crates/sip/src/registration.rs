@@ -218,7 +218,9 @@ impl Registration {
         binding.params.set("reg-id", Some("1"));
         req.headers.push("Contact", binding.to_string());
         req.headers.push("Expires", expires.to_string());
-        req.headers.push("Supported", "path, outbound");
+        // RFC 5627: ask for a GRUU, the address that reaches this instance through whichever
+        // flow it registered last, so the peers of our calls find us after a reconnect.
+        req.headers.push("Supported", "path, outbound, gruu");
         let answering = std::mem::take(&mut self.retry_auth);
         if !answering {
             self.challenges = 0;
@@ -345,20 +347,70 @@ impl Registration {
     }
 }
 
-/// The lifetime the registrar granted our own binding.
-fn granted_expires(resp: &Response, contact: &Uri) -> Option<u32> {
-    let ours = resp
-        .headers
+/// Our own binding among the Contacts of the registrar's 2xx.
+fn own_binding(resp: &Response, contact: &Uri) -> Option<NameAddr> {
+    resp.headers
         .contacts()
         .ok()?
         .into_iter()
-        .find(|c| c.uri.user == contact.user && c.uri.host.eq_ignore_ascii_case(&contact.host));
-    match ours {
-        Some(c) => c
-            .params
-            .value("expires")
-            .and_then(|v| v.parse().ok())
-            .or_else(|| resp.headers.expires().ok().flatten()),
-        None => None,
+        .find(|c| c.uri.user == contact.user && c.uri.host.eq_ignore_ascii_case(&contact.host))
+}
+
+/// The lifetime the registrar granted our own binding.
+fn granted_expires(resp: &Response, contact: &Uri) -> Option<u32> {
+    let ours = own_binding(resp, contact)?;
+    ours.params
+        .value("expires")
+        .and_then(|v| v.parse().ok())
+        .or_else(|| resp.headers.expires().ok().flatten())
+}
+
+/// The public GRUU the registrar handed our binding (RFC 5627 §5.1: the quoted `pub-gruu`
+/// parameter of our Contact in the 2xx), if it is a SIP URI carrying `gr`.
+pub(crate) fn public_gruu(resp: &Response, contact: &Uri) -> Option<Uri> {
+    let ours = own_binding(resp, contact)?;
+    let raw = ours.params.value("pub-gruu")?;
+    let text = match crate::parse::text::unquote(raw) {
+        Ok((text, "")) => text,
+        _ => raw.to_owned(),
+    };
+    let uri: Uri = text.parse().ok()?;
+    (uri.is_sip() && uri.params.value("gr").is_some()).then_some(uri)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok_with(contact: &str) -> Response {
+        let mut resp = Response::new(200, "OK");
+        resp.headers.push("Contact", contact);
+        resp
+    }
+
+    #[test]
+    fn reads_the_public_gruu_of_our_own_binding() {
+        let ours: Uri = "sip:abc@x.invalid;transport=ws;ob".parse().unwrap();
+        let resp = ok_with(
+            "<sip:other@y.invalid;transport=ws>;expires=60;pub-gruu=\"sip:1001@example.test;gr=urn:uuid:2\", \
+             <sip:abc@x.invalid;transport=ws;ob>;expires=600;+sip.instance=\"<urn:uuid:1>\";\
+             pub-gruu=\"sip:1001@example.test;gr=urn:uuid:1\";temp-gruu=\"sip:tgruu.7@example.test;gr\"",
+        );
+        let gruu = public_gruu(&resp, &ours).unwrap();
+        assert_eq!(gruu.to_string(), "sip:1001@example.test;gr=urn:uuid:1");
+        assert_eq!(granted_expires(&resp, &ours), Some(600));
+    }
+
+    #[test]
+    fn no_gruu_without_a_usable_pub_gruu() {
+        let ours: Uri = "sip:abc@x.invalid".parse().unwrap();
+        assert_eq!(
+            public_gruu(&ok_with("<sip:abc@x.invalid>;expires=600"), &ours),
+            None
+        );
+        let no_gr = ok_with("<sip:abc@x.invalid>;pub-gruu=\"sip:1001@example.test\"");
+        assert_eq!(public_gruu(&no_gr, &ours), None);
+        let garbage = ok_with("<sip:abc@x.invalid>;pub-gruu=\"not a uri\"");
+        assert_eq!(public_gruu(&garbage, &ours), None);
     }
 }

@@ -78,3 +78,71 @@ fn replaces_for_an_unknown_dialog_gets_481() {
     assert!(w.trace.iter().any(|f| f.starts_with("SIP/2.0 481")));
     assert!(w.take_events(1).is_empty(), "bob's engine never saw it");
 }
+
+/// Alice and Carol are in a call; `intruder` (Bob, or Alice herself) sends Carol an INVITE
+/// replacing it, knowing the dialog's identifiers. Returns Carol's events and the frames.
+fn replace_alice_carol(intruder: usize) -> (Vec<UaEvent>, Vec<String>) {
+    let mut w = Wire::new(&["alice", "bob", "carol"]);
+    let (a_c, _) = w.call(0, 2);
+    let now = w.now;
+    let target = w.uas[0].remote_target(a_c).unwrap();
+    let replaces = w.uas[0].replaces_value(a_c).unwrap();
+    w.trace.clear();
+    w.uas[intruder].invite_replacing(target, SDP.into(), Some(&replaces), now);
+    w.pump();
+    (w.take_events(2), w.trace.clone())
+}
+
+#[test]
+fn replaces_from_a_party_outside_the_dialog_gets_403() {
+    let (carol, trace) = replace_alice_carol(1);
+    assert!(
+        trace.iter().any(|f| f.starts_with("SIP/2.0 403")),
+        "{trace:?}"
+    );
+    assert!(carol.is_empty(), "carol's engine never saw it: {carol:?}");
+}
+
+#[test]
+fn the_party_of_the_dialog_may_replace_it() {
+    let (carol, _) = replace_alice_carol(0);
+    assert!(carol.iter().any(|e| matches!(
+        e,
+        UaEvent::Incoming {
+            replaces: Some(_),
+            ..
+        }
+    )));
+}
+
+#[test]
+fn the_transferee_says_who_referred_it() {
+    let mut w = Wire::new(&["alice", "bob", "carol"]);
+    let (a_b, _) = w.call(0, 1);
+    let (a_c, _) = w.call(0, 2);
+    let now = w.now;
+    let mut target = w.uas[0].remote_target(a_c).unwrap();
+    let replaces = w.uas[0].replaces_value(a_c).unwrap();
+    target.headers = vec![("Replaces".into(), percent_encode_header(&replaces))];
+    w.uas[0].refer(a_b, &NameAddr::new(target), now).unwrap();
+    w.pump();
+    let (to, rep) = w
+        .take_events(1)
+        .into_iter()
+        .find_map(|e| match e {
+            UaEvent::Referred {
+                target, replaces, ..
+            } => Some((target, replaces)),
+            _ => None,
+        })
+        .unwrap();
+    w.trace.clear();
+    w.uas[1].invite_replacing(to, SDP.into(), rep.as_deref(), now);
+    w.pump();
+    let invite = w.trace.iter().find(|f| f.starts_with("INVITE")).unwrap();
+    let by = invite
+        .lines()
+        .find(|l| l.starts_with("Referred-By:"))
+        .unwrap_or_else(|| panic!("{invite}"));
+    assert!(by.contains("sip:alice@example.test"), "{by}");
+}

@@ -111,7 +111,8 @@ impl Line {
             id,
             port,
             call: None,
-            peer,
+            // Whoever named the peer (its own From, a transferor, the agent), it is shown.
+            peer: sip::display_text(&peer),
             direction,
             state,
             hold: Hold::Off,

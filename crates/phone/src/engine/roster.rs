@@ -190,7 +190,7 @@ impl Phone {
     /// The roster shown in the Contact Info panel: ours as host, else our focus's.
     pub(super) fn roster_view(&self) -> Option<(bool, Vec<Participant>)> {
         let to_view = |u: &ConferenceUser| Participant {
-            name: u.display.clone().unwrap_or_else(|| u.entity.clone()),
+            name: sip::display_text(u.display.as_deref().unwrap_or(&u.entity)),
             status: PartyStatus::from_token(&u.status),
             internal: self.is_internal(&u.entity),
             leg: None,

@@ -151,6 +151,16 @@ impl Net {
             .collect()
     }
 
+    /// The proxy behind `url` restarts (a crash and a start): it forgets every registration,
+    /// nonce and transaction, every phone connected through it loses its socket, and it
+    /// refuses connections for `down`.
+    pub fn restart_proxy(&mut self, url: &str, down: Duration) {
+        self.proxy.restart();
+        self.kill_edge(url);
+        self.run_for(down);
+        self.dead_edges.remove(url);
+    }
+
     /// All agents connect and sign in; returns once every one is registered.
     pub fn sign_in_all(&mut self) {
         for i in 0..self.agents.len() {
@@ -172,9 +182,11 @@ impl Net {
         match input {
             Input::TransportDown => {
                 self.down.insert(i);
+                self.proxy.disconnected(i);
             }
             Input::TransportUp => {
                 self.down.remove(&i);
+                self.proxy.connected(i);
             }
             Input::Frame(_) if self.down.contains(&i) => return,
             _ => {}

@@ -1,7 +1,10 @@
 //! A small registrar and stateful-enough proxy for the in-memory network: digest-challenged
 //! REGISTER, location lookup, Record-Route, and response routing by its own Via branch.
+//! Optionally it behaves like the project's Kamailio in the two ways a restart shows: it ties
+//! Contacts to the connection they came on (`flow_bound`, Kamailio's `add_contact_alias`), and
+//! hands out GRUUs (RFC 5627) that it routes to a phone's latest registration (`gruu`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sip::{digest, DigestChallenge, Message, Method, NameAddr, Request, Response};
 
@@ -31,7 +34,24 @@ pub struct Proxy {
     pub no_refer: Vec<usize>,
     /// Users behind a "gateway" that sends early media (183 with SDP) before ringing.
     pub early_media: Vec<String>,
+    /// Hand out a public GRUU to a REGISTER that asks (`Supported: gruu`, `+sip.instance`).
+    pub gruu: bool,
+    /// Tie every Contact that is not a GRUU to the connection it came on, as Kamailio's
+    /// `add_contact_alias` does: requests to it go on that connection or fail (477).
+    pub flow_bound: bool,
+    /// Nonces issued since the last restart.
+    issued: HashSet<String>,
+    /// phone -> its open connection (flow id).
+    flows: HashMap<usize, u64>,
+    next_flow: u64,
+    /// GRUU instance -> (phone, flow its registration came on, registered contact).
+    instances: HashMap<String, (usize, u64, String)>,
+    /// user -> flow of its registration (flow_bound only).
+    reg_flows: HashMap<String, u64>,
 }
+
+/// The status Kamailio answers when it cannot send on a connection that is gone.
+const DEAD_FLOW: u16 = 477;
 
 fn password_of(user: &str) -> String {
     format!("{user}pw")
@@ -65,6 +85,55 @@ fn auth_params(value: &str) -> HashMap<String, String> {
 }
 
 impl Proxy {
+    /// A phone's connection opened.
+    pub fn connected(&mut self, phone: usize) {
+        self.next_flow += 1;
+        self.flows.insert(phone, self.next_flow);
+    }
+
+    /// A phone's connection closed.
+    pub fn disconnected(&mut self, phone: usize) {
+        self.flows.remove(&phone);
+    }
+
+    /// The server restarts: every registration, nonce and transaction is forgotten (its
+    /// connections close too: the network reports that to the phones).
+    pub fn restart(&mut self) {
+        self.location.clear();
+        self.hosts.clear();
+        self.pending.clear();
+        self.forwarded.clear();
+        self.issued.clear();
+        self.flows.clear();
+        self.instances.clear();
+        self.reg_flows.clear();
+    }
+
+    /// The phone whose open connection is `flow`.
+    fn open_flow(&self, flow: u64) -> Option<usize> {
+        self.flows
+            .iter()
+            .find_map(|(p, f)| (*f == flow).then_some(*p))
+    }
+
+    /// Ties a message's Contact to the connection of `from` (flow_bound, not a GRUU).
+    fn alias_contact(&self, from: usize, headers: &mut sip::Headers) {
+        let Some(flow) = self.flows.get(&from).filter(|_| self.flow_bound) else {
+            return;
+        };
+        let Ok(mut contacts) = headers.contacts() else {
+            return;
+        };
+        let Some(first) = contacts.first_mut() else {
+            return;
+        };
+        if first.uri.params.contains("gr") {
+            return;
+        }
+        first.uri.params.set("alias", Some(&flow.to_string()));
+        headers.set("Contact", first.to_string());
+    }
+
     /// How many `method` requests the proxy has seen.
     pub fn count(&self, method: &str) -> usize {
         self.log.iter().filter(|l| l.starts_with(method)).count()
@@ -78,7 +147,10 @@ impl Proxy {
         }
         match Message::parse(frame.as_bytes()).expect("phones send valid SIP") {
             Message::Request(req) => self.request(from, req),
-            Message::Response(resp) => self.response(resp),
+            Message::Response(mut resp) => {
+                self.alias_contact(from, &mut resp.headers);
+                self.response(resp)
+            }
         }
     }
 
@@ -88,9 +160,36 @@ impl Proxy {
         if req.method == Method::Register {
             return self.register(from, &req);
         }
+        self.alias_contact(from, &mut req.headers);
         let in_dialog = req.headers.to().is_ok_and(|t| t.tag().is_some());
         let to_contact = self.hosts.contains_key(&req.uri.host.to_lowercase());
-        let dest = if in_dialog || to_contact || req.headers.get("Route").is_some() {
+        let alias = req
+            .uri
+            .params
+            .value("alias")
+            .and_then(|f| f.parse::<u64>().ok());
+        let gruu = req.uri.params.value("gr").map(str::to_owned);
+        let dest = if let Some(flow) = alias {
+            req.uri.params.remove("alias");
+            req.headers.remove("Route");
+            match self.open_flow(flow) {
+                Some(phone) => Some(phone),
+                None => return self.unreachable(from, &req),
+            }
+        } else if let Some(instance) = gruu {
+            // Kamailio's lookup() of a GRUU: the contact its instance registered last.
+            req.headers.remove("Route");
+            match self.instances.get(&instance).cloned() {
+                Some((phone, flow, contact)) => {
+                    if self.flow_bound && self.open_flow(flow) != Some(phone) {
+                        return self.unreachable(from, &req);
+                    }
+                    req.uri = contact.parse().expect("stored contact parses");
+                    Some(phone)
+                }
+                None => None,
+            }
+        } else if in_dialog || to_contact || req.headers.get("Route").is_some() {
             let routes: Vec<String> = req.headers.get_all("Route").map(str::to_owned).collect();
             req.headers.remove("Route");
             for r in routes.iter().filter(|r| !r.contains("proxy.sip.test")) {
@@ -98,10 +197,14 @@ impl Proxy {
             }
             self.hosts.get(&req.uri.host.to_lowercase()).copied()
         } else {
-            match self.location.get(&user) {
+            match self.location.get(&user).cloned() {
                 Some((idx, contact)) => {
+                    let flow = self.reg_flows.get(&user).copied();
+                    if self.flow_bound && flow.and_then(|f| self.open_flow(f)) != Some(idx) {
+                        return self.unreachable(from, &req);
+                    }
                     req.uri = contact.parse().expect("stored contact parses");
-                    Some(*idx)
+                    Some(idx)
                 }
                 None => None,
             }
@@ -136,6 +239,14 @@ impl Proxy {
             }
         }
         self.forward(from, dest, req)
+    }
+
+    /// The next hop's connection is gone: Kamailio's 477 (nothing for an ACK).
+    fn unreachable(&self, from: usize, req: &Request) -> Out {
+        if req.method == Method::Ack {
+            return vec![];
+        }
+        vec![(from, reply(req, DEAD_FLOW).to_string())]
     }
 
     fn forward(&mut self, from: usize, dest: usize, mut req: Request) -> Out {
@@ -184,8 +295,15 @@ impl Proxy {
     fn register(&mut self, from: usize, req: &Request) -> Out {
         let to = req.headers.to().expect("REGISTER has To");
         let user = to.uri.user.clone().unwrap_or_default();
-        let Some(auth) = req.headers.get("Authorization") else {
+        let known = req.headers.get("Authorization").is_some_and(|a| {
+            auth_params(a)
+                .get("nonce")
+                .is_some_and(|n| self.issued.contains(n))
+        });
+        let auth = req.headers.get("Authorization").filter(|_| known);
+        let Some(auth) = auth else {
             self.nonce += 1;
+            self.issued.insert(format!("n{}", self.nonce));
             let mut resp = reply(req, 401);
             resp.headers.push(
                 "WWW-Authenticate",
@@ -216,6 +334,7 @@ impl Proxy {
         .unwrap();
         if expected.response != p["response"] {
             self.nonce += 1;
+            self.issued.insert(format!("n{}", self.nonce));
             let mut resp = reply(req, 401);
             resp.headers.push(
                 "WWW-Authenticate",
@@ -233,9 +352,29 @@ impl Proxy {
             self.location.remove(&user);
         } else {
             self.hosts.insert(contact.uri.host.to_lowercase(), from);
-            self.location.insert(user, (from, contact.uri.to_string()));
+            self.location
+                .insert(user.clone(), (from, contact.uri.to_string()));
+            let flow = self.flows.get(&from).copied().unwrap_or_default();
+            self.reg_flows.insert(user.clone(), flow);
             let mut c = contact.clone();
             c.params.set("expires", Some(&expires.to_string()));
+            let asks = req
+                .headers
+                .values("Supported")
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case("gruu"));
+            let instance = contact.params.value("+sip.instance").map(|v| {
+                v.trim_matches(|c| c == '"' || c == '<' || c == '>')
+                    .to_owned()
+            });
+            if let (true, true, Some(instance)) = (self.gruu, asks, instance) {
+                self.instances
+                    .insert(instance.clone(), (from, flow, contact.uri.to_string()));
+                c.params.set(
+                    "pub-gruu",
+                    Some(&format!("\"sip:{user}@{DOMAIN};gr={instance}\"")),
+                );
+            }
             resp.headers.push("Contact", c.to_string());
         }
         let to_tagged = to.with_tag("reg");

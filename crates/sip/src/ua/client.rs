@@ -61,6 +61,7 @@ impl UserAgent {
             .on_response(resp, challenge.as_ref(), &contact, now);
         if (200..300).contains(&resp.status) && self.registration.wanted() {
             self.start_keepalive(resp, now);
+            self.gruu_from_2xx(resp, &contact, now);
         } else if (200..300).contains(&resp.status) {
             self.stop_keepalive();
         }
@@ -69,6 +70,19 @@ impl UserAgent {
         }
         if self.registration.retry_with_auth() && self.transport_up {
             self.send_register(now);
+        }
+    }
+
+    /// Takes our public GRUU from a 2xx to REGISTER. Calls need a target refresh only if
+    /// the Contact they carry no longer reaches us: the GRUU changed or went away, or we
+    /// reconnected without one (then our Contact names the old flow).
+    fn gruu_from_2xx(&mut self, resp: &Response, contact: &crate::Uri, now: Instant) {
+        let gruu = crate::registration::public_gruu(resp, contact);
+        let changed = gruu != self.gruu;
+        self.gruu = gruu;
+        let reconnected = std::mem::take(&mut self.retarget_pending);
+        if changed || (reconnected && self.gruu.is_none()) {
+            self.refresh_all_targets(now);
         }
     }
 
@@ -313,9 +327,15 @@ impl UserAgent {
         }
         let seq = invite.headers.cseq().map(|c| c.seq).unwrap_or(1);
         cancel.headers.push("CSeq", format!("{seq} CANCEL"));
-        self.transmit_text(cancel.to_string());
         // The CANCEL shares the INVITE's branch; track it under its own key for Timer F.
         let key = format!("{branch}/cancel");
+        if self.transport_up {
+            self.transmit_text(cancel.to_string());
+        } else {
+            // The proxy keeps the INVITE transaction across our outage and matches the
+            // CANCEL by branch, whichever connection it comes on.
+            self.held.push(key.clone());
+        }
         self.transactions.insert(
             key,
             ClientTransaction {
@@ -401,11 +421,13 @@ fn rejected(resp: &Response) -> EndReason {
     }
 }
 
-/// The display form of a caller for the UI: display name, else the user part, else the URI.
+/// The display form of a caller for the UI: display name, else the user part, else the URI,
+/// made safe to show ([`crate::display_text`]: capped, no bidi or control characters).
 pub fn caller_label(from: &NameAddr) -> String {
+    let shown = |s: &str| Some(crate::display_text(s)).filter(|t| !t.is_empty());
     from.display_name
-        .clone()
-        .filter(|n| !n.is_empty())
-        .or_else(|| from.uri.user.clone())
-        .unwrap_or_else(|| from.uri.to_string())
+        .as_deref()
+        .and_then(shown)
+        .or_else(|| from.uri.user.as_deref().and_then(shown))
+        .unwrap_or_else(|| crate::display_text(&from.uri.to_string()))
 }

@@ -198,9 +198,24 @@ pub struct UserAgent {
     focus: bool,
     keepalive: keepalive::KeepAlive,
     registration: Registration,
+    /// Our public GRUU (RFC 5627), once the registrar handed one out: the Contact of our
+    /// dialogs. It names this instance, not a flow, so a peer's in-dialog requests follow us
+    /// to whichever connection we registered last, even when both ends lost the proxy.
+    gruu: Option<Uri>,
+    /// Reconnected with calls up: decide about target refreshes once the registrar has
+    /// answered (is our GRUU still the same?).
+    retarget_pending: bool,
     calls: BTreeMap<CallId, Call>,
     next_call: u64,
     transactions: BTreeMap<String, ClientTransaction>,
+    /// Client transactions whose request was made while the transport was down (a hang-up,
+    /// a hold, a transfer during an outage): sent, and their Timer B/F started, once it is
+    /// back, instead of being lost to a dead socket.
+    held: Vec<String>,
+    /// REFERs with Replaces we were asked to carry out: the Replaces value and who asked
+    /// (the referring dialog's peer), so our INVITE can say so in Referred-By (RFC 3892) and
+    /// the target can check the replacement is authorized (RFC 3891 §6.1).
+    referrers: VecDeque<(String, NameAddr)>,
     transmit: VecDeque<String>,
     events: VecDeque<UaEvent>,
 }
@@ -222,9 +237,13 @@ impl UserAgent {
             focus: false,
             keepalive: keepalive::KeepAlive::default(),
             registration,
+            gruu: None,
+            retarget_pending: false,
             calls: BTreeMap::new(),
             next_call: 1,
             transactions: BTreeMap::new(),
+            held: Vec::new(),
+            referrers: VecDeque::new(),
             transmit: VecDeque::new(),
             events: VecDeque::new(),
         }
@@ -241,6 +260,12 @@ impl UserAgent {
         uri.params.set("transport", Some("ws"));
         uri.params.set("ob", None);
         uri
+    }
+
+    /// The Contact of our dialogs: our public GRUU where the registrar gave us one (RFC 5627
+    /// §4.2), else the flow-bound [`UserAgent::contact_uri`].
+    pub fn dialog_contact_uri(&self) -> Uri {
+        self.gruu.clone().unwrap_or_else(|| self.contact_uri())
     }
 
     /// A new in-dialog request of a confirmed call, with our Contact; `action` names what the
@@ -265,32 +290,46 @@ impl UserAgent {
         Ok(req)
     }
 
-    /// Our Contact header value, with `isfocus` while we host a conference.
+    /// Our Contact header value for dialogs, with `isfocus` while we host a conference.
     pub fn contact_header(&self) -> String {
-        let mut c = NameAddr::new(self.contact_uri());
+        let mut c = NameAddr::new(self.dialog_contact_uri());
         if self.focus {
             c.params.set("isfocus", None);
         }
         c.to_string()
     }
 
-    /// Whether `uri` reaches this user agent itself: its AOR or its Contact.
+    /// Whether `uri` reaches this user agent itself: its AOR, its Contact or its GRUU.
     pub fn is_own_uri(&self, uri: &Uri) -> bool {
         let same = |a: &Uri| a.user == uri.user && a.host.eq_ignore_ascii_case(&uri.host);
-        same(&self.cfg.aor) || same(&self.contact_uri())
+        same(&self.cfg.aor) || same(&self.contact_uri()) || same(&self.dialog_contact_uri())
     }
 
     /// The WebSocket is open: start or resume registration.
     pub fn transport_up(&mut self, now: Instant) {
         let reconnect = !self.transport_up;
         self.transport_up = true;
+        let mut registering = false;
         if self.registration.wanted() {
             match self.registration.resume(now) {
-                Resume::Now => self.send_register(now),
+                Resume::Now => {
+                    self.send_register(now);
+                    registering = true;
+                }
                 Resume::Wait(state) => self.events.extend(state.map(UaEvent::Registration)),
             }
         }
-        if reconnect {
+        self.send_held(now);
+        if !reconnect {
+            return;
+        }
+        if self.gruu.is_some() && registering {
+            // Our dialogs carry our GRUU, which follows us to this flow once the registrar
+            // has our new binding: a re-INVITE now would only chase the peer's GRUU before
+            // the peer re-registered too (both ends lost the same proxy). Decide when the
+            // registrar answers.
+            self.retarget_pending = true;
+        } else {
             self.refresh_all_targets(now);
         }
     }
@@ -362,6 +401,11 @@ impl UserAgent {
         if let Some(r) = replaces {
             req.headers.push("Replaces", r.to_owned());
             req.headers.push("Require", "replaces");
+            if let Some(at) = self.referrers.iter().position(|(v, _)| v == r) {
+                if let Some((_, by)) = self.referrers.remove(at) {
+                    req.headers.push("Referred-By", by.to_string());
+                }
+            }
         }
         req.headers.push("Content-Type", "application/sdp");
         req.body = offer.into_bytes();
@@ -454,7 +498,7 @@ impl UserAgent {
         let expired: Vec<String> = self
             .transactions
             .iter()
-            .filter(|(_, t)| t.deadline <= now)
+            .filter(|(b, t)| t.deadline <= now && !self.held.contains(b))
             .map(|(b, _)| b.clone())
             .collect();
         for branch in expired {
@@ -486,7 +530,11 @@ impl UserAgent {
     /// When `handle_timeout` must be called next, if any timer is armed.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let tx = self.transactions.values().map(|t| t.deadline);
+        let tx = self
+            .transactions
+            .iter()
+            .filter(|(b, _)| !self.held.contains(b))
+            .map(|(_, t)| t.deadline);
         let rt = self
             .calls
             .values()
@@ -548,8 +596,14 @@ impl UserAgent {
         if req.headers.get("User-Agent").is_none() {
             req.headers.push("User-Agent", self.cfg.user_agent.clone());
         }
-        self.transmit_text(req.to_string());
+        let hold = !self.transport_up && req.method != Method::Register;
+        if !hold {
+            self.transmit_text(req.to_string());
+        }
         if req.method != Method::Ack {
+            if hold {
+                self.held.push(branch.clone());
+            }
             let tx = ClientTransaction {
                 method: req.method.clone(),
                 owner,
@@ -568,6 +622,16 @@ impl UserAgent {
 
     fn send_response(&mut self, resp: &Response) {
         self.transmit_text(resp.to_string());
+    }
+
+    /// The transport is back: send what waited for it, in the order it was made.
+    fn send_held(&mut self, now: Instant) {
+        for key in std::mem::take(&mut self.held) {
+            if let Some(tx) = self.transactions.get_mut(&key) {
+                tx.deadline = now + TIMER_64T1;
+                self.transmit.push_back(tx.request.to_string());
+            }
+        }
     }
 
     fn transmit_text(&mut self, text: String) {

@@ -138,6 +138,14 @@ impl UserAgent {
         self.send_response(&resp);
         if let Some(c) = self.calls.get_mut(&call) {
             c.referred = true;
+            let by = c.dialog.as_ref().map(|d| d.remote.clone());
+            if let (Some(value), Some(by)) = (replaces.clone(), by) {
+                // The peer who asked, as the dialog knows it (not the REFER's own claim).
+                if self.referrers.len() >= MAX_REFERRERS {
+                    self.referrers.pop_front();
+                }
+                self.referrers.push_back((value, by));
+            }
         }
         self.send_refer_notify(call, 100, now);
         self.events.push_back(UaEvent::Referred {
@@ -184,6 +192,35 @@ impl UserAgent {
         })
     }
 
+    /// RFC 3891 §6.1: whether the sender of an INVITE replacing `call` may do so. It may if it
+    /// is the very party of the replaced dialog (its From, which the proxy authenticated, is
+    /// that dialog's peer); if that party vouches for it in Referred-By (it sent the REFER
+    /// that led here: the dialog identifiers it quoted are known only to the two ends of the
+    /// dialog and their proxies); or if it is a party we are transferring ourselves (the
+    /// target of a REFER of ours).
+    pub(super) fn may_replace(&self, call: CallId, req: &Request) -> bool {
+        let Some(d) = self.calls.get(&call).and_then(|c| c.dialog.as_ref()) else {
+            return false;
+        };
+        let same = |a: &Uri, b: &Uri| a.user == b.user && a.host.eq_ignore_ascii_case(&b.host);
+        let from = req.headers.from().ok().map(|f| f.uri);
+        let is_peer = from.as_ref().is_some_and(|f| same(f, &d.remote.uri));
+        let vouched = req
+            .headers
+            .get("Referred-By")
+            .or_else(|| req.headers.get("b"))
+            .and_then(|v| v.parse::<NameAddr>().ok())
+            .is_some_and(|by| same(&by.uri, &d.remote.uri));
+        let our_transferee = from.as_ref().is_some_and(|f| {
+            self.calls.values().any(|c| {
+                c.refer_pending
+                    && c.state != CallState::Ended
+                    && c.dialog.as_ref().is_some_and(|t| same(f, &t.remote.uri))
+            })
+        });
+        is_peer || vouched || our_transferee
+    }
+
     /// The call an incoming `Replaces: call-id;to-tag=..;from-tag=..` names (RFC 3891 §3:
     /// to-tag is our tag, from-tag the peer's).
     pub(super) fn replaced_call(&self, value: &str) -> Option<CallId> {
@@ -210,6 +247,9 @@ impl UserAgent {
         })
     }
 }
+
+/// How many REFERs with Replaces we remember until their INVITE goes out.
+const MAX_REFERRERS: usize = 8;
 
 /// The status code of a `message/sipfrag` body (`SIP/2.0 200 OK`).
 fn sipfrag_status(body: &[u8]) -> Option<u16> {

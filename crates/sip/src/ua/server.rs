@@ -90,7 +90,12 @@ impl UserAgent {
         let replaces = match req.headers.get("Replaces") {
             None => None,
             Some(value) => match self.replaced_call(value) {
-                Some(id) => Some(id),
+                Some(id) if self.may_replace(id, &req) => Some(id),
+                Some(_) => {
+                    let mut resp = self.plain_response(&req, 403);
+                    resp.reason = "Replacement not authorized".into();
+                    return self.send_response(&resp);
+                }
                 None => {
                     // RFC 3891 §3: no such dialog (any more).
                     let resp = self.plain_response(&req, 481);

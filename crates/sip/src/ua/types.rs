@@ -1,11 +1,14 @@
 //! What the user agent is configured with and what it reports: its account, call ids, events
 //! for the call engine, and errors of its commands.
 
+use core::fmt;
+
 use crate::registration::RegistrationState;
 use crate::{NameAddr, Uri};
 
-/// Who this user agent is and how it signs in.
-#[derive(Debug, Clone)]
+/// Who this user agent is and how it signs in. Its `Debug` hides the password, so logs of
+/// the user agent, the phone engine or their settings never carry it.
+#[derive(Clone)]
 pub struct UaConfig {
     /// Address of record, e.g. `sip:1001@127.0.0.1`.
     pub aor: Uri,
@@ -23,6 +26,21 @@ pub struct UaConfig {
     pub user_agent: String,
     /// Seed for tags, branches, Call-IDs and cnonces.
     pub seed: u64,
+}
+
+impl fmt::Debug for UaConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UaConfig")
+            .field("aor", &self.aor)
+            .field("display_name", &self.display_name)
+            .field("auth_user", &self.auth_user)
+            .field("password", &"<redacted>")
+            .field("register_expires", &self.register_expires)
+            .field("instance_id", &self.instance_id)
+            .field("user_agent", &self.user_agent)
+            .field("seed", &self.seed)
+            .finish()
+    }
 }
 
 /// A call known to the user agent; ids are never reused.

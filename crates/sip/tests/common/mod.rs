@@ -60,7 +60,14 @@ impl Wire {
             let via = frame.lines().find(|l| l.starts_with("Via:"))?;
             return self.uas.iter().position(|u| via.contains(&host_of(u)));
         }
-        self.uas.iter().position(|u| first.contains(&host_of(u)))
+        // A GRUU names the agent, not its host: what a registrar routes by (RFC 5627).
+        let gruu_of = |ua: &UserAgent| {
+            let uri = ua.dialog_contact_uri();
+            uri.params.contains("gr").then(|| uri.to_string())
+        };
+        self.uas.iter().position(|u| {
+            first.contains(&host_of(u)) || gruu_of(u).is_some_and(|g| first.contains(&g))
+        })
     }
 
     /// Delivers until quiet.
