@@ -1,10 +1,11 @@
-//! The current call: who, state, timer and its controls.
+//! The current call: who, state, timer, who holds whom, and its controls.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use web::{Command, Instant, LineState, LineView, PhoneView};
+use web::{Command, Control, Instant, LineState, LineView, PhoneView, Reason};
 
+use super::controls::ControlButton;
 use super::DriverSlot;
 use crate::i18n::{self, label, Label};
 use crate::state::use_lang;
@@ -41,6 +42,30 @@ pub(crate) fn CallPanel(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> 
         })
     };
     let can = move |f: fn(&LineView) -> bool| line.with(|l| l.as_ref().is_some_and(f));
+    // The same words as the Contact Info panel, which a single call does not open.
+    let hold_text = move || {
+        line.with(|l| {
+            let l = l.as_ref()?;
+            let words: Vec<&str> = [(l.held, Label::OnHold), (l.remote_held, Label::HoldingYou)]
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, what)| label(lang.get(), what))
+                .collect();
+            (!words.is_empty()).then(|| words.join(" · "))
+        })
+    };
+    let control = move |f: fn(&LineView) -> Control| {
+        Signal::derive(move || {
+            line.with(|l| l.as_ref().map_or(Control::off(Reason::NotHoldable), f))
+        })
+    };
+    let on_line = move |cmd: fn(web::LineId) -> Command| {
+        Callback::new(move |()| {
+            if let Some(id) = line.with(|l| l.as_ref().map(|l| l.id)) {
+                send(cmd(id));
+            }
+        })
+    };
     view! {
         <section class="card call" aria-live="polite">
             <div class="call-state" data-testid="call-state">{state_text}</div>
@@ -48,10 +73,17 @@ pub(crate) fn CallPanel(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> 
                 {move || line.with(|l| l.as_ref().map(|l| l.peer.clone()))}
             </div>
             <div class="call-timer" data-testid="call-timer">{timer}</div>
+            <div class="call-hold" data-testid="call-hold">{hold_text}</div>
             <div class="controls">
                 <Show when=move || can(|l| l.can_answer)>
                     <button class="answer" data-testid="answer" on:click=move |_| send(Command::Answer)>{move || l(Label::Answer)}</button>
                     <button class="decline" data-testid="decline" on:click=move |_| send(Command::Decline)>{move || l(Label::Decline)}</button>
+                </Show>
+                <Show when=move || can(|l| l.state == LineState::Connected)>
+                    <ControlButton label=Label::Hold testid="hold" control=control(|l| l.hold)
+                        on_press=on_line(Command::Hold) />
+                    <ControlButton label=Label::Retrieve testid="retrieve" control=control(|l| l.retrieve)
+                        on_press=on_line(Command::Retrieve) />
                 </Show>
                 <Show when=move || can(|l| l.can_hang_up && !l.can_answer)>
                     <button class="hang-up" data-testid="hang-up" on:click=move |_| send(Command::HangUp)>{move || l(Label::HangUp)}</button>
