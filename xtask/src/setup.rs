@@ -7,14 +7,17 @@ use std::time::Instant;
 
 use crate::util::{bail, cmd, fmt_duration, node_tools_bin, output, root, run, Context, Result};
 
-/// Debian packages: the SIP server, SIPp for the interop tests, the test browser, curl for humans,
-/// g++ for libFuzzer (libfuzzer-sys compiles it when `cargo xtask test` builds the fuzz targets).
+/// Debian packages: the SIP server, SIPp for the interop tests, rtpengine (WebRTC to plain RTP)
+/// and baresip (the desk phone) for the interop lab, the test browser, curl for humans, g++ for
+/// libFuzzer (libfuzzer-sys compiles it when `cargo xtask test` builds the fuzz targets).
 const APT_PACKAGES: &[&str] = &[
     "kamailio",
     "kamailio-websocket-modules",
     "kamailio-extra-modules",
     "kamailio-utils-modules",
     "sip-tester",
+    "rtpengine-daemon",
+    "baresip-core",
     "chromium",
     "chromium-driver",
     "curl",
@@ -84,7 +87,7 @@ fn apt() -> Result {
         missing.push("npm");
     }
     if missing.is_empty() {
-        ok("apt packages (kamailio + websocket modules, sip-tester, chromium, chromium-driver, curl, g++, node, npm)");
+        ok("apt packages (kamailio + websocket modules, sip-tester, rtpengine, baresip, chromium, chromium-driver, curl, g++, node, npm)");
         return Ok(());
     }
     let what = format!("apt packages: {}", missing.join(" "));
@@ -260,20 +263,29 @@ fn json_string(text: &str, key: &str) -> Option<String> {
     Some(rest[..rest.find('"')?].to_owned())
 }
 
+/// playwright-core, and JsSIP with esbuild for the JsSIP peer page: `npm ci` in tests/e2e
+/// when node_modules does not hold the locked versions.
 fn e2e_node_modules() -> Result {
     let e2e = root().join("tests/e2e");
     let manifest =
         fs::read_to_string(e2e.join("package.json")).context("read tests/e2e/package.json")?;
-    let want = json_string(&manifest, "playwright-core")
-        .ok_or("tests/e2e/package.json: no playwright-core")?;
-    let have = fs::read_to_string(e2e.join("node_modules/playwright-core/package.json"))
-        .ok()
-        .and_then(|m| json_string(&m, "version"));
-    if have.as_deref() == Some(want.as_str()) {
-        ok(&format!("tests/e2e node modules (playwright-core {want})"));
+    let mut wanted = Vec::new();
+    let mut current = true;
+    for name in ["playwright-core", "jssip", "esbuild"] {
+        let want = json_string(&manifest, name)
+            .ok_or_else(|| format!("tests/e2e/package.json: no {name}"))?;
+        let have = fs::read_to_string(e2e.join(format!("node_modules/{name}/package.json")))
+            .ok()
+            .and_then(|m| json_string(&m, "version"));
+        current &= have.as_deref() == Some(want.as_str());
+        wanted.push(format!("{name} {want}"));
+    }
+    let wanted = wanted.join(", ");
+    if current {
+        ok(&format!("tests/e2e node modules ({wanted})"));
         return Ok(());
     }
-    let what = format!("tests/e2e node modules (npm ci, playwright-core {want})");
+    let what = format!("tests/e2e node modules (npm ci, {wanted})");
     let t = installing(&what);
     run(cmd("npm")
         .args(["ci", "--no-audit", "--no-fund"])

@@ -392,3 +392,25 @@ fn a_481_to_our_update_ends_the_call() {
         }]
     ));
 }
+
+#[test]
+fn a_reinvite_keeps_the_agreed_interval_and_refresher() {
+    // JsSIP took the Session-Expires of every re-INVITE as the new interval: a hold that asked
+    // for our 1800 s default again left it refreshing every 15 minutes instead of 45 s.
+    for (asked, ours) in [
+        ("90", "90;refresher=uas"),
+        ("90;refresher=uas", "90;refresher=uac"),
+    ] {
+        let mut peer = Peer::connected(asked, ALLOW_UPDATE);
+        let (call, now) = (peer.call, peer.now);
+        peer.ua.reinvite(call, common::HOLD.into(), now).unwrap();
+        let reinvite = parse_request(&peer.sent_one());
+        assert_eq!(reinvite.method.as_str(), "INVITE");
+        assert_eq!(
+            reinvite.headers.get("Session-Expires"),
+            Some(ours),
+            "asked {asked}"
+        );
+        assert_eq!(reinvite.headers.get("Min-SE"), Some("90"));
+    }
+}

@@ -140,7 +140,7 @@ pub(crate) fn CallCard(
                 </div>
                 <div class="call-timer" data-testid="call-timer">{timer}</div>
             </div>
-            <div class="badges">
+            <div class="badges" data-testid="call-hold">
                 {move || badges().into_iter().map(|(kind, text)| view! {
                     <span class=format!("badge {kind}") data-testid=format!("badge-{kind}")>{text}</span>
                 }).collect::<Vec<_>>()}

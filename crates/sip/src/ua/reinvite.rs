@@ -102,6 +102,7 @@ impl UserAgent {
 
     pub(super) fn send_reinvite(&mut self, call: CallId, now: Instant) {
         let contact = self.contact_header();
+        let session_expires = self.session_expires_again(call);
         let Some(c) = self.calls.get_mut(&call) else {
             return;
         };
@@ -112,7 +113,9 @@ impl UserAgent {
         let mut req = dialog.request(Method::Invite);
         req.headers.push("Contact", contact);
         req.headers.push("Allow", super::ALLOW);
-        Self::ask_session_timer(&mut req);
+        req.headers.push("Session-Expires", session_expires);
+        req.headers
+            .push("Min-SE", super::session_timer::MIN_SE.to_string());
         req.headers.push("Content-Type", "application/sdp");
         req.body = out.offer.clone().into_bytes();
         self.send_request(req, Owner::Reinvite(call), now);

@@ -66,6 +66,20 @@ impl UserAgent {
         req.headers.push("Min-SE", MIN_SE.to_string());
     }
 
+    /// The Session-Expires of a re-INVITE of `call`: the interval and refresher in force, so
+    /// a hold or a target refresh does not undo what was agreed (RFC 4028 §7.4; a peer that
+    /// took our default again would refresh 20 times less often than agreed); our default
+    /// when no session timer runs.
+    pub(super) fn session_expires_again(&self, call: CallId) -> String {
+        match self.calls.get(&call).and_then(|c| c.session.as_ref()) {
+            Some(s) => {
+                let refresher = if s.we_refresh { "uac" } else { "uas" };
+                format!("{};refresher={refresher}", s.interval)
+            }
+            None => SESSION_EXPIRES.to_string(),
+        }
+    }
+
     /// A 2xx to an INVITE we sent says whether there is a session timer and who refreshes.
     pub(super) fn session_from_2xx(&mut self, call: CallId, resp: &Response, now: Instant) {
         let Some(c) = self.calls.get_mut(&call) else {
