@@ -47,7 +47,7 @@ pub use registration::{RegistrationError, RegistrationState};
 pub use rng::Rng;
 pub use ua::DTMF_RELAY;
 pub use ua::{
-    caller_label, is_dtmf, percent_encode_header, CallId, EndReason, UaConfig, UaError, UaEvent,
-    UserAgent, T1, T2, TIMER_64T1, TIMER_C,
+    caller_label, is_dtmf, percent_encode_header, CallId, EndReason, Timer, UaConfig, UaError,
+    UaEvent, UserAgent, T1, T2, TIMER_64T1, TIMER_C,
 };
 pub use uri::Uri;

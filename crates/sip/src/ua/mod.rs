@@ -20,12 +20,14 @@ mod refer;
 mod reinvite;
 mod server;
 mod session_timer;
+mod timers;
 mod types;
 mod update;
 
 pub use client::caller_label;
 pub use dtmf::{is_dtmf, DTMF_RELAY};
 pub use refer::percent_encode_header;
+pub use timers::Timer;
 pub use types::{CallId, EndReason, UaConfig, UaError, UaEvent};
 
 use std::collections::{BTreeMap, VecDeque};
@@ -495,23 +497,8 @@ impl UserAgent {
 
     /// Fire whatever timers are due at `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
-        let expired: Vec<String> = self
-            .transactions
-            .iter()
-            .filter(|(b, t)| t.deadline <= now && !self.held.contains(b))
-            .map(|(b, _)| b.clone())
-            .collect();
-        for branch in expired {
-            if let Some(tx) = self.transactions.remove(&branch) {
-                self.on_transaction_timeout(tx, now);
-            }
-        }
-        self.retransmit_2xx(now);
-        self.retry_reinvites(now);
-        self.session_timers(now);
-        self.keepalive_timers(now);
-        if self.registration.refresh_due(now) && self.transport_up {
-            self.send_register(now);
+        for timer in Timer::ALL {
+            self.fire(timer, now);
         }
     }
 
@@ -530,28 +517,7 @@ impl UserAgent {
     /// When `handle_timeout` must be called next, if any timer is armed.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let tx = self
-            .transactions
-            .iter()
-            .filter(|(b, _)| !self.held.contains(b))
-            .map(|(_, t)| t.deadline);
-        let rt = self
-            .calls
-            .values()
-            .filter_map(|c| c.retransmit.as_ref().map(|r| r.at.min(r.give_up)));
-        let retry = self
-            .calls
-            .values()
-            .filter_map(|c| c.reinvite.as_ref().and_then(|r| r.retry_at));
-        let reg = self.registration.refresh_at();
-        let session = self.next_session_due();
-        let keepalive = self.next_keepalive();
-        tx.chain(rt)
-            .chain(retry)
-            .chain(reg)
-            .chain(session)
-            .chain(keepalive)
-            .min()
+        Timer::ALL.into_iter().filter_map(|t| self.timer(t)).min()
     }
 
     fn callee_early(&self, call: CallId, action: &'static str) -> Result<&Call, UaError> {
