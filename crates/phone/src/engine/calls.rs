@@ -3,10 +3,10 @@
 use sip::{CallId, EndReason, NameAddr};
 use web_time::Instant;
 
-use super::line::{Line, Link};
+use super::line::{Line, Link, Origin};
 use super::{MediaAction, Phone};
 use crate::target::parse_target;
-use crate::view::{Direction, LineId, LineState, Outcome, RegStatus};
+use crate::view::{LineId, LineState, Outcome, RegStatus};
 use crate::words::{Failure, Notice};
 
 impl Phone {
@@ -47,9 +47,13 @@ impl Phone {
             self.hold_talking(now);
         }
         let id = self.new_line_id();
-        let mut line = Line::new(id, port, number.trim().to_owned(), Direction::Outgoing);
-        line.remote_uri = target.to_string();
-        line.target = Some(target);
+        let remote_uri = target.to_string();
+        let origin = Origin::Outgoing {
+            target,
+            replaces: None,
+        };
+        let mut line = Line::new(id, port, number.trim().to_owned(), origin);
+        line.remote_uri = remote_uri;
         line.single_step = joins;
         line.in_conference = joins;
         line.told_focus = joins;
@@ -81,7 +85,10 @@ impl Phone {
             return;
         };
         line.state = LineState::Answering;
-        let offer = line.offer.take().unwrap_or_default();
+        let offer = match &mut line.origin {
+            Origin::Incoming { offer } => offer.take().unwrap_or_default(),
+            Origin::Outgoing { .. } => return,
+        };
         let port = line.port;
         self.media(MediaAction::CreateAnswer {
             line: id,
@@ -123,8 +130,9 @@ impl Phone {
         line.local_sdp = Some(sdp.clone());
         match (&line.state, line.call) {
             (LineState::Dialing, None) => {
-                let target = line.target.clone().expect("outgoing line has a target");
-                let replaces = line.replaces.clone();
+                let Origin::Outgoing { target, replaces } = line.origin.clone() else {
+                    return;
+                };
                 line.call = Some(
                     self.ua
                         .invite_replacing(target, sdp, replaces.as_deref(), now),
@@ -150,10 +158,11 @@ impl Phone {
             return;
         };
         let id = self.new_line_id();
-        let mut line = Line::new(id, port, sip::caller_label(from), Direction::Incoming);
+        let telephone_event = crate::sdp_edit::has_telephone_event(&offer);
+        let origin = Origin::Incoming { offer: Some(offer) };
+        let mut line = Line::new(id, port, sip::caller_label(from), origin);
         line.call = Some(call);
-        line.telephone_event = crate::sdp_edit::has_telephone_event(&offer);
-        line.offer = Some(offer);
+        line.telephone_event = telephone_event;
         line.remote_uri = from.uri.to_string();
         let replaced = replaces.and_then(|c| self.line_of(c));
         line.link = replaced.map(Link::Replacing);

@@ -6,6 +6,7 @@
 use sip::{percent_encode_header, NameAddr};
 use web_time::Instant;
 
+use super::line::Origin;
 use super::{Adding, Leaving, Phone};
 use crate::view::LineId;
 use crate::words::Notice;
@@ -221,7 +222,8 @@ impl Phone {
             // target rings once and the two others end up talking without us.
             ([via], [dialing]) => {
                 let (via, dialing) = (*via, *dialing);
-                let Some(uri) = self.lines[&dialing].target.clone() else {
+                let Origin::Outgoing { target: uri, .. } = self.lines[&dialing].origin.clone()
+                else {
                     return;
                 };
                 let name = self.lines[&dialing].peer.clone();

@@ -35,6 +35,28 @@ pub(crate) enum MediaOp {
     Reanswer,
 }
 
+/// Who placed the call, with what only that side has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// The agent (or a transfer) dialled `target`; `replaces` is the Replaces value of our
+    /// INVITE when we are a transferee (RFC 5589).
+    Outgoing {
+        target: Uri,
+        replaces: Option<String>,
+    },
+    /// Somebody called; their offer waits here until the agent answers.
+    Incoming { offer: Option<String> },
+}
+
+impl Origin {
+    pub(crate) fn direction(&self) -> Direction {
+        match self {
+            Self::Outgoing { .. } => Direction::Outgoing,
+            Self::Incoming { .. } => Direction::Incoming,
+        }
+    }
+}
+
 /// A line born of a transfer, and the earlier line it answers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Link {
@@ -56,19 +78,13 @@ pub(crate) struct Line {
     pub(crate) port: usize,
     pub(crate) call: Option<CallId>,
     pub(crate) peer: String,
-    pub(crate) direction: Direction,
+    pub(crate) origin: Origin,
     pub(crate) state: LineState,
     pub(crate) hold: Hold,
     /// The peer put us on hold.
     pub(crate) remote_held: bool,
     /// The SDP we last sent, the base of hold and resume offers.
     pub(crate) local_sdp: Option<String>,
-    /// The remote offer of an incoming call, until answered.
-    pub(crate) offer: Option<String>,
-    /// Where an outgoing call goes.
-    pub(crate) target: Option<Uri>,
-    /// The Replaces value for an outgoing INVITE (we are the transferee, RFC 5589).
-    pub(crate) replaces: Option<String>,
     /// How this line's fate is tied to an earlier one (transfers), until it connects.
     pub(crate) link: Option<Link>,
     /// The remote party's address (To of our INVITE, From of theirs).
@@ -102,10 +118,10 @@ pub(crate) struct Line {
 }
 
 impl Line {
-    pub(crate) fn new(id: LineId, port: usize, peer: String, direction: Direction) -> Self {
-        let state = match direction {
-            Direction::Outgoing => LineState::Dialing,
-            Direction::Incoming => LineState::Incoming,
+    pub(crate) fn new(id: LineId, port: usize, peer: String, origin: Origin) -> Self {
+        let state = match origin {
+            Origin::Outgoing { .. } => LineState::Dialing,
+            Origin::Incoming { .. } => LineState::Incoming,
         };
         Self {
             id,
@@ -113,14 +129,11 @@ impl Line {
             call: None,
             // Whoever named the peer (its own From, a transferor, the agent), it is shown.
             peer: sip::display_text(&peer),
-            direction,
+            origin,
             state,
             hold: Hold::Off,
             remote_held: false,
             local_sdp: None,
-            offer: None,
-            target: None,
-            replaces: None,
             link: None,
             remote_uri: String::new(),
             told_focus: false,

@@ -28,7 +28,7 @@ impl Phone {
                             && self.transfer.is_none(),
                         Reason::NotTransferable,
                     ),
-                    direction: l.direction,
+                    direction: l.origin.direction(),
                     state: l.state.clone(),
                     held: l.on_hold() && live,
                     remote_held: l.remote_held && live,

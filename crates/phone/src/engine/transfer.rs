@@ -5,9 +5,9 @@
 use sip::{percent_encode_header, CallId, NameAddr, Uri};
 use web_time::Instant;
 
-use super::line::{Line, Link};
+use super::line::{Line, Link, Origin};
 use super::{Leaving, MediaAction, Phone};
-use crate::view::{Direction, LineId};
+use crate::view::LineId;
 use crate::words::Notice;
 
 impl Phone {
@@ -94,10 +94,9 @@ impl Phone {
             .filter(|d| !d.is_empty())
             .or_else(|| target.user.clone())
             .unwrap_or_else(|| target.to_string());
-        let mut line = Line::new(id, port, peer, Direction::Outgoing);
-        line.remote_uri = target.to_string();
-        line.target = Some(target);
-        line.replaces = replaces;
+        let remote_uri = target.to_string();
+        let mut line = Line::new(id, port, peer, Origin::Outgoing { target, replaces });
+        line.remote_uri = remote_uri;
         if self.is_host() && self.lines.get(&old).is_some_and(|l| l.in_conference) {
             // C12: a participant hands us a party it consulted; it joins our conference
             // and we stay host (C13).
