@@ -119,7 +119,8 @@ pub(crate) fn Book(
                 {tab_button(Tab::Recents, Label::Recents, "tab-recents")}
                 {tab_button(Tab::Favorites, Label::Favorites, "tab-favorites")}
             </div>
-            <ul class="entries" role="tabpanel">
+            <div role="tabpanel">
+            <ul class="entries">
                 {move || match tab.get() {
                     Tab::Directory => {
                         let q = number.get();
@@ -136,6 +137,7 @@ pub(crate) fn Book(
                     }
                 }}
             </ul>
+            </div>
         </section>
     }
 }

@@ -52,7 +52,7 @@ pub(crate) fn ControlButton(
         >
             {icon.map(Icon::view)}
             <span class="text">{move || self::label(lang.get(), label)}</span>
-            <span class="why" id=id role="tooltip">{why}</span>
+            {move || why().map(|text| view! { <span class="why" id=id.clone() role="tooltip">{text}</span> })}
         </button>
     }
 }
