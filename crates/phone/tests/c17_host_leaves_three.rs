@@ -92,3 +92,50 @@ fn c17_a_participant_that_leaves_after_the_transfer_ends_only_its_own_call() {
         assert!(net.lines(p).is_empty());
     }
 }
+
+#[test]
+fn c17_after_a_completed_transfer_each_dialog_gets_one_bye() {
+    let mut net = Net::new(&["1001", "1002", "1003"]);
+    three_party(&mut net);
+    let byes = net.proxy.count("BYE");
+    net.command(H, Command::Leave);
+    net.run_for(std::time::Duration::from_secs(10));
+    // The host ends its dialog with the transferee; the target ends the replaced one.
+    assert_eq!(net.proxy.count("BYE") - byes, 2, "{:?}", net.proxy.log);
+    assert!(net.lines(H).is_empty());
+    net.assert_hearing(&[H, B, C], &[(B, C), (C, B)]);
+}
+
+#[test]
+fn c17_a_transfer_that_never_completes_falls_back_visibly_and_the_bridge_ends_with_either_side() {
+    let mut net = Net::new(&["1001", "1002", "1003"]);
+    three_party(&mut net);
+    // B accepts the REFER but its INVITE to C never arrives.
+    net.drop_next.push((B, "Replaces:".into()));
+    net.command(H, Command::Leave);
+    net.settle();
+    assert!(
+        net.view(H).notice.is_none(),
+        "still waiting for the transfer"
+    );
+    net.run_for(std::time::Duration::from_secs(20));
+    let view = net.view(H);
+    assert_eq!(
+        view.notice,
+        Some(phone::Notice::Bridging { status: None }),
+        "the host says it keeps the others connected"
+    );
+    assert!(view.conference.as_ref().is_some_and(|c| c.bridging));
+    net.assert_hearing(&[H, B, C], &[(B, C), (C, B)]);
+    // C hangs up: the bridge ends, B is not left on a dead call.
+    net.command(C, Command::HangUp);
+    net.settle();
+    // (B's own lost INVITE to C is still waiting for its Timer B; its call to the host is
+    // what must not stay up.)
+    assert!(
+        net.lines(B).iter().all(|l| !l.peer.contains("1001")),
+        "B's call to the host ended with the bridge: {:?}",
+        net.lines(B)
+    );
+    assert!(net.lines(H).is_empty());
+}

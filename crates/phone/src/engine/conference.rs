@@ -248,13 +248,29 @@ impl Phone {
             return;
         };
         if self.ua.refer(call, target, now).is_ok() {
+            let until = Some(now + self.cfg.transfer_wait);
             let conf = self.host_conference();
             // The agent is out of the mix at once; the others keep hearing each other
             // through us until the transfer completes.
             conf.bridging = true;
-            conf.leaving = Some(Leaving { via, other });
+            conf.leaving = Some(Leaving { via, other, until });
         } else {
             self.notice = Some(Notice::TransferNotStarted);
+        }
+    }
+
+    /// C17: the far end accepted the REFER but never completed the transfer in time. The host
+    /// says it keeps bridging the two (End conference ends the bridge), and a bridge with one
+    /// party left ends.
+    pub(super) fn leave_timed_out(&mut self, now: Instant) {
+        let overdue = self
+            .conference
+            .as_mut()
+            .and_then(|c| c.leaving.take_if(|l| l.until.is_some_and(|t| t <= now)));
+        if overdue.is_some() {
+            self.notice = Some(Notice::Bridging { status: None });
+            self.conference_lost_member(now);
+            self.changed();
         }
     }
 

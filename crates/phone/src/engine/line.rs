@@ -108,6 +108,9 @@ pub(crate) struct Line {
     pub(crate) telephone_event: bool,
     /// DTMF digits the far end sent us (SIP INFO or RFC 4733), shown on the call.
     pub(crate) dtmf_received: String,
+    /// A completed transfer left this dialog to the other side to end: we end it ourselves
+    /// at this time if it has not.
+    pub(crate) bye_at: Option<Instant>,
     /// How the browser says the leg's ICE path is doing.
     pub(crate) media: MediaHealth,
     /// Browser media work in progress whose SDP comes back as `LocalSdp`.
@@ -145,6 +148,7 @@ impl Line {
             early_media: false,
             connected_at: None,
             ended_at: None,
+            bye_at: None,
             telephone_event: false,
             dtmf_received: String::new(),
             media: MediaHealth::Connecting,

@@ -53,6 +53,13 @@ pub struct PhoneConfig {
     pub close_grace: Duration,
     /// The country whose call-progress tones the agent hears.
     pub tone_region: ToneRegion,
+    /// How long the host waits for the far end to complete the transfer that lets it leave
+    /// (C17) before it says it keeps bridging the two others.
+    pub transfer_wait: Duration,
+    /// After a completed transfer, how long a side that may hang up a dialog waits for the
+    /// side that should (RFC 5589: the transferor ends the transferee's dialog, the target
+    /// ends the replaced one) before it does so itself; one BYE per dialog, not two.
+    pub bye_grace: Duration,
 }
 
 impl PhoneConfig {
@@ -67,6 +74,8 @@ impl PhoneConfig {
             sign_out_wait: Duration::from_secs(4),
             close_grace: Duration::from_millis(60),
             tone_region: ToneRegion::default(),
+            transfer_wait: Duration::from_secs(20),
+            bye_grace: Duration::from_secs(4),
         }
     }
 }
@@ -101,6 +110,8 @@ struct Leaving {
     via: LineId,
     /// The line whose party the REFER points at (None once cancelled for a blind transfer).
     other: Option<LineId>,
+    /// C17: when the host stops waiting for the transfer to complete and says it bridges.
+    until: Option<Instant>,
 }
 
 /// The call engine of one agent.
@@ -191,6 +202,16 @@ impl Phone {
         if self.signing_out.is_some_and(|t| t <= now) {
             self.finish_sign_out();
         }
+        self.leave_timed_out(now);
+        let overdue: Vec<LineId> = self
+            .lines
+            .values()
+            .filter(|l| l.live() && l.bye_at.is_some_and(|t| t <= now))
+            .map(|l| l.id)
+            .collect();
+        for id in overdue {
+            self.hang_up_line(id, now);
+        }
         let grace = self.cfg.close_grace;
         let fading: Vec<LineId> = self
             .lines
@@ -231,11 +252,24 @@ impl Phone {
             })
         };
         let lines = self.lines.values().filter_map(line_timer).min();
+        let byes = self
+            .lines
+            .values()
+            .filter(|l| l.live())
+            .filter_map(|l| l.bye_at)
+            .min();
+        let leaving = self
+            .conference
+            .as_ref()
+            .and_then(|c| c.leaving.as_ref())
+            .and_then(|l| l.until);
         [
             self.ua.poll_timeout(),
             self.edge.retry_at(),
             self.signing_out,
             lines,
+            byes,
+            leaving,
         ]
         .into_iter()
         .flatten()

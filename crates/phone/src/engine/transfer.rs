@@ -64,7 +64,17 @@ impl Phone {
     fn leave_transferred(&mut self, t: &Leaving, now: Instant) {
         self.hang_up_line(t.via, now);
         if let Some(other) = t.other {
-            self.hang_up_line(other, now);
+            // The transfer target ends the replaced dialog itself (RFC 3891 §3).
+            self.bye_later(other, now);
+        }
+    }
+
+    /// Leaves `id` to the far end to end, and ends it after `PhoneConfig::bye_grace` if
+    /// it has not.
+    fn bye_later(&mut self, id: LineId, now: Instant) {
+        let grace = self.cfg.bye_grace;
+        if let Some(line) = self.lines.get_mut(&id).filter(|l| l.live()) {
+            line.bye_at = Some(now + grace);
         }
     }
 
@@ -118,7 +128,8 @@ impl Phone {
         };
         let _ = self.ua.refer_outcome(call, status, now);
         if (200..300).contains(&status) {
-            self.hang_up_line(old, now);
+            // The transferor ends this dialog once it reads the NOTIFY (RFC 5589 §6.1).
+            self.bye_later(old, now);
         }
     }
 
@@ -175,7 +186,11 @@ impl Phone {
         };
         self.hold(line, now);
         if self.ua.refer(call, &target, now).is_ok() {
-            self.transfer = Some(Leaving { via: line, other });
+            self.transfer = Some(Leaving {
+                via: line,
+                other,
+                until: None,
+            });
         } else {
             self.notice = Some(Notice::TransferNotStarted);
         }
