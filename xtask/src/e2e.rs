@@ -5,8 +5,10 @@ use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
+use crate::baresip;
 use crate::build;
-use crate::kamailio::{self, Kamailio, SIP_DOMAIN, WS_URL};
+use crate::kamailio::{self, SIP_DOMAIN, WS_URL};
+use crate::lab::Lab;
 use crate::util::{bail, cmd, output, root, run, Context, Result};
 use crate::wav;
 
@@ -105,11 +107,19 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
         )
         .env("CHROMIUM", "/usr/bin/chromium");
 
-    let kamailio = Kamailio::start()?;
+    let lab = Lab::start()?;
+    node.env("SOFTPHONE_DESK_PHONE", baresip::USER)
+        .env("SOFTPHONE_DESK_CTRL", baresip::CTRL_ADDR)
+        .env("SOFTPHONE_DESK_HZ", baresip::TONE_HZ.to_string())
+        .env("SOFTPHONE_DESK_RECORDINGS", &lab.desk.recordings);
     let result = crate::tally::run_node_test(&mut node, &files, &run_dir.join("tally.tsv"));
     if result.is_err() {
-        println!("e2e: Kamailio's log: {}", kamailio.log.display());
+        println!(
+            "e2e: logs: {}, {}",
+            lab.kamailio.log.display(),
+            lab.desk.log.display()
+        );
     }
-    drop(kamailio);
+    drop(lab);
     result
 }
