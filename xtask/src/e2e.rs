@@ -4,10 +4,12 @@
 use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use crate::baresip;
 use crate::build;
-use crate::kamailio::{self, Kamailio, SIP_DOMAIN, WS_URL};
+use crate::kamailio::{self, SIP_DOMAIN, WS_URL};
+use crate::lab::{self, Lab};
 use crate::restart::RestartService;
 use crate::util::{bail, cmd, output, root, run, Context, Result};
 use crate::wav;
@@ -111,17 +113,25 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
         )
         .env("CHROMIUM", "/usr/bin/chromium");
 
-    let kamailio = Kamailio::start()?;
-    let log = kamailio.log.clone();
-    let server = Arc::new(Mutex::new(Some(kamailio)));
-    let restarts = RestartService::start(run_dir.join("kamailio-restart"), Arc::clone(&server))?;
+    let lab = Lab::start()?;
+    node.env("SOFTPHONE_DESK_PHONE", baresip::USER)
+        .env("SOFTPHONE_DESK_CTRL", baresip::CTRL_ADDR)
+        .env("SOFTPHONE_DESK_HZ", baresip::TONE_HZ.to_string())
+        .env("SOFTPHONE_DESK_RECORDINGS", &lab.desk.recordings);
+    let restarts = RestartService::start(
+        run_dir.join("kamailio-restart"),
+        Arc::clone(&lab.kamailio),
+        lab::KAMAILIO_DEFINES,
+    )?;
     let result = crate::tally::run_node_test(&mut node, &files, &run_dir.join("tally.tsv"));
     if result.is_err() {
-        println!("e2e: Kamailio's log: {}", log.display());
+        println!(
+            "e2e: logs: {}, {}",
+            kamailio::run_dir().join("kamailio.log").display(),
+            lab.desk.log.display()
+        );
     }
     drop(restarts);
-    if let Ok(mut slot) = server.lock() {
-        drop(slot.take());
-    }
+    drop(lab);
     result
 }

@@ -77,6 +77,11 @@ fn check_ports_free() -> Result {
 impl Kamailio {
     /// Starts Kamailio in the background and waits (up to 10 s) until /health answers.
     pub(crate) fn start() -> Result<Self> {
+        Self::start_with(&[])
+    }
+
+    /// [`start`](Self::start) with `-A` defines of the config, such as `WITH_RTPENGINE`.
+    pub(crate) fn start_with(defines: &[&str]) -> Result<Self> {
         check_ports_free()?;
         let dir = run_dir();
         fs::create_dir_all(&dir).context(format_args!("create {}", dir.display()))?;
@@ -100,8 +105,11 @@ impl Kamailio {
             .arg(format!(
                 "CTL_SOCKET=\"unix:{}\"",
                 dir.join("kamailio_ctl").display()
-            ))
-            .stdin(Stdio::null())
+            ));
+        for d in defines {
+            c.args(["-A", d]);
+        }
+        c.stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
             // its own process group: we stop it ourselves, also after Ctrl-C, and can kill
@@ -180,6 +188,11 @@ pub(crate) fn print_accounts() {
     println!("  SIP server (WebSocket): {WS_URL}");
     println!("  demo accounts:          sip:1001@{SIP_DOMAIN} / 1001pw   (also 1002/1002pw, 1003/1003pw, 1004/1004pw)");
     println!("  test accounts:          sip:2001@{SIP_DOMAIN} / pw2001   (any 2001..2999, password pw<user>)");
+    println!(
+        "  desk phone:             call {} (baresip over UDP through rtpengine: answers by itself, plays {} Hz)",
+        crate::baresip::USER,
+        crate::baresip::TONE_HZ
+    );
 }
 
 /// `cargo xtask kamailio`: run it in the foreground until Ctrl-C.

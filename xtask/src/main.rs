@@ -1,5 +1,6 @@
 //! `cargo xtask <command>`: the project's build, dev server and test runner. See README.md.
 
+mod baresip;
 mod bench;
 mod build;
 mod csp;
@@ -7,7 +8,9 @@ mod e2e;
 mod fuzz;
 mod interop;
 mod kamailio;
+mod lab;
 mod restart;
+mod rtpengine;
 mod setup;
 mod tally;
 mod util;
@@ -24,10 +27,11 @@ usage: cargo xtask <command>
   setup              install what is missing: Debian packages (kamailio, chromium, ...),
                      the wasm32 target, trunk, wasm-bindgen-cli, npm binaryen, e2e node modules
   build              build the app into dist/ (trunk, release, offline)
-  dev                setup, Kamailio, and `trunk serve` on http://127.0.0.1:8080 (Ctrl-C stops)
+  dev                setup, the SIP lab (Kamailio, rtpengine, the baresip desk phone 1100) and
+                     `trunk serve` on http://127.0.0.1:8080 (Ctrl-C stops)
   test               everything CI checks: fmt, clippy, cargo test, the fuzz targets built
                      (not run), interop, build, e2e
-  e2e [--grep P]     build, then the browser tests against Kamailio (P: test name pattern)
+  e2e [--grep P]     build, then the browser tests against the SIP lab (P: test name pattern)
       [--no-build]   (use the dist-test/ there is)
   interop            our SIP stack against SIPp and JsSIP through Kamailio (crates/interop)
   kamailio           run only Kamailio on loopback until Ctrl-C
@@ -118,7 +122,7 @@ fn dev() -> Result {
     build::check_index_html()?;
     build::check_trunk_toml()?;
     run(cmd("cargo").args(["fetch", "--quiet"]))?;
-    let _kamailio = kamailio::Kamailio::start()?;
+    let _lab = lab::Lab::start()?;
     println!();
     println!(
         "softphone: http://127.0.0.1:{} (after trunk's first build)",

@@ -42,7 +42,7 @@ fn down_of(text: &str) -> Option<Duration> {
     Some(Duration::from_millis(ms).min(MAX_DOWN))
 }
 
-fn restart(server: &Mutex<Option<Kamailio>>, down: Duration, n: u32) -> String {
+fn restart(server: &Mutex<Option<Kamailio>>, defines: &[&str], down: Duration, n: u32) -> String {
     let Ok(mut slot) = server.lock() else {
         return r#"{"error": "kamailio lock poisoned"}"#.into();
     };
@@ -56,7 +56,7 @@ fn restart(server: &Mutex<Option<Kamailio>>, down: Duration, n: u32) -> String {
         down.as_millis()
     );
     std::thread::sleep(down);
-    match Kamailio::start() {
+    match Kamailio::start_with(defines) {
         Ok(k) => {
             *slot = Some(k);
             format!("{{\"killedAt\": {killed_at}, \"readyAt\": {}}}", epoch_ms())
@@ -74,7 +74,12 @@ fn answer(dir: &Path, json: &str) {
 
 impl RestartService {
     /// Watches `dir` for restart requests for the server in `server`.
-    pub(crate) fn start(dir: PathBuf, server: Arc<Mutex<Option<Kamailio>>>) -> Result<Self> {
+    /// `defines`: the `-A` defines the server was started with, used again on restart.
+    pub(crate) fn start(
+        dir: PathBuf,
+        server: Arc<Mutex<Option<Kamailio>>>,
+        defines: &'static [&'static str],
+    ) -> Result<Self> {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).context(format_args!("create {}", dir.display()))?;
         let stop = Arc::new(AtomicBool::new(false));
@@ -88,7 +93,7 @@ impl RestartService {
                     let _ = fs::remove_file(dir.join("done.json"));
                     n += 1;
                     let json = match down_of(&text) {
-                        Some(down) => restart(&server, down, n),
+                        Some(down) => restart(&server, defines, down, n),
                         None => format!("{{\"error\": \"no downMs in {text:?}\"}}"),
                     };
                     answer(&dir, &json);

@@ -10,7 +10,12 @@ pub(crate) const SAMPLE_RATE: u32 = 48_000;
 /// A WAV file of a sine at `freq` Hz, amplitude `amp` (of full scale), `seconds` long. With a
 /// whole number of cycles in the file, Chromium's looping of the fake capture file is seamless.
 pub(crate) fn tone(freq: f64, amp: f64, seconds: u32) -> Vec<u8> {
-    let frames = SAMPLE_RATE * seconds;
+    tone_at(SAMPLE_RATE, freq, amp, seconds)
+}
+
+/// [`tone`] at another sample rate (the desk phone's G.711 is 8 kHz).
+pub(crate) fn tone_at(rate: u32, freq: f64, amp: f64, seconds: u32) -> Vec<u8> {
+    let frames = rate * seconds;
     let data_len = frames * 2;
     let mut out = Vec::with_capacity(44 + data_len as usize);
     out.extend_from_slice(b"RIFF");
@@ -19,13 +24,13 @@ pub(crate) fn tone(freq: f64, amp: f64, seconds: u32) -> Vec<u8> {
     out.extend_from_slice(&16u32.to_le_bytes()); // fmt chunk size
     out.extend_from_slice(&1u16.to_le_bytes()); // PCM
     out.extend_from_slice(&1u16.to_le_bytes()); // mono
-    out.extend_from_slice(&SAMPLE_RATE.to_le_bytes());
-    out.extend_from_slice(&(SAMPLE_RATE * 2).to_le_bytes()); // byte rate
+    out.extend_from_slice(&rate.to_le_bytes());
+    out.extend_from_slice(&(rate * 2).to_le_bytes()); // byte rate
     out.extend_from_slice(&2u16.to_le_bytes()); // block align
     out.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
     out.extend_from_slice(b"data");
     out.extend_from_slice(&data_len.to_le_bytes());
-    let w = std::f64::consts::TAU * freq / f64::from(SAMPLE_RATE);
+    let w = std::f64::consts::TAU * freq / f64::from(rate);
     for i in 0..frames {
         let s = (amp * (w * f64::from(i)).sin() * 32767.0).round();
         #[allow(clippy::cast_possible_truncation)] // |s| <= 32767

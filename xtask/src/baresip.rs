@@ -1,0 +1,163 @@
+//! The desk phone: baresip, a SIP phone that is not a browser (plain RTP, G.711, UDP), as
+//! account 1100 of tests/kamailio/kamailio.cfg. It answers every call by itself, plays a known
+//! tone from a WAV file, records what it hears (one `dump-<time>-dec.wav` per call) and is
+//! driven over its TCP control socket (netstring-framed JSON) by the e2e tests.
+
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{bail, check_interrupted, cmd, stop_child, track, Context, Result};
+
+pub(crate) const USER: &str = "1100";
+pub(crate) const PASSWORD: &str = "1100pw";
+pub(crate) const CTRL_ADDR: &str = "127.0.0.1:4444";
+const SIP_ADDR: &str = "127.0.0.1:5090";
+/// The tone it plays: 1 kHz, away from the agents' 440/660/880 Hz and their harmonics.
+pub(crate) const TONE_HZ: u32 = 1000;
+/// G.711 is 8 kHz mono, and aufile takes only the rate and channels of `ausrc_*`.
+pub(crate) const TONE_RATE: u32 = 8000;
+/// aufile ends the call when the file ends: ten minutes is longer than any test or demo call.
+pub(crate) const TONE_SECONDS: u32 = 600;
+
+/// baresip 1.0's configuration: no sound card (alsa is loaded but never opened for playback
+/// of a file source), G.711 only, DNS pinned to loopback (it resolves nothing anyway).
+fn config(tone: &Path, recordings: &Path) -> String {
+    format!(
+        "poll_method\t\tepoll\n\
+         sip_listen\t\t{SIP_ADDR}\n\
+         dns_server\t\t127.0.0.1:53\n\
+         rtp_ports\t\t31000-31099\n\
+         audio_path\t\t/usr/share/baresip\n\
+         audio_player\t\talsa,null\n\
+         audio_alert\t\talsa,null\n\
+         audio_source\t\taufile,{tone}\n\
+         ausrc_srate\t\t{TONE_RATE}\n\
+         auplay_srate\t\t{TONE_RATE}\n\
+         ausrc_channels\t\t1\n\
+         auplay_channels\t\t1\n\
+         audio_buffer\t\t20-160\n\
+         module_path\t\t/usr/lib/baresip/modules\n\
+         module\t\t\tg711.so\n\
+         module\t\t\taufile.so\n\
+         module\t\t\talsa.so\n\
+         module\t\t\tsndfile.so\n\
+         module\t\t\tctrl_tcp.so\n\
+         module_app\t\taccount.so\n\
+         module_app\t\tcontact.so\n\
+         module_app\t\tmenu.so\n\
+         snd_path\t\t{recordings}\n\
+         ctrl_tcp_listen\t\t{CTRL_ADDR}\n",
+        tone = tone.display(),
+        recordings = recordings.display(),
+    )
+}
+
+fn accounts() -> String {
+    format!(
+        "<sip:{USER}@127.0.0.1;transport=udp>;auth_pass={PASSWORD};regint=300;\
+         answermode=auto;audio_codecs=PCMU,PCMA\n"
+    )
+}
+
+/// A running desk phone; dropping it stops it.
+pub(crate) struct DeskPhone {
+    child: Child,
+    pub(crate) log: PathBuf,
+    pub(crate) recordings: PathBuf,
+}
+
+/// One control command; the text of its response (None when baresip does not answer).
+pub(crate) fn command(name: &str, params: &str) -> Option<String> {
+    let addr: SocketAddr = CTRL_ADDR.parse().ok()?;
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_millis(300)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    let json = format!(r#"{{"command":"{name}","params":"{params}","token":"xtask"}}"#);
+    s.write_all(format!("{}:{json},", json.len()).as_bytes())
+        .ok()?;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    // Events may come first; the response carries our token.
+    while !String::from_utf8_lossy(&got).contains(r#""token":"xtask""#) {
+        let n = s.read(&mut buf).ok().filter(|n| *n > 0)?;
+        got.extend_from_slice(&buf[..n]);
+    }
+    Some(String::from_utf8_lossy(&got).into_owned())
+}
+
+impl DeskPhone {
+    /// Writes its configuration and tone under `dir`, starts it and waits (up to 10 s) until
+    /// Kamailio has taken its registration.
+    pub(crate) fn start(dir: &Path, tone: &Path) -> Result<Self> {
+        if TcpStream::connect_timeout(
+            &CTRL_ADDR.parse().expect("address"),
+            Duration::from_millis(200),
+        )
+        .is_ok()
+        {
+            bail!("{CTRL_ADDR} is taken: is another baresip running (`cargo xtask dev`)?");
+        }
+        let recordings = dir.join("recordings");
+        let _ = fs::remove_dir_all(&recordings);
+        fs::create_dir_all(&recordings).context(format_args!("create {}", recordings.display()))?;
+        fs::write(dir.join("config"), config(tone, &recordings)).context("write baresip config")?;
+        fs::write(dir.join("accounts"), accounts()).context("write baresip accounts")?;
+        let log = dir.join("baresip.log");
+        let out = File::create(&log).context(format_args!("create {}", log.display()))?;
+        let err = out.try_clone().context("dup log file")?;
+        let mut c = cmd("baresip");
+        c.arg("-f")
+            .arg(dir)
+            .args(["-n", "127.0.0.1"])
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .process_group(0);
+        let child = c.spawn().context(
+            "cannot run baresip (install it with `cargo xtask setup`, or apt-get install baresip-core)",
+        )?;
+        track(child.id());
+        let mut phone = Self {
+            child,
+            log,
+            recordings,
+        };
+        let t0 = Instant::now();
+        loop {
+            // `reginfo` lists the account with "OK" once the registrar answered 200.
+            if command("reginfo", "").is_some_and(|r| r.contains("OK")) {
+                println!(
+                    "baresip: desk phone {USER} registered in {} ms (pid {}, log {})",
+                    t0.elapsed().as_millis(),
+                    phone.child.id(),
+                    phone.log.display()
+                );
+                return Ok(phone);
+            }
+            if let Ok(Some(status)) = phone.child.try_wait() {
+                let tail = fs::read_to_string(&phone.log).unwrap_or_default();
+                bail!("baresip exited ({status}) during start-up; its log:\n{tail}");
+            }
+            if t0.elapsed() > Duration::from_secs(10) {
+                stop_child(&mut phone.child, Duration::from_secs(2));
+                bail!(
+                    "baresip did not register within 10 s; log {}",
+                    phone.log.display()
+                );
+            }
+            check_interrupted()?;
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for DeskPhone {
+    fn drop(&mut self) {
+        stop_child(&mut self.child, Duration::from_secs(5));
+        println!("baresip: stopped");
+    }
+}

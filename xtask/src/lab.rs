@@ -1,0 +1,52 @@
+//! The SIP lab of `dev` and `e2e`: rtpengine, Kamailio bridging through it where a call has a
+//! non-browser side, and the baresip desk phone registered as 1100.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use crate::baresip::{self, DeskPhone};
+use crate::kamailio::{self, Kamailio};
+use crate::rtpengine::Rtpengine;
+use crate::util::{root, Result};
+use crate::wav;
+
+/// How the lab's Kamailio is started, the first time and after a restart test.
+pub(crate) const KAMAILIO_DEFINES: &[&str] = &["WITH_RTPENGINE"];
+
+/// Everything running; dropping it stops the desk phone, then Kamailio, then rtpengine.
+pub(crate) struct Lab {
+    pub(crate) desk: DeskPhone,
+    /// Shared with the restart service, which may replace it mid-run.
+    pub(crate) kamailio: Arc<Mutex<Option<Kamailio>>>,
+    _rtpengine: Rtpengine,
+}
+
+/// The desk phone's tone, 8 kHz mono (generated, not committed).
+pub(crate) fn desk_tone() -> Result<PathBuf> {
+    let path = root().join(format!(
+        "tests/fixtures/deskphone-{}hz-8k.wav",
+        baresip::TONE_HZ
+    ));
+    let bytes = wav::tone_at(
+        baresip::TONE_RATE,
+        f64::from(baresip::TONE_HZ),
+        0.5,
+        baresip::TONE_SECONDS,
+    );
+    wav::write_if_changed(&path, &bytes)?;
+    Ok(path)
+}
+
+impl Lab {
+    pub(crate) fn start() -> Result<Self> {
+        let tone = desk_tone()?;
+        let rtpengine = Rtpengine::start()?;
+        let kamailio = Kamailio::start_with(KAMAILIO_DEFINES)?;
+        let desk = DeskPhone::start(&kamailio::run_dir().join("baresip"), &tone)?;
+        Ok(Self {
+            desk,
+            kamailio: Arc::new(Mutex::new(Some(kamailio))),
+            _rtpengine: rtpengine,
+        })
+    }
+}
