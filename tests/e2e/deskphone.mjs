@@ -6,10 +6,11 @@
 //   SOFTPHONE_DESK_CTRL        its ctrl_tcp address (127.0.0.1:4444)
 //   SOFTPHONE_DESK_RECORDINGS  where it writes one dump-<time>-dec.wav (what it heard) per call
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { readWav } from './harness.mjs';
+import { config, readWav } from './harness.mjs';
 
 const env = process.env;
 const [ctrlHost, ctrlPort] = (env.SOFTPHONE_DESK_CTRL ?? '127.0.0.1:4444').split(':');
@@ -21,6 +22,33 @@ export const desk = {
 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether Kamailio knows where the desk phone is (its registration). */
+function deskKnown() {
+  // kamcmd exits 0 on an RPC error too ("error: 500 - AOR not found"): read its answer.
+  try {
+    const out = execFileSync('kamcmd', ['-s', `unix:${config.kamailioCtl}`, 'ul.lookup', 'location', `${desk.user}@127.0.0.1`], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
+    return /Contact/i.test(out) && !/not found/i.test(out);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Resolves once the desk phone is registered. A restarted Kamailio (the fault tests) forgets
+ * it until its next registration (every 10 s, xtask/src/baresip.rs; a challenged or failed
+ * one is retried later, so allow a few intervals).
+ */
+export async function deskRegistered({ timeout = 45_000 } = {}) {
+  const end = Date.now() + timeout;
+  while (!deskKnown()) {
+    if (Date.now() > end) throw new Error(`the desk phone did not register within ${timeout} ms`);
+    await sleep(200);
+  }
+}
 
 /** Sends one command (`dial`, `hangup`, ...); resolves to its response's data text. */
 export function deskCommand(command, params = '') {

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AgentPage, config, freshUser, goertzelPower, startStaticServer } from './harness.mjs';
-import { desk, deskCommand, deskHeard } from './deskphone.mjs';
+import { desk, deskCommand, deskHeard, deskRegistered } from './deskphone.mjs';
 
 let server;
 
@@ -23,6 +23,7 @@ after(async () => {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function agent(t) {
+  await deskRegistered();
   const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
   t.after(() => a.close());
   const user = freshUser();

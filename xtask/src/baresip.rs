@@ -57,9 +57,12 @@ fn config(tone: &Path, recordings: &Path) -> String {
     )
 }
 
+/// Its account line (baresip's `accounts` format). It registers every 10 s, so a restarted
+/// Kamailio (the fault tests) knows it again within seconds, as a real desk phone with a
+/// short interval would.
 fn accounts() -> String {
     format!(
-        "<sip:{USER}@127.0.0.1;transport=udp>;auth_pass={PASSWORD};regint=300;\
+        "<sip:{USER}@127.0.0.1;transport=udp>;auth_pass={PASSWORD};regint=10;\
          answermode=auto;audio_codecs=PCMU,PCMA\n"
     )
 }
