@@ -36,7 +36,9 @@ pub use display::{display_text, MAX_DISPLAY_CHARS};
 pub use error::ParseError;
 pub use header::cseq::CSeq;
 pub use header::name_addr::NameAddr;
+pub use header::numeric::{NumberError, NumericHeader, MIN_SESSION_INTERVAL};
 pub use header::params::Params;
+pub use header::rack::RAck;
 pub use header::via::Via;
 pub use headers::{Header, Headers};
 pub use lint::lint;
@@ -47,7 +49,7 @@ pub use registration::{RegistrationError, RegistrationState};
 pub use rng::Rng;
 pub use ua::DTMF_RELAY;
 pub use ua::{
-    caller_label, is_dtmf, percent_encode_header, CallId, EndReason, UaConfig, UaError, UaEvent,
-    UserAgent, T1, T2, TIMER_64T1, TIMER_C,
+    caller_label, is_dtmf, percent_encode_header, CallId, EndReason, Malformed, UaConfig, UaError,
+    UaEvent, UserAgent, T1, T2, TIMER_64T1, TIMER_C,
 };
 pub use uri::Uri;
