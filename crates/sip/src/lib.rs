@@ -29,7 +29,9 @@ pub mod sdp;
 mod ua;
 mod uri;
 
-pub use conference_info::{ConferenceInfo, ConferenceInfoError, ConferenceUser, CONFERENCE_INFO};
+pub use conference_info::{
+    ConferenceInfo, ConferenceInfoError, ConferenceUser, ElementState, UpdateError, CONFERENCE_INFO,
+};
 pub use dialog::{Dialog, DialogError};
 pub use digest::{DigestChallenge, DigestCredentials, DigestError};
 pub use display::{display_text, MAX_DISPLAY_CHARS};
