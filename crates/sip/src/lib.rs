@@ -2,8 +2,9 @@
 //!
 //! The message layer: [`Message::parse`] turns one WebSocket frame into a [`Request`] or [`Response`];
 //! [`Request::to_bytes`] / [`Response::to_bytes`] print one. Headers keep their raw text
-//! ([`Headers`]) and decode typed values ([`Via`], [`NameAddr`], [`CSeq`],
-//! [`DigestChallenge`]) on demand. [`digest`] answers authentication challenges. Nothing here
+//! ([`Headers`]) and decode typed values ([`Via`], [`NameAddr`], [`CSeq`], [`RAck`],
+//! [`DigestChallenge`]) on demand; the parser refuses a message whose numeric headers break
+//! their grammar or bounds ([`NumericHeader`]). [`digest`] answers authentication challenges. Nothing here
 //! does IO, reads a clock or draws random numbers: branch ids, tags and cnonces come from the
 //! caller.
 //!
