@@ -29,10 +29,11 @@ usage: cargo xtask <command>
   build              build the app into dist/ (trunk, release, offline)
   dev                setup, the SIP lab (Kamailio, rtpengine, the baresip desk phone 1100) and
                      `trunk serve` on http://127.0.0.1:8080 (Ctrl-C stops)
-  test               everything CI checks: fmt, clippy, cargo test, the fuzz targets built
-                     (not run), interop, build, e2e
+  test               everything CI checks: fmt, clippy, cargo test, each fuzz target run
+                     20 s (on a copy of its corpus), interop, build, e2e
   e2e [--grep P]     build, then the browser tests against the SIP lab (P: test name pattern)
       [--no-build]   (use the dist-test/ there is)
+  fuzz               the fuzz step of `test` alone: each target 20 s
   interop            our SIP stack against SIPp and JsSIP through Kamailio (crates/interop)
   kamailio           run only Kamailio on loopback until Ctrl-C
   csp FILE           put the Content-Security-Policy into a built index.html (trunk's
@@ -79,6 +80,7 @@ fn dispatch(args: &[String]) -> Result {
             interop::run_interop()
         }),
         "kamailio" => no_args(rest).and_then(|()| kamailio::run_foreground()),
+        "fuzz" => no_args(rest).and_then(|()| fuzz::run_targets()),
         "bench" => bench::run_bench(rest),
         "csp" => csp::run(rest),
         "help" | "-h" | "--help" => {
@@ -224,7 +226,7 @@ fn test() -> Result {
             Box::new(|| tally::run_cargo_test(cmd("cargo").args(["test", "--no-fail-fast"]))),
         ),
         ("wasm tests (Chromium)", Box::new(wasm_tests)),
-        ("fuzz targets (build only)", Box::new(fuzz::build_targets)),
+        ("fuzz targets (20 s each)", Box::new(fuzz::run_targets)),
         ("interop", Box::new(interop::run_interop)),
         ("build", Box::new(build::run_build)),
         ("build (test hooks)", Box::new(build::run_test_build)),

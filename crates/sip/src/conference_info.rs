@@ -26,6 +26,41 @@ pub struct ConferenceUser {
     /// The endpoint status (`connected`, `on-hold`, `dialing-out`, `alerting`,
     /// `disconnected`...).
     pub status: String,
+    /// Whether this element is the user's whole state, a change to merge, or its removal.
+    pub state: ElementState,
+}
+
+/// The `state` attribute of a document or a `<user>` (RFC 4575 §5.1, §5.6).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ElementState {
+    /// The whole state: replaces what was known.
+    #[default]
+    Full,
+    /// Only what changed: merged into what was known.
+    Partial,
+    /// The element is gone (users only).
+    Deleted,
+}
+
+impl ElementState {
+    /// The attribute's token.
+    pub fn token(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Partial => "partial",
+            Self::Deleted => "deleted",
+        }
+    }
+
+    /// The state a token names; an absent or unknown one is `full`, the default of the schema.
+    pub fn from_token(token: Option<&str>) -> Self {
+        match token {
+            Some("partial") => Self::Partial,
+            Some("deleted") => Self::Deleted,
+            _ => Self::Full,
+        }
+    }
 }
 
 /// A `<conference-info>` document.
@@ -39,6 +74,23 @@ pub struct ConferenceInfo {
     pub full: bool,
     /// The users.
     pub users: Vec<ConferenceUser>,
+}
+
+/// Why a conference-info document was not applied to the state held (RFC 4575 §4.1).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UpdateError {
+    /// Its version is not newer than the state held: a late or repeated NOTIFY.
+    #[error("conference-info version {got} is not newer than {have}")]
+    Stale {
+        /// The version of the state held.
+        have: u32,
+        /// The version received.
+        got: u32,
+    },
+    /// Partial state with no full state to merge it into.
+    #[error("partial conference-info before any full state")]
+    NoFullState,
 }
 
 /// Why a conference-info body was refused.
@@ -82,8 +134,9 @@ impl ConferenceInfo {
         for u in &self.users {
             let _ = writeln!(
                 x,
-                "  <user entity=\"{}\" state=\"full\">",
-                escape(&u.entity)
+                "  <user entity=\"{}\" state=\"{}\">",
+                escape(&u.entity),
+                u.state.token()
             );
             if let Some(d) = &u.display {
                 let _ = writeln!(x, "   <display-text>{}</display-text>", escape(d));
@@ -97,6 +150,61 @@ impl ConferenceInfo {
         }
         x.push_str(" </users>\n</conference-info>\n");
         x
+    }
+
+    /// The state after `update`, a newer document of the same subscription, given the state
+    /// held (`None` before the first): RFC 4575 §4.1 says discard a version not newer than
+    /// the one held; full state replaces, partial state merges users by entity, and a user
+    /// marked `deleted` is removed. A gap in versions (a NOTIFY lost) is merged all the same:
+    /// the next full state puts it right.
+    pub fn next(held: Option<&Self>, update: Self) -> Result<Self, UpdateError> {
+        if let Some(have) = held.map(|h| h.version).filter(|v| update.version <= *v) {
+            return Err(UpdateError::Stale {
+                have,
+                got: update.version,
+            });
+        }
+        let mut users = match (held, update.full) {
+            (_, true) => Vec::new(),
+            (Some(h), false) => h.users.clone(),
+            (None, false) => return Err(UpdateError::NoFullState),
+        };
+        for u in update.users {
+            let at = users.iter().position(|k| k.entity == u.entity);
+            match (u.state, at) {
+                (ElementState::Deleted, Some(i)) => {
+                    users.remove(i);
+                }
+                (ElementState::Deleted, None) => {}
+                (ElementState::Partial, Some(i)) => {
+                    let known = &mut users[i];
+                    if u.display.is_some() {
+                        known.display = u.display;
+                    }
+                    if !u.status.is_empty() {
+                        known.status = u.status;
+                    }
+                }
+                (_, Some(i)) => {
+                    users[i] = ConferenceUser {
+                        state: ElementState::Full,
+                        ..u
+                    }
+                }
+                // Partial documents must not grow the list past what one full one may hold.
+                (_, None) if users.len() >= MAX_USERS => {}
+                (_, None) => users.push(ConferenceUser {
+                    state: ElementState::Full,
+                    ..u
+                }),
+            }
+        }
+        Ok(Self {
+            entity: update.entity,
+            version: update.version,
+            full: true,
+            users,
+        })
     }
 
     /// Parses a body; unknown elements are skipped.
@@ -150,6 +258,7 @@ impl ConferenceInfo {
                                     .ok_or(ConferenceInfoError::Invalid("user without entity"))?,
                                 display: None,
                                 status: String::new(),
+                                state: ElementState::from_token(attr(b"state").as_deref()),
                             });
                         }
                         // RFC 4575: the user's own name, not an endpoint's or media's.
@@ -229,11 +338,13 @@ mod tests {
                     entity: "sip:1001@127.0.0.1".into(),
                     display: Some("Ana <host> & \"co\"".into()),
                     status: "connected".into(),
+                    state: ElementState::Full,
                 },
                 ConferenceUser {
                     entity: "sip:1003@127.0.0.1".into(),
                     display: None,
                     status: "dialing-out".into(),
+                    state: ElementState::Full,
                 },
             ],
         }
@@ -267,6 +378,67 @@ mod tests {
             "<a>".repeat(40)
         );
         assert!(ConferenceInfo::parse(&deep).is_err());
+    }
+
+    fn doc(version: u32, state: &str, users: &str) -> ConferenceInfo {
+        let xml = format!(
+            "<conference-info entity='sip:c@x' state='{state}' version='{version}'><users>{users}</users></conference-info>"
+        );
+        ConferenceInfo::parse(&xml).unwrap()
+    }
+
+    fn user(entity: &str, state: &str, status: &str) -> String {
+        format!("<user entity='{entity}' state='{state}'><endpoint><status>{status}</status></endpoint></user>")
+    }
+
+    fn statuses(info: &ConferenceInfo) -> Vec<(&str, &str)> {
+        info.users
+            .iter()
+            .map(|u| (u.entity.as_str(), u.status.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_version_not_newer_is_stale() {
+        let full = doc(4, "full", &user("sip:a@x", "full", "connected"));
+        let held = ConferenceInfo::next(None, full).unwrap();
+        for got in [3, 4] {
+            let late = doc(got, "full", "");
+            assert_eq!(
+                ConferenceInfo::next(Some(&held), late),
+                Err(UpdateError::Stale { have: 4, got })
+            );
+        }
+        let newer = ConferenceInfo::next(Some(&held), doc(9, "full", "")).unwrap();
+        assert_eq!((newer.version, newer.users.len()), (9, 0));
+    }
+
+    #[test]
+    fn partial_state_merges_by_entity_and_deleted_removes() {
+        let users = [
+            user("sip:a@x", "full", "connected"),
+            user("sip:b@x", "full", "alerting"),
+        ]
+        .concat();
+        let held = ConferenceInfo::next(None, doc(1, "full", &users)).unwrap();
+        let change = [
+            user("sip:b@x", "partial", "on-hold"),
+            user("sip:a@x", "deleted", ""),
+            user("sip:c@x", "full", "dialing-out"),
+        ]
+        .concat();
+        let now = ConferenceInfo::next(Some(&held), doc(2, "partial", &change)).unwrap();
+        assert_eq!(
+            statuses(&now),
+            [("sip:b@x", "on-hold"), ("sip:c@x", "dialing-out")]
+        );
+        assert!(now.full && now.users.iter().all(|u| u.state == ElementState::Full));
+        let reparsed = ConferenceInfo::parse(&now.to_xml()).unwrap();
+        assert_eq!(reparsed, now);
+        assert_eq!(
+            ConferenceInfo::next(None, doc(1, "partial", &change)),
+            Err(UpdateError::NoFullState)
+        );
     }
 
     #[test]

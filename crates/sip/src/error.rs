@@ -1,5 +1,7 @@
 //! The error type of the message layer.
 
+use crate::header::numeric::{NumberError, NumericHeader};
+
 /// Why a SIP message, header or URI could not be parsed.
 ///
 /// Header-level variants name the header, so a 400 reason phrase or a log line can say what
@@ -47,6 +49,14 @@ pub enum ParseError {
     /// A header the message must carry is absent.
     #[error("missing {0} header")]
     MissingHeader(&'static str),
+    /// A header with a numeric grammar has a value outside it (see [`NumericHeader`]).
+    #[error("bad {} header: {error}", header.name())]
+    BadNumber {
+        /// Which header.
+        header: NumericHeader,
+        /// What is wrong with its value.
+        error: NumberError,
+    },
     /// A header that takes one value appears more than once (RFC 4475 §3.3.8, §3.3.9).
     #[error("{0} header appears more than once")]
     DuplicateHeader(&'static str),

@@ -235,7 +235,7 @@ impl Headers {
     }
 
     /// `Max-Forwards`, 0 to 255 (RFC 3261 §20.22; RFC 4475 §3.1.2.4 counts 300 as malformed).
-    /// The message parser does not check it: an endpoint may treat a bad one as absent.
+    /// The message parser refuses a message with a bad one ([`crate::NumericHeader`]).
     pub fn max_forwards(&self) -> Result<Option<u32>, ParseError> {
         match self.number("Max-Forwards")? {
             Some(n) if n > 255 => Err(ParseError::header("Max-Forwards", "over 255")),

@@ -2,8 +2,9 @@
 //!
 //! The message layer: [`Message::parse`] turns one WebSocket frame into a [`Request`] or [`Response`];
 //! [`Request::to_bytes`] / [`Response::to_bytes`] print one. Headers keep their raw text
-//! ([`Headers`]) and decode typed values ([`Via`], [`NameAddr`], [`CSeq`],
-//! [`DigestChallenge`]) on demand. [`digest`] answers authentication challenges. Nothing here
+//! ([`Headers`]) and decode typed values ([`Via`], [`NameAddr`], [`CSeq`], [`RAck`],
+//! [`DigestChallenge`]) on demand; the parser refuses a message whose numeric headers break
+//! their grammar or bounds ([`NumericHeader`]). [`digest`] answers authentication challenges. Nothing here
 //! does IO, reads a clock or draws random numbers: branch ids, tags and cnonces come from the
 //! caller.
 //!
@@ -29,14 +30,18 @@ pub mod sdp;
 mod ua;
 mod uri;
 
-pub use conference_info::{ConferenceInfo, ConferenceInfoError, ConferenceUser, CONFERENCE_INFO};
+pub use conference_info::{
+    ConferenceInfo, ConferenceInfoError, ConferenceUser, ElementState, UpdateError, CONFERENCE_INFO,
+};
 pub use dialog::{Dialog, DialogError};
 pub use digest::{DigestChallenge, DigestCredentials, DigestError};
 pub use display::{display_text, MAX_DISPLAY_CHARS};
 pub use error::ParseError;
 pub use header::cseq::CSeq;
 pub use header::name_addr::NameAddr;
+pub use header::numeric::{NumberError, NumericHeader, MIN_SESSION_INTERVAL};
 pub use header::params::Params;
+pub use header::rack::RAck;
 pub use header::via::Via;
 pub use headers::{Header, Headers};
 pub use lint::lint;
@@ -47,7 +52,7 @@ pub use registration::{RegistrationError, RegistrationState};
 pub use rng::Rng;
 pub use ua::DTMF_RELAY;
 pub use ua::{
-    caller_label, is_dtmf, percent_encode_header, CallId, EndReason, Timer, UaConfig, UaError,
-    UaEvent, UserAgent, T1, T2, TIMER_64T1, TIMER_C,
+    caller_label, is_dtmf, percent_encode_header, CallId, EndReason, Malformed, Timer, UaConfig,
+    UaError, UaEvent, UserAgent, T1, T2, TIMER_64T1, TIMER_C,
 };
 pub use uri::Uri;

@@ -279,8 +279,11 @@ impl Registration {
                         reason: "registrar kept no binding".into(),
                     }));
                 }
-                // Refresh well before expiry, as JsSIP and desk phones do.
-                let lead = u64::from(expires).saturating_sub(u64::from(expires / 10).max(5));
+                // Refresh well before expiry, as JsSIP and desk phones do, and at least daily:
+                // a registrar granting years (any u32 parses) must not leave our binding
+                // unchecked that long. Refreshing early costs one REGISTER.
+                let until = expires.min(MAX_REFRESH_SECS);
+                let lead = u64::from(until).saturating_sub(u64::from(until / 10).max(5));
                 self.backoff_until = None;
                 self.refresh_at = Some(now + Duration::from_secs(lead.max(1)));
                 self.set(RegistrationState::Registered { expires })
@@ -356,6 +359,9 @@ fn own_binding(resp: &Response, contact: &Uri) -> Option<NameAddr> {
         .find(|c| c.uri.user == contact.user && c.uri.host.eq_ignore_ascii_case(&contact.host))
 }
 
+/// The longest we wait between REGISTERs, whatever the registrar granted.
+const MAX_REFRESH_SECS: u32 = 86_400;
+
 /// The lifetime the registrar granted our own binding.
 fn granted_expires(resp: &Response, contact: &Uri) -> Option<u32> {
     let ours = own_binding(resp, contact)?;
@@ -399,6 +405,29 @@ mod tests {
         let gruu = public_gruu(&resp, &ours).unwrap();
         assert_eq!(gruu.to_string(), "sip:1001@example.test;gr=urn:uuid:1");
         assert_eq!(granted_expires(&resp, &ours), Some(600));
+    }
+
+    #[test]
+    fn a_grant_of_years_is_still_refreshed_within_a_day() {
+        let ours: Uri = "sip:abc@x.invalid".parse().unwrap();
+        let mut reg = Registration::new(&mut Rng::new(1));
+        reg.want(true);
+        let now = Instant::now();
+        let resp = ok_with("<sip:abc@x.invalid>;expires=4294967295");
+        let state = reg.on_response(&resp, None, &ours, now);
+        assert_eq!(
+            state,
+            Some(RegistrationState::Registered { expires: u32::MAX })
+        );
+        let wait = reg.refresh_at().unwrap() - now;
+        assert!(
+            wait <= Duration::from_secs(u64::from(MAX_REFRESH_SECS)),
+            "{wait:?}"
+        );
+        assert!(
+            wait >= Duration::from_secs(u64::from(MAX_REFRESH_SECS) / 2),
+            "{wait:?}"
+        );
     }
 
     #[test]

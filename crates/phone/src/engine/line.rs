@@ -95,8 +95,9 @@ pub(crate) struct Line {
     pub(crate) subscriber: bool,
     /// We subscribed to the peer's conference state (it is our focus).
     pub(crate) subscribed: bool,
-    /// What the focus at the other end says about its conference (C11).
-    pub(crate) roster: Option<Vec<sip::ConferenceUser>>,
+    /// What the focus at the other end says about its conference (C11): the state of the
+    /// last NOTIFY applied, the later ones merged in (RFC 4575), ourselves included.
+    pub(crate) roster: Option<sip::ConferenceInfo>,
     pub(crate) in_conference: bool,
     /// Dialled into the conference while ringing (C7, C8).
     pub(crate) single_step: bool,

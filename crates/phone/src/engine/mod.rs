@@ -89,8 +89,6 @@ struct Conference {
     bridging: bool,
     /// C17/C18: the transfer that lets the host leave, in progress.
     leaving: Option<Leaving>,
-    /// The version of the last conference-info NOTIFY.
-    version: u32,
     /// The roster last sent to subscribers.
     last_roster: Option<Vec<sip::ConferenceUser>>,
 }
@@ -122,6 +120,10 @@ pub struct Phone {
     registration: RegStatus,
     lines: BTreeMap<LineId, Line>,
     conference: Option<Conference>,
+    /// The version of the last conference-info NOTIFY we sent. Kept across conferences: a
+    /// participant whose subscription outlives one conference discards any version not
+    /// newer than the last it applied (RFC 4575 §4.1).
+    roster_version: u32,
     merge_confirm: bool,
     /// The host pressed End call in its conference: End conference, Leave or Cancel?
     hang_up_question: bool,
@@ -153,6 +155,7 @@ impl Phone {
             registration: RegStatus::SignedOut,
             lines: BTreeMap::new(),
             conference: None,
+            roster_version: 0,
             merge_confirm: false,
             hang_up_question: false,
             adding: None,

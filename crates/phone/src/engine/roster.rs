@@ -2,7 +2,7 @@
 //! participants' subscriptions and NOTIFYs the roster whenever it changes; a participant
 //! subscribes to its focus and shows what it hears.
 
-use sip::{CallId, ConferenceInfo, ConferenceUser};
+use sip::{CallId, ConferenceInfo, ConferenceUser, ElementState};
 use web_time::Instant;
 
 use super::{Conference, Phone};
@@ -33,6 +33,7 @@ impl Phone {
             }
             .token()
             .into(),
+            state: ElementState::Full,
         }];
         for l in self.lines.values().filter(|l| l.live() && l.in_conference) {
             let status = match l.state {
@@ -46,6 +47,7 @@ impl Phone {
                 entity: l.remote_uri.clone(),
                 display: Some(l.peer.clone()),
                 status: status.into(),
+                state: ElementState::Full,
             });
         }
         users
@@ -99,11 +101,11 @@ impl Phone {
         if !force && conf.last_roster.as_ref() == Some(&users) {
             return;
         }
-        conf.version += 1;
+        self.roster_version += 1;
         conf.last_roster = Some(users.clone());
         let info = ConferenceInfo {
             entity: self.ua.contact_uri().to_string(),
-            version: conf.version,
+            version: self.roster_version,
             full: true,
             users,
         };
@@ -144,7 +146,8 @@ impl Phone {
         self.notify_subscribers(true, now);
     }
 
-    /// What our focus says: the roster without ourselves.
+    /// What our focus says, merged into what it said before (RFC 4575): a late or repeated
+    /// NOTIFY, or a partial one before any full state, is discarded and changes nothing.
     pub(super) fn conference_state(&mut self, call: CallId, body: &str, ended: bool) {
         let Some(id) = self.line_of(call) else { return };
         let parsed = if ended {
@@ -154,18 +157,10 @@ impl Phone {
         };
         match parsed {
             Ok(Some(info)) => {
-                // The focus may know us by our AOR or by our Contact.
-                let others: Vec<ConferenceUser> = info
-                    .users
-                    .into_iter()
-                    .filter(|u| {
-                        !u.entity
-                            .parse::<sip::Uri>()
-                            .is_ok_and(|uri| self.ua.is_own_uri(&uri))
-                    })
-                    .collect();
                 if let Some(l) = self.lines.get_mut(&id) {
-                    l.roster = Some(others);
+                    if let Ok(next) = ConferenceInfo::next(l.roster.as_ref(), info) {
+                        l.roster = Some(next);
+                    }
                 }
             }
             // The subscription is over; we do not subscribe again in this dialog.
@@ -211,10 +206,16 @@ impl Phone {
                 .collect();
             return Some((true, rows));
         }
+        // The focus may know us by our AOR or by our Contact.
+        let others = |u: &&ConferenceUser| {
+            !u.entity
+                .parse::<sip::Uri>()
+                .is_ok_and(|uri| self.ua.is_own_uri(&uri))
+        };
         self.lines
             .values()
             .filter(|l| l.live())
             .find_map(|l| l.roster.as_ref())
-            .map(|r| (false, r.iter().map(to_view).collect()))
+            .map(|r| (false, r.users.iter().filter(others).map(to_view).collect()))
     }
 }

@@ -87,6 +87,8 @@ pub struct Net {
     pub dead_edges: HashSet<String>,
     /// Every connection attempt: (agent, url, when).
     pub connects: Vec<(usize, String, Instant)>,
+    /// Every frame delivered to a phone, in order: (agent, frame), to craft variants of.
+    pub delivered: Vec<(usize, String)>,
 }
 
 impl Net {
@@ -118,6 +120,7 @@ impl Net {
             down: HashSet::new(),
             dead_edges: HashSet::new(),
             connects: Vec::new(),
+            delivered: Vec::new(),
         }
     }
 
@@ -257,7 +260,10 @@ impl Net {
                             .push_back((self.now + self.latency, Hop::ToPhone(to), out));
                     }
                 }
-                Hop::ToPhone(to) => self.input(to, Input::Frame(frame.into_bytes())),
+                Hop::ToPhone(to) => {
+                    self.delivered.push((to, frame.clone()));
+                    self.input(to, Input::Frame(frame.into_bytes()));
+                }
                 Hop::Link(i, up) => {
                     let input = if up {
                         Input::TransportUp

@@ -5,5 +5,7 @@ pub(crate) mod auth;
 pub(crate) mod cseq;
 pub(crate) mod date;
 pub(crate) mod name_addr;
+pub(crate) mod numeric;
 pub(crate) mod params;
+pub(crate) mod rack;
 pub(crate) mod via;

@@ -1,6 +1,9 @@
 //! The message parser (RFC 3261 §7, RFC 7118 framing): one whole message per call.
 
+mod salvage;
 pub(crate) mod text;
+
+pub(crate) use salvage::salvage;
 
 use crate::headers::same_name;
 use crate::parse::text::{cut, digits, is_token};
@@ -41,7 +44,7 @@ const SINGLE: [&str; 6] = [
 ];
 
 /// Where the header section ends: `(head_len, body_start)`. Accepts CRLF and bare LF.
-fn split_head(b: &[u8]) -> Option<(usize, usize)> {
+pub(crate) fn split_head(b: &[u8]) -> Option<(usize, usize)> {
     let mut i = 0;
     while let Some(off) = b[i..].iter().position(|&c| c == b'\n') {
         let nl = i + off;
@@ -115,6 +118,7 @@ pub(crate) fn parse_message(bytes: &[u8], limits: &Limits) -> Result<Message, Pa
     headers.from()?;
     headers.call_id()?;
     let cseq = headers.cseq()?;
+    crate::header::numeric::check(&headers)?;
     // The headers the dialog layer reads are checked here, so a bad one is a 400 at once.
     if !headers.contact_is_wildcard() {
         headers.contacts()?;
@@ -281,7 +285,7 @@ fn finish(headers: &mut Headers, name: &str, value: String) -> Result<(), ParseE
 ///
 /// Byte by byte: everything it looks for is ASCII, and the bytes of a multi-byte character are
 /// all >= 0x80 (after a `\` only the lead byte is skipped; the rest match nothing).
-fn has_bare_control(v: &str) -> bool {
+pub(crate) fn has_bare_control(v: &str) -> bool {
     let (mut quoted, mut escaped) = (false, false);
     for b in v.bytes() {
         if escaped {

@@ -8,11 +8,10 @@ use crate::{Dialog, DigestChallenge, Method, NameAddr, Request, Response};
 
 impl UserAgent {
     pub(super) fn on_response(&mut self, resp: Response, now: Instant) {
-        let Ok(via) = resp.headers.top_via() else {
-            return self.malformed("response without a usable Via");
-        };
-        let Ok(cseq) = resp.headers.cseq() else {
-            return self.malformed("response without a usable CSeq");
+        // The parser checked both; a response built by hand may still lack them.
+        let (via, cseq) = match (resp.headers.top_via(), resp.headers.cseq()) {
+            (Ok(via), Ok(cseq)) => (via, cseq),
+            (Err(e), _) | (_, Err(e)) => return self.malformed(e.into()),
         };
         let branch = via.branch().unwrap_or_default().to_owned();
         let matches = self
@@ -159,7 +158,7 @@ impl UserAgent {
         let dialog = match Dialog::as_uac(req, &resp) {
             Ok(d) => d,
             Err(e) => {
-                self.malformed(&e.to_string());
+                self.malformed(e.into());
                 return self.end_call(id, rejected(&resp));
             }
         };
@@ -266,7 +265,7 @@ impl UserAgent {
         let creds = match creds {
             Ok(c) => c,
             Err(e) => {
-                self.malformed(&e.to_string());
+                self.malformed(e.clone().into());
                 if let Owner::Invite(id) = owner {
                     self.end_call(
                         id,
@@ -396,12 +395,6 @@ impl UserAgent {
         {
             self.end_call(id, EndReason::LocalHangup);
         }
-    }
-
-    pub(super) fn malformed(&mut self, reason: &str) {
-        self.events.push_back(UaEvent::Malformed {
-            reason: reason.to_owned(),
-        });
     }
 }
 

@@ -15,6 +15,7 @@ mod client;
 mod conference;
 mod dtmf;
 mod keepalive;
+mod malformed;
 mod prack;
 mod refer;
 mod reinvite;
@@ -26,6 +27,7 @@ mod update;
 
 pub use client::caller_label;
 pub use dtmf::{is_dtmf, DTMF_RELAY};
+pub use malformed::Malformed;
 pub use refer::percent_encode_header;
 pub use timers::Timer;
 pub use types::{CallId, EndReason, UaConfig, UaError, UaEvent};
@@ -479,7 +481,8 @@ impl UserAgent {
     }
 
     /// Feed one WebSocket frame. A malformed message is reported as
-    /// [`UaEvent::Malformed`] and changes nothing else.
+    /// [`UaEvent::Malformed`] and changes nothing else; a malformed request that can be
+    /// answered gets 400 (RFC 3261 §21.4.1) saying what was wrong.
     pub fn receive(&mut self, frame: &[u8], now: Instant) {
         // RFC 5626 §4.4.1: a CRLF keep-alive ping or its pong.
         if frame.iter().all(|b| matches!(b, b'\r' | b'\n')) {
@@ -489,9 +492,7 @@ impl UserAgent {
         match Message::parse_with(frame, &self.limits) {
             Ok(Message::Request(req)) => self.on_request(req, now),
             Ok(Message::Response(resp)) => self.on_response(resp, now),
-            Err(e) => self.events.push_back(UaEvent::Malformed {
-                reason: e.to_string(),
-            }),
+            Err(e) => self.on_unparseable(frame, e),
         }
     }
 

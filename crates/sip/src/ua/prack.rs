@@ -4,7 +4,7 @@
 use web_time::Instant;
 
 use super::{CallId, Owner, UserAgent};
-use crate::{Method, Response};
+use crate::{Method, NumericHeader, RAck, Response};
 
 impl UserAgent {
     /// PRACKs a reliable provisional response (RSeq, Require: 100rel) of our INVITE.
@@ -14,10 +14,8 @@ impl UserAgent {
             .values("Require")
             .iter()
             .any(|v| v.eq_ignore_ascii_case("100rel"));
-        let rseq = resp
-            .headers
-            .get("RSeq")
-            .and_then(|v| v.trim().parse::<u32>().ok());
+        // The parser refused a bad RSeq already: here it is absent or in range.
+        let rseq = NumericHeader::RSeq.get(&resp.headers).ok().flatten();
         let (true, Some(rseq), Ok(cseq)) = (reliable, rseq, resp.headers.cseq()) else {
             return;
         };
@@ -33,8 +31,8 @@ impl UserAgent {
             return;
         };
         let mut req = dialog.request(Method::Prack);
-        req.headers
-            .push("RAck", format!("{rseq} {} {}", cseq.seq, cseq.method));
+        let rack = RAck { rseq, cseq };
+        req.headers.push("RAck", rack.to_string());
         self.send_request(req, Owner::InDialog(call), now);
     }
 }

@@ -2,8 +2,8 @@
 
 use web_time::Instant;
 
-use super::{Call, CallId, CallState, EndReason, Role, UaEvent, UserAgent, ALLOW, T2};
-use crate::{Dialog, Method, Request, Response};
+use super::{Call, CallId, CallState, EndReason, Malformed, Role, UaEvent, UserAgent, ALLOW, T2};
+use crate::{Dialog, Headers, Method, Request, Response};
 
 impl UserAgent {
     pub(super) fn on_request(&mut self, req: Request, now: Instant) {
@@ -67,10 +67,10 @@ impl UserAgent {
         }
         let from = match req.headers.from() {
             Ok(f) if f.tag().is_some() => f,
-            _ => return self.reject_malformed(&req, "INVITE From has no tag"),
+            _ => return self.refuse(&req.headers, 400, Malformed::InviteWithoutFromTag),
         };
         if req.headers.contacts().map_or(true, |c| c.is_empty()) {
-            return self.reject_malformed(&req, "INVITE has no Contact");
+            return self.refuse(&req.headers, 400, Malformed::InviteWithoutContact);
         }
         let is_sdp = req
             .headers
@@ -115,13 +115,6 @@ impl UserAgent {
             offer,
             replaces,
         });
-    }
-
-    fn reject_malformed(&mut self, req: &Request, reason: &str) {
-        let mut resp = self.plain_response(req, 400);
-        resp.reason = reason.to_owned();
-        self.send_response(&resp);
-        self.malformed(reason);
     }
 
     fn on_ack(&mut self, req: &Request) {
@@ -175,22 +168,27 @@ impl UserAgent {
     /// A response to `req` that copies the headers §8.2.6.2 requires; To keeps its tag or
     /// gets `to_tag` if it has none.
     pub(super) fn response_with_tag(&self, req: &Request, status: u16, to_tag: &str) -> Response {
+        self.response_to(&req.headers, status, to_tag)
+    }
+
+    /// A response to a request with these headers (see [`Self::response_with_tag`]).
+    pub(super) fn response_to(&self, headers: &Headers, status: u16, to_tag: &str) -> Response {
         let mut resp = Response::new(status, Response::default_reason(status));
-        for v in req.headers.get_all("Via") {
+        for v in headers.get_all("Via") {
             resp.headers.push("Via", v.to_owned());
         }
-        match req.headers.to() {
+        match headers.to() {
             Ok(to) if to.tag().is_none() && status > 100 => {
                 resp.headers.push("To", to.with_tag(to_tag).to_string());
             }
             _ => {
-                if let Some(to) = req.headers.get("To") {
+                if let Some(to) = headers.get("To") {
                     resp.headers.push("To", to.to_owned());
                 }
             }
         }
         for name in ["From", "Call-ID", "CSeq"] {
-            if let Some(v) = req.headers.get(name) {
+            if let Some(v) = headers.get(name) {
                 resp.headers.push(name, v.to_owned());
             }
         }

@@ -15,7 +15,10 @@ use crate::{Request, Response};
 /// The session interval we ask for, in seconds (RFC 4028 recommends 1800).
 pub(super) const SESSION_EXPIRES: u32 = 1800;
 /// The smallest interval RFC 4028 allows.
-pub(super) const MIN_SE: u32 = 90;
+pub(super) const MIN_SE: u32 = crate::MIN_SESSION_INTERVAL;
+/// The longest interval we agree to when we may choose (§9 lets the answerer lower it): a
+/// peer asking for years would leave a dead call up that long.
+pub(super) const MAX_SESSION_EXPIRES: u32 = 86_400;
 
 /// The session timer of one call.
 #[derive(Debug, Clone)]
@@ -108,7 +111,7 @@ impl UserAgent {
             }
             return;
         };
-        let secs = secs.max(MIN_SE);
+        let secs = secs.clamp(MIN_SE, MAX_SESSION_EXPIRES);
         let refresher = if refresher.as_deref() == Some("uas") {
             "uas"
         } else {

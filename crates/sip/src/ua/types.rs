@@ -188,7 +188,10 @@ pub enum UaEvent {
     /// A received message was rejected; nothing else changed.
     Malformed {
         /// What was wrong with it.
-        reason: String,
+        error: super::Malformed,
+        /// The status we answered it with (400, or 422 or 513), or `None` when it was
+        /// dropped (a response, an ACK, or a request too broken to answer).
+        answered: Option<u16>,
     },
 }
 
