@@ -4,6 +4,7 @@ mod bench;
 mod build;
 mod csp;
 mod e2e;
+mod embed_types;
 mod fuzz;
 mod interop;
 mod kamailio;
@@ -31,6 +32,8 @@ usage: cargo xtask <command>
       [--no-build]   (use the dist-test/ there is)
   interop            our SIP stack against SIPp and JsSIP through Kamailio (crates/interop)
   kamailio           run only Kamailio on loopback until Ctrl-C
+  embed-types [--check]
+                     write www/embed/softphone.d.ts from crates/embed (--check: fail if stale)
   csp FILE           put the Content-Security-Policy into a built index.html (trunk's
                      post-build hook runs it)
   bench sip [ARGS]   criterion parse/print benches, then our Wasm parser vs JsSIP in node
@@ -77,6 +80,7 @@ fn dispatch(args: &[String]) -> Result {
         "kamailio" => no_args(rest).and_then(|()| kamailio::run_foreground()),
         "bench" => bench::run_bench(rest),
         "csp" => csp::run(rest),
+        "embed-types" => embed_types::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
@@ -212,6 +216,10 @@ fn test() -> Result {
                 "-D",
                 "warnings",
             ]),
+        ),
+        (
+            "embed types up to date",
+            Box::new(|| embed_types::run(&["--check".to_owned()])),
         ),
         (
             "cargo test",
