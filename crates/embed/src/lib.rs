@@ -19,11 +19,13 @@
 #![warn(missing_docs)]
 
 mod command;
+mod deployment;
 mod event;
 mod parse;
 mod reply;
 
 pub use command::{Command, DirectoryEntry, Language, Request};
+pub use deployment::Deployment;
 pub use event::{
     CallEnd, CallPhase, Direction, Event, Notice, Party, PartyState, Person, Problem, Registration,
 };
