@@ -177,33 +177,28 @@ test('embed: malformed, oversized, unknown-version and unknown-command messages 
 });
 
 test('embed: an iframe without allow="microphone" shows the clear message inside the phone', async (t) => {
-  const outer = await AgentPage.launch('A', config.wavA, { baseUrl: phoneServer.url });
-  t.after(() => outer.close());
-  const page = outer.page;
-  const bare = `${crmServer.url}/forgot-allow.html`;
-  await page.context().route(bare, (route) =>
-    route.fulfill({
-      contentType: 'text/html',
-      body: `<!doctype html><title>CRM</title><iframe src="${phoneUrl()}" width="360" height="640"></iframe>`,
-    }),
-  );
-  await page.context().route(`${phoneUrl()}embed.json`, (route) =>
-    route.fulfill({ contentType: 'application/json', body: JSON.stringify({ allowed_origins: [crmServer.url] }) }),
-  );
-  await page.goto(bare);
-  const frame = await (await page.waitForSelector('iframe')).contentFrame();
-  const phone = new AgentPage({ ...outer.agent, page: frame }, { baseUrl: phoneUrl() });
+  // The example CRM, told to leave the microphone out of its iframe's allow attribute.
+  const phone = await launchEmbedded('A', config.wavA, {
+    phoneUrl: phoneUrl(),
+    crmUrl: `${crmUrl()}&allow=autoplay`,
+    embedConfig: { allowed_origins: [crmServer.url] },
+  });
+  t.after(() => phone.close());
+  assert.equal(await phone.crm.locator('iframe').getAttribute('allow'), 'autoplay');
   const banner = await phone.waitForText('embed-problem', /allow="microphone"/, { what: 'the microphone message' });
   t.diagnostic(`the phone says: ${banner}`);
+  // The CRM hears of it too.
+  await phone.crm.waitForFunction(() =>
+    window.crmEvents.some((e) => e.type === 'error' && e.problem === 'microphone_blocked_by_frame'),
+  );
 
   // Signing in anyway fails with the same words, not a bare "permission denied".
   const user = freshUser();
-  await frame.getByTestId('ws-url').fill(config.wsUrl).catch(async () => {
-    await frame.locator('details summary').first().click();
-    await frame.getByTestId('ws-url').fill(config.wsUrl);
-  });
-  await frame.getByTestId('sip-uri').fill(`sip:${user}@${config.sipDomain}`);
-  await frame.getByTestId('password').fill(`pw${user}`);
-  await frame.getByTestId('sign-in').click();
+  const ws = phone.byTestId('ws-url');
+  if (!(await ws.isVisible())) await phone.page.locator('details summary').first().click();
+  await ws.fill(config.wsUrl);
+  await phone.byTestId('sip-uri').fill(`sip:${user}@${config.sipDomain}`);
+  await phone.byTestId('password').fill(`pw${user}`);
+  await phone.byTestId('sign-in').click();
   await phone.waitForText('sign-in-error', /allow="microphone"/, { what: 'the microphone message at sign-in' });
 });
