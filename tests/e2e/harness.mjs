@@ -69,10 +69,11 @@ export function mimeType(file) {
 /**
  * Serves `root` on 127.0.0.1:`port` (0 picks a free port). Paths without an extension that
  * match no file get index.html (client-side routes). Resolves to `{ url, port, close() }`.
+ * `requireIndex: false` serves a folder that is not an app (the example CRM in www/embed).
  */
-export async function startStaticServer(root = config.dist, port = config.httpPort) {
+export async function startStaticServer(root = config.dist, port = config.httpPort, { requireIndex = true } = {}) {
   const rootDir = path.resolve(root);
-  if (!fs.existsSync(path.join(rootDir, 'index.html'))) {
+  if (requireIndex && !fs.existsSync(path.join(rootDir, 'index.html'))) {
     throw new Error(`${rootDir}/index.html does not exist: build first (cargo xtask build)`);
   }
   const server = http.createServer((req, res) => {
@@ -378,10 +379,11 @@ export class AgentPage {
    * Opens the app, signs in as `user` and waits for "Registered".
    * Resolves to the milliseconds from the start of the page load to "Registered".
    */
-  async signIn(user, { password = passwordOf(user), wsUrl = config.wsUrl, domain = config.sipDomain } = {}) {
+  async signIn(user, { password = passwordOf(user), wsUrl = config.wsUrl, domain = config.sipDomain, open = true } = {}) {
     this.user = String(user);
     const t0 = Date.now();
-    await this.page.goto(this.baseUrl);
+    // `open: false`: the phone is already there (in a CRM's iframe, see `launchEmbedded`).
+    if (open) await this.page.goto(this.baseUrl);
     const wsField = this.byTestId('ws-url');
     if (!(await wsField.isVisible())) {
       // server settings may sit in a collapsed <details>: open it the way a person would
@@ -580,6 +582,33 @@ export class AgentPage {
   close() {
     return this.agent.close();
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The phone embedded in a CRM page (www/embed)
+
+/** Serves www/embed (the SDK and the example CRM) on a second origin: 127.0.0.1, a free port. */
+export function startCrmServer() {
+  return startStaticServer(path.join(repo, 'www', 'embed'), 0, { requireIndex: false });
+}
+
+/**
+ * Launches agent `name` whose phone (`phoneUrl`) runs inside a CRM page (`crmUrl`), with the
+ * deployment's embed.json replaced by `embedConfig`. Resolves to an AgentPage that acts on
+ * the phone's frame, with `crm` (the CRM's Playwright page) beside it.
+ */
+export async function launchEmbedded(name, wavPath, { phoneUrl, crmUrl, embedConfig }) {
+  const outer = await AgentPage.launch(name, wavPath, { baseUrl: phoneUrl });
+  const page = outer.page;
+  await page.context().route(new URL('embed.json', phoneUrl).href, (route) =>
+    route.fulfill({ contentType: 'application/json', body: JSON.stringify(embedConfig) }),
+  );
+  await page.goto(crmUrl);
+  const frame = await (await page.waitForSelector('iframe')).contentFrame();
+  await frame.getByTestId('reg-status').waitFor();
+  const phone = new AgentPage({ ...outer.agent, page: frame }, { baseUrl: phoneUrl });
+  phone.crm = page;
+  return phone;
 }
 
 // ---------------------------------------------------------------------------------------------

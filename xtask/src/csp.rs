@@ -13,7 +13,9 @@
 //! - styles and images from its own origin; no plugins, no `<base>`, no form posts.
 //!
 //! `frame-ancestors` (which CRMs may embed the phone) only works as an HTTP header, so it is
-//! the web server's to send.
+//! the web server's to send (README, "Embedding the phone in a CRM", has an example). The CRM
+//! bridge needs nothing added here: `postMessage` is not subject to CSP, and `embed.json`
+//! is fetched from the page's own origin (`connect-src 'self'`).
 
 use std::fs;
 use std::path::Path;

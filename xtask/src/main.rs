@@ -5,6 +5,7 @@ mod bench;
 mod build;
 mod csp;
 mod e2e;
+mod embed_types;
 mod fuzz;
 mod interop;
 mod kamailio;
@@ -36,6 +37,8 @@ usage: cargo xtask <command>
   fuzz               the fuzz step of `test` alone: each target 20 s
   interop            our SIP stack against SIPp and JsSIP through Kamailio (crates/interop)
   kamailio           run only Kamailio on loopback until Ctrl-C
+  embed-types [--check]
+                     write www/embed/softphone.d.ts from crates/embed (--check: fail if stale)
   csp FILE           put the Content-Security-Policy into a built index.html (trunk's
                      post-build hook runs it)
   bench sip [ARGS]   criterion parse/print benches, then our Wasm parser vs JsSIP in node
@@ -83,6 +86,7 @@ fn dispatch(args: &[String]) -> Result {
         "fuzz" => no_args(rest).and_then(|()| fuzz::run_targets()),
         "bench" => bench::run_bench(rest),
         "csp" => csp::run(rest),
+        "embed-types" => embed_types::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())
@@ -218,6 +222,10 @@ fn test() -> Result {
                 "-D",
                 "warnings",
             ]),
+        ),
+        (
+            "embed types up to date",
+            Box::new(|| embed_types::run(&["--check".to_owned()])),
         ),
         (
             "cargo test",

@@ -61,6 +61,10 @@ pub enum SignInError {
     /// No password.
     #[error("no password")]
     NoPassword,
+    /// The page embedding the phone gave its iframe no `allow="microphone"`: the browser
+    /// refuses the microphone whatever the agent answers, and only the CRM can fix it.
+    #[error("the embedding page does not allow the microphone")]
+    MicrophoneBlockedByFrame,
     /// The audio could not start (microphone refused, no AudioWorklet...).
     #[error("audio could not start: {0}")]
     Audio(WebError),

@@ -7,6 +7,7 @@
 
 mod account;
 mod audio;
+pub mod crm;
 mod devices;
 mod error;
 mod media;

@@ -62,7 +62,14 @@ impl Runtime {
                 .map_or_else(MicProcessing::default, |voice| MicProcessing { voice }),
         )
         .await
-        .map_err(SignInError::Audio)?;
+        .map_err(|e| {
+            // The browser says only "permission denied"; the frame's policy tells why.
+            if crate::crm::frame_allows_microphone() == Some(false) {
+                SignInError::MicrophoneBlockedByFrame
+            } else {
+                SignInError::Audio(e)
+            }
+        })?;
         if let Some(speaker) = &devices.speaker {
             // A speaker that is gone, or a browser that cannot choose, leaves the default.
             let _ = audio.use_speaker(speaker).await;

@@ -2,12 +2,11 @@
 //! field, the call button calls it; the star keeps it in Favorites.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use web::{Command, PhoneView};
 
 use super::DriverSlot;
 use crate::i18n::{label, Label};
-use crate::state::{load_directory, use_lang, CallRecord, DirEntry, Favorites, History};
+use crate::state::{use_lang, CallRecord, DirEntry, Directory, Favorites, History};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -16,22 +15,18 @@ enum Tab {
     Favorites,
 }
 
-/// Where the deployment puts its directory (beside index.html).
-const DIRECTORY_URL: &str = "./directory.json";
-
 #[component]
 pub(crate) fn Book(
     view_state: RwSignal<PhoneView>,
     driver: DriverSlot,
     number: RwSignal<String>,
     history: RwSignal<History>,
+    directory: RwSignal<Directory>,
 ) -> impl IntoView {
     let lang = use_lang();
     let l = move |what| label(lang.get(), what);
     let tab = RwSignal::new(Tab::Recents);
-    let directory = RwSignal::new(Vec::<DirEntry>::new());
     let favorites = RwSignal::new(Favorites::load());
-    spawn_local(async move { directory.set(load_directory(DIRECTORY_URL).await) });
     let call = move |n: String| {
         number.set(n.clone());
         if let Some(d) = driver.get_value() {
@@ -124,7 +119,7 @@ pub(crate) fn Book(
                 {move || match tab.get() {
                     Tab::Directory => {
                         let q = number.get();
-                        let rows: Vec<_> = directory.get().into_iter().filter(|e| e.matches(&q)).map(entry_row).collect();
+                        let rows: Vec<_> = directory.get().entries.into_iter().filter(|e| e.matches(&q)).map(entry_row).collect();
                         if rows.is_empty() { vec![view! { <li class="empty">{l(Label::NothingHere)}</li> }.into_any()] } else { rows.into_iter().map(IntoAny::into_any).collect() }
                     }
                     Tab::Recents => {

@@ -15,10 +15,16 @@ mod sign_in;
 mod transfer;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web::crm::{AppRequest, Bridge, CrmAnswer, ErrorReason};
 use web::{PhoneView, RegStatus, Runtime};
 
-use crate::i18n::{self, label, Label, Lang};
-use crate::state::{load_lang, save_lang, History};
+use crate::i18n::{self, label, sign_in_error, Label, Lang};
+use crate::state::{instance_id, load_directory, load_lang, save_lang, Directory, History};
+use web::SignInError;
+
+/// Where the deployment puts its directory (beside index.html).
+const DIRECTORY_URL: &str = "./directory.json";
 use book::Book;
 use call_card::CallCard;
 use contact_info::ContactInfo;
@@ -32,6 +38,14 @@ use sign_in::SignIn;
 /// The running phone, once signed in; kept out of the reactive graph (it is not `Send`).
 pub(crate) type DriverSlot = StoredValue<Option<Runtime>, LocalStorage>;
 
+/// The bridge to the CRM page around the phone; `None` when it is not embedded.
+pub(crate) type BridgeSlot = StoredValue<Option<Bridge>, LocalStorage>;
+
+/// The App's bridge slot (an empty one outside the App, as in component tests).
+pub(crate) fn use_bridge() -> BridgeSlot {
+    use_context::<BridgeSlot>().unwrap_or_else(|| StoredValue::new_local(None))
+}
+
 fn signed_out() -> PhoneView {
     PhoneView::signed_out()
 }
@@ -44,6 +58,42 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     let view_state = RwSignal::new(signed_out());
     let driver: DriverSlot = StoredValue::new_local(None);
+    let directory = RwSignal::new(Directory::default());
+    spawn_local(async move {
+        let from_file = load_directory(DIRECTORY_URL).await;
+        // The CRM's list, if it came first, stays.
+        directory.update(|d| {
+            if !d.from_crm {
+                d.entries = from_file;
+            }
+        });
+    });
+    let embedded = web::crm::is_embedded();
+    let bridge: BridgeSlot = StoredValue::new_local(None);
+    provide_context(bridge);
+    let on_crm = move |request: AppRequest, answer: CrmAnswer| match request {
+        AppRequest::SetDirectory(entries) => {
+            directory.set(Directory::from_crm(entries));
+            answer.send(Ok(()));
+        }
+        AppRequest::SetLanguage(language) => {
+            let chosen = Lang::from_crm(language);
+            save_lang(chosen);
+            lang.set(chosen);
+            answer.send(Ok(()));
+        }
+        AppRequest::SignIn(mut account) => {
+            account.instance_id = instance_id();
+            spawn_local(async move {
+                let result = sign_in::start(account, view_state, driver, bridge.get_value()).await;
+                answer.send(result.map_err(|_| ErrorReason::SignInFailed));
+            });
+        }
+        _ => answer.send(Err(ErrorReason::UnknownCommand)),
+    };
+    bridge.set_value(Bridge::start(on_crm));
+    // Said at once, before any sign-in: the CRM forgot `allow="microphone"` on its iframe.
+    let mic_blocked = embedded && web::crm::frame_allows_microphone() == Some(false);
     let history = RwSignal::new(History::load());
     // Every ended call goes to Recents once.
     Effect::new(move |_| {
@@ -82,6 +132,10 @@ pub fn App() -> impl IntoView {
             d.sign_out();
         }
         driver.set_value(None);
+        if let Some(b) = bridge.get_value() {
+            b.set_runtime(None);
+            b.observe(&signed_out());
+        }
         view_state.set(signed_out());
     };
     let pick_lang = move |ev: leptos::ev::Event| {
@@ -90,7 +144,7 @@ pub fn App() -> impl IntoView {
         lang.set(chosen);
     };
     view! {
-        <main class="phone" class:desk=move || signed_in.get()>
+        <main class="phone" class:desk=move || signed_in.get() && !embedded class:embedded=embedded>
             <header class="phone-header">
                 <h1><span class="logo" aria-hidden="true">{icons::Icon::Phone.view()}</span>{move || label(lang.get(), Label::Title)}</h1>
                 <span class="reg-status" data-testid="reg-status" class:ok=registered role="status">
@@ -111,6 +165,11 @@ pub fn App() -> impl IntoView {
                 </Show>
             </header>
             <Help open=help />
+            <Show when=move || mic_blocked>
+                <p class="error embed-problem" data-testid="embed-problem" role="alert">
+                    {move || sign_in_error(lang.get(), &SignInError::MicrophoneBlockedByFrame)}
+                </p>
+            </Show>
             <Show
                 when=move || signed_in.get()
                 fallback=move || view! { <SignIn view_state driver /> }
@@ -124,7 +183,7 @@ pub fn App() -> impl IntoView {
                 </div>
                 <div class="col dial-col">
                     <Dialer view_state driver number number_field />
-                    <Book view_state driver number history />
+                    <Book view_state driver number history directory />
                     <Settings driver />
                 </div>
             </Show>

@@ -2,15 +2,55 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use web::crm::{Bridge, Problem};
 use web::{Account, PhoneView, Runtime, SignInError};
 
-use super::DriverSlot;
+use super::{use_bridge, DriverSlot};
 use crate::i18n::{label, sign_in_error, Label};
 use crate::state::{instance_id, use_lang, DeviceChoice, Settings};
+
+/// Signs in with `account` and hands the running phone to the page, and to the CRM when the
+/// phone is embedded: the form and the CRM's `sign_in` command both come here.
+pub(crate) async fn start(
+    account: Account,
+    view_state: RwSignal<PhoneView>,
+    driver: DriverSlot,
+    bridge: Option<Bridge>,
+) -> Result<(), SignInError> {
+    let devices = DeviceChoice::load().to_web();
+    let observer = bridge.clone();
+    let on_view = move |v: PhoneView| {
+        if let Some(b) = &observer {
+            b.observe(&v);
+        }
+        view_state.set(v);
+    };
+    match Runtime::sign_in(&account, &devices, on_view).await {
+        Ok(d) => {
+            if let Some(b) = &bridge {
+                b.set_runtime(Some(d.clone()));
+            }
+            driver.set_value(Some(d));
+            Ok(())
+        }
+        Err(e) => {
+            let problem = match &e {
+                SignInError::MicrophoneBlockedByFrame => Some(Problem::MicrophoneBlockedByFrame),
+                SignInError::Audio(_) => Some(Problem::AudioFailed),
+                _ => None,
+            };
+            if let (Some(b), Some(p)) = (&bridge, problem) {
+                b.report(p);
+            }
+            Err(e)
+        }
+    }
+}
 
 #[component]
 pub(crate) fn SignIn(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> impl IntoView {
     let lang = use_lang();
+    let bridge = use_bridge();
     let saved = Settings::load();
     let ws_url = RwSignal::new(saved.ws_url);
     let sip_uri = RwSignal::new(saved.sip_uri);
@@ -36,18 +76,14 @@ pub(crate) fn SignIn(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> imp
             instance_id: instance_id(),
             display_name: None,
         };
+        let bridge = bridge.get_value();
         busy.set(true);
         error.set(None);
         // From the click, as browsers require; the phone works the same without it.
         web::ask_notification_permission();
         spawn_local(async move {
-            let devices = DeviceChoice::load().to_web();
-            let on_view = move |v| view_state.set(v);
-            match Runtime::sign_in(&account, &devices, on_view).await {
-                Ok(d) => {
-                    settings.save();
-                    driver.set_value(Some(d));
-                }
+            match start(account, view_state, driver, bridge).await {
+                Ok(()) => settings.save(),
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);

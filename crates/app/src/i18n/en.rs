@@ -266,6 +266,12 @@ impl Words for En {
                 format!("ws:// would send your calls' signalling in clear: use wss://{url}")
             }
             SignInError::NoPassword => "Enter the password".into(),
+            SignInError::MicrophoneBlockedByFrame => {
+                "This page embeds the phone without access to \
+                the microphone, so calls cannot work. Ask whoever runs this page to add \
+                allow=\"microphone\" to the phone's iframe."
+                    .into()
+            }
             SignInError::Audio(e) => format!("Audio could not start: {e}"),
             _ => "Cannot sign in".into(),
         }

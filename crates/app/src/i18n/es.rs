@@ -278,6 +278,10 @@ impl Words for Es {
                 "ws:// enviaría la señalización de sus llamadas sin cifrar: use wss://{url}"
             ),
             SignInError::NoPassword => "Indique la contraseña".into(),
+            SignInError::MicrophoneBlockedByFrame => "Esta página integra el teléfono sin acceso \
+                al micrófono, así que las llamadas no pueden funcionar. Pida a quien administra \
+                esta página que añada allow=\"microphone\" al iframe del teléfono."
+                .into(),
             SignInError::Audio(e) => format!("No se pudo iniciar el audio: {e}"),
             _ => "No se puede iniciar sesión".into(),
         }

@@ -39,6 +39,14 @@ impl Lang {
         }
     }
 
+    /// The language the CRM asked for.
+    pub(crate) fn from_crm(language: web::crm::Language) -> Self {
+        match language {
+            web::crm::Language::Es => Self::Es,
+            _ => Self::En,
+        }
+    }
+
     /// From a tag such as `es-MX` (the browser's language); English otherwise.
     pub(crate) fn from_tag(tag: &str) -> Self {
         if tag.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("es")) {

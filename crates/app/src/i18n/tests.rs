@@ -87,3 +87,11 @@ fn the_states_the_browser_tests_read_stay_english() {
         "Sin registro: se perdió la conexión con el servidor"
     );
 }
+
+#[test]
+fn a_frame_without_the_microphone_is_explained_in_both_languages() {
+    let e = SignInError::MicrophoneBlockedByFrame;
+    assert!(sign_in_error(Lang::En, &e).contains("allow=\"microphone\""));
+    assert!(sign_in_error(Lang::Es, &e).contains("allow=\"microphone\""));
+    assert!(sign_in_error(Lang::Es, &e).contains("micrófono"));
+}

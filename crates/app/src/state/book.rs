@@ -24,6 +24,30 @@ impl DirEntry {
     }
 }
 
+/// The Directory the agent picks from: the deployment's file, or the CRM's list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Directory {
+    pub(crate) entries: Vec<DirEntry>,
+    /// Set by the embedding CRM, which then wins over `directory.json`.
+    pub(crate) from_crm: bool,
+}
+
+impl Directory {
+    pub(crate) fn from_crm(entries: Vec<web::crm::DirectoryEntry>) -> Self {
+        let clean = |s: String| s.chars().filter(|c| !c.is_control()).take(80).collect();
+        Self {
+            entries: entries
+                .into_iter()
+                .map(|e| DirEntry {
+                    name: clean(e.name),
+                    number: clean(e.number),
+                })
+                .collect(),
+            from_crm: true,
+        }
+    }
+}
+
 /// At most this many entries are read: a directory is a list, not a database.
 const MAX_ENTRIES: u32 = 5000;
 

@@ -9,7 +9,7 @@ use crate::i18n::Lang;
 mod book;
 mod history;
 
-pub(crate) use book::{load_directory, DirEntry, Favorites};
+pub(crate) use book::{load_directory, DirEntry, Directory, Favorites};
 pub(crate) use history::{CallRecord, CallResult, History};
 
 /// The sign-in settings.

@@ -1,0 +1,69 @@
+//! `embed.json`, the deployment's file beside `index.html`: which pages may drive the phone.
+
+use serde::Deserialize;
+
+/// The deployment's embedding settings. With none, or an empty allowlist, the phone listens
+/// to no page at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Deployment {
+    /// Origins (`https://crm.example.com`, with a port where it is not the default) whose
+    /// pages may embed and drive the phone.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    /// Accept [`crate::Command::SignIn`] (a SIP password through postMessage). Off unless set.
+    #[serde(default)]
+    pub credentials_sign_in: bool,
+}
+
+/// The largest `embed.json` read.
+const MAX_CONFIG_BYTES: usize = 64 * 1024;
+
+impl Deployment {
+    /// Reads `embed.json`; anything unreadable is "no page may drive the phone".
+    pub fn parse(text: &str) -> Self {
+        if text.len() > MAX_CONFIG_BYTES {
+            return Self::default();
+        }
+        serde_json::from_str(text).unwrap_or_default()
+    }
+
+    /// Whether `origin` (as the browser reports it: `scheme://host[:port]`) is on the list.
+    /// An exact match only: no wildcards, and never the opaque origin `null`.
+    pub fn allows(&self, origin: &str) -> bool {
+        origin != "null"
+            && !origin.is_empty()
+            && self
+                .allowed_origins
+                .iter()
+                .any(|o| o.trim_end_matches('/') == origin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_listed_origins_are_allowed() {
+        let d = Deployment::parse(
+            r#"{"allowed_origins": ["https://crm.example.com/", "http://127.0.0.1:8081"]}"#,
+        );
+        assert!(d.allows("https://crm.example.com"));
+        assert!(d.allows("http://127.0.0.1:8081"));
+        assert!(!d.allows("https://crm.example.com.evil.net"));
+        assert!(!d.allows("http://crm.example.com"));
+        assert!(!d.allows("null"));
+        assert!(!d.credentials_sign_in);
+    }
+
+    #[test]
+    fn a_broken_file_allows_nobody() {
+        assert_eq!(Deployment::parse("{"), Deployment::default());
+        assert_eq!(
+            Deployment::parse(r#"{"allowed_origins": "*"}"#),
+            Deployment::default()
+        );
+        let star = Deployment::parse(r#"{"allowed_origins": ["*"]}"#);
+        assert!(!star.allows("https://any.example.com"));
+    }
+}

@@ -1,0 +1,100 @@
+//! The phone's answer to each command.
+
+use serde::{Deserialize, Serialize};
+
+/// The answer to one command, posted to the CRM.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Reply {
+    /// The protocol version: [`crate::VERSION`].
+    pub softphone: u32,
+    /// The command's id; `null` when the message was unreadable.
+    pub id: Option<String>,
+    /// What came of it.
+    pub result: CommandResult,
+}
+
+/// Done, or why not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum CommandResult {
+    /// The phone carried it out (a call's progress then comes as events).
+    Done,
+    /// Nothing was changed.
+    Error {
+        /// Why.
+        reason: ErrorReason,
+    },
+}
+
+/// Why a command was refused. Nothing changed in the phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorReason {
+    /// Larger than [`crate::MAX_MESSAGE_BYTES`].
+    TooLarge,
+    /// Not a JSON object with `softphone`, `id` and `command`.
+    Malformed,
+    /// A `softphone` version this phone does not speak (it speaks [`crate::VERSION`]).
+    UnsupportedVersion,
+    /// A command `type` this version does not have.
+    UnknownCommand,
+    /// A known command with missing or wrong fields (or too many of them).
+    BadArguments,
+    /// The agent is not signed in.
+    NotSignedIn,
+    /// Already signed in.
+    AlreadySignedIn,
+    /// The deployment does not take credentials through postMessage.
+    SignInDisabled,
+    /// The credentials were refused before registering (bad address or server, no audio).
+    SignInFailed,
+    /// No call by that number, or none to act on.
+    NoSuchCall,
+    /// The phone's rules forbid it now (the control is disabled in the phone too).
+    NotAllowed,
+}
+
+impl Reply {
+    /// The reply of a command that was carried out.
+    pub fn done(id: String) -> Self {
+        Self {
+            softphone: crate::VERSION,
+            id: Some(id),
+            result: CommandResult::Done,
+        }
+    }
+
+    /// The reply of a command refused for `reason`.
+    pub fn error(id: Option<String>, reason: ErrorReason) -> Self {
+        Self {
+            softphone: crate::VERSION,
+            id,
+            result: CommandResult::Error { reason },
+        }
+    }
+
+    /// The JSON text posted.
+    pub fn to_json(&self) -> String {
+        // A tree of strings, numbers and enums: serializing cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl crate::Notice {
+    /// `event`, in the current version.
+    pub fn new(event: crate::Event) -> Self {
+        Self {
+            softphone: crate::VERSION,
+            event,
+        }
+    }
+
+    /// The JSON text posted.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
