@@ -9,9 +9,9 @@ use std::net::{SocketAddr, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::util::{bail, check_interrupted, cmd, stop_child, track, Context, Result};
+use crate::util::{bail, cmd, stop_child, track, wait_ready, Context, Result};
 
 pub(crate) const USER: &str = "1100";
 pub(crate) const PASSWORD: &str = "1100pw";
@@ -129,32 +129,15 @@ impl DeskPhone {
             log,
             recordings,
         };
-        let t0 = Instant::now();
-        loop {
-            // `reginfo` lists the account with "OK" once the registrar answered 200.
-            if command("reginfo", "").is_some_and(|r| r.contains("OK")) {
-                println!(
-                    "baresip: desk phone {USER} registered in {} ms (pid {}, log {})",
-                    t0.elapsed().as_millis(),
-                    phone.child.id(),
-                    phone.log.display()
-                );
-                return Ok(phone);
-            }
-            if let Ok(Some(status)) = phone.child.try_wait() {
-                let tail = fs::read_to_string(&phone.log).unwrap_or_default();
-                bail!("baresip exited ({status}) during start-up; its log:\n{tail}");
-            }
-            if t0.elapsed() > Duration::from_secs(10) {
-                stop_child(&mut phone.child, Duration::from_secs(2));
-                bail!(
-                    "baresip did not register within 10 s; log {}",
-                    phone.log.display()
-                );
-            }
-            check_interrupted()?;
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        // Ready once `reginfo` lists the account with "OK": the registrar answered 200.
+        wait_ready(
+            "baresip (desk phone registered)",
+            &mut phone.child,
+            &phone.log,
+            Duration::from_millis(100),
+            || command("reginfo", "").is_some_and(|r| r.contains("OK")),
+        )?;
+        Ok(phone)
     }
 }
 

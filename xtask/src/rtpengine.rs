@@ -7,9 +7,9 @@ use std::net::UdpSocket;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::util::{bail, check_interrupted, cmd, stop_child, track, Context, Result};
+use crate::util::{bail, cmd, stop_child, track, wait_ready, Context, Result};
 
 /// Kamailio's rtpengine module talks the "ng" protocol here (tests/kamailio/kamailio.cfg).
 pub(crate) const NG_ADDR: &str = "127.0.0.1:2223";
@@ -69,31 +69,15 @@ impl Rtpengine {
         )?;
         track(child.id());
         let mut r = Self { child, log };
-        let t0 = Instant::now();
-        loop {
-            if pong() {
-                println!(
-                    "rtpengine: ready in {} ms (pid {}, log {})",
-                    t0.elapsed().as_millis(),
-                    r.child.id(),
-                    r.log.display()
-                );
-                return Ok(r);
-            }
-            if let Ok(Some(status)) = r.child.try_wait() {
-                let tail = fs::read_to_string(&r.log).unwrap_or_default();
-                bail!("rtpengine exited ({status}) during start-up; its log:\n{tail}");
-            }
-            if t0.elapsed() > Duration::from_secs(10) {
-                stop_child(&mut r.child, Duration::from_secs(2));
-                bail!(
-                    "rtpengine did not answer on {NG_ADDR} within 10 s; log {}",
-                    r.log.display()
-                );
-            }
-            check_interrupted()?;
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        // Ready once it answers an ng ping on NG_ADDR.
+        wait_ready(
+            "rtpengine",
+            &mut r.child,
+            &r.log,
+            Duration::from_millis(50),
+            pong,
+        )?;
+        Ok(r)
     }
 }
 

@@ -231,3 +231,37 @@ pub(crate) fn fmt_duration(d: Duration) -> String {
         format!("{s:.1}s")
     }
 }
+
+/// Waits until a service we started answers `ready()`, polling every `every`, for at most
+/// 10 s. Fails with the end of its log if it exits first, and stops it if it never answers.
+pub(crate) fn wait_ready(
+    what: &str,
+    child: &mut Child,
+    log: &Path,
+    every: Duration,
+    mut ready: impl FnMut() -> bool,
+) -> Result<Duration> {
+    let t0 = Instant::now();
+    loop {
+        if ready() {
+            let took = t0.elapsed();
+            println!(
+                "{what}: ready in {} ms (pid {}, log {})",
+                took.as_millis(),
+                child.id(),
+                log.display()
+            );
+            return Ok(took);
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            let tail = std::fs::read_to_string(log).unwrap_or_default();
+            bail!("{what} exited ({status}) during start-up; its log:\n{tail}");
+        }
+        if t0.elapsed() > Duration::from_secs(10) {
+            stop_child(child, Duration::from_secs(2));
+            bail!("{what} was not ready within 10 s; log {}", log.display());
+        }
+        check_interrupted()?;
+        std::thread::sleep(every);
+    }
+}
