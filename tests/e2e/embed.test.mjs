@@ -9,6 +9,7 @@ import {
   config,
   freshUser,
   launchEmbedded,
+  passwordOf,
   startCrmServer,
   startStaticServer,
 } from './harness.mjs';
@@ -201,4 +202,118 @@ test('embed: an iframe without allow="microphone" shows the clear message inside
   await phone.byTestId('password').fill(`pw${user}`);
   await phone.byTestId('sign-in').click();
   await phone.waitForText('sign-in-error', /allow="microphone"/, { what: 'the microphone message at sign-in' });
+});
+
+test('embed: a single-step conference started from the CRM; the participant events match the phone\'s Contact Info panel', async (t) => {
+  const { a, b, ua, ub } = await crmAndAgent(t);
+  const c = await AgentPage.launch('C', config.wavC, { baseUrl: phoneServer.url });
+  t.after(() => c.close());
+  const uc = freshUser();
+  await c.signIn(uc);
+  await waitForCrmEvent(a, 'registered', (e) => e.type === 'registration' && e.state === 'registered');
+
+  await a.crm.getByTestId('crm-number').fill(ub);
+  await a.crm.getByTestId('crm-dial').click();
+  await b.waitForCallState('Incoming');
+  await b.answer();
+  await a.waitForCallState('Connected');
+
+  // Into the call in progress: the CRM's "into the call" box is the single-step dropdown (C7).
+  await a.crm.getByTestId('crm-number').fill(uc);
+  await a.crm.getByTestId('crm-single-step').check();
+  await a.crm.getByTestId('crm-dial').click();
+  await c.waitForCallState('Incoming');
+  await c.waitForText('call-peer', (s) => s.includes(ua), { what: `caller ${ua}` });
+  await c.answer();
+  await c.waitForCallState('Connected');
+  // Everyone hears the two others (N-1 mix at the host).
+  await Promise.all([
+    a.waitForTones({ hear: [660, 880], notHear: [440] }),
+    b.waitForTones({ hear: [440, 880], notHear: [660] }),
+    c.waitForTones({ hear: [440, 660], notHear: [880] }),
+  ]);
+
+  // The CRM's latest roster, once it names both callees as connected.
+  const both = await waitForCrmEvent(a, 'participants with B and C connected', (e) =>
+    e.type === 'participants' &&
+    [ub, uc].every((n) => e.participants.some((p) => p.name.includes(n) && p.state === 'connected')),
+  );
+  assert.equal(both.host, true, 'the agent who started it hosts it (C1)');
+  const latest = (await crmEvents(a)).filter((e) => e.type === 'participants').at(-1);
+  const told = latest.participants.map((p) => p.name).sort();
+  // What the host sees in the phone's own panel: a row per leg, under the host badge that
+  // stands for the agent. The CRM is told the same people, the agent included.
+  await a.byTestId('host-badge').waitFor();
+  const rows = await a.page.locator('[data-testid="line"]').evaluateAll((r) => r.map((e) => e.dataset.peer));
+  const shown = [ua, ...rows].sort();
+  assert.deepEqual(told, shown, 'the CRM is told who the Contact Info panel shows');
+  // And the example CRM lists them for its user.
+  const listed = await a.crm.getByTestId('crm-participants').locator('li').allTextContents();
+  assert.equal(listed.length, told.length, `the CRM page lists ${JSON.stringify(listed)}`);
+
+  // C leaves: the CRM hears of it.
+  await c.hangUp();
+  await waitForCrmEvent(a, 'participants without C', (e) =>
+    e.type === 'participants' && !e.participants.some((p) => p.name.includes(uc) && p.state === 'connected'),
+  );
+  await Promise.all([
+    a.waitForTones({ hear: [660], notHear: [880] }),
+    b.waitForTones({ hear: [440], notHear: [880] }),
+  ]);
+});
+
+test('embed: the CRM signs the agent in where the deployment allows it, and a refused sign-in says why', async (t) => {
+  const a = await launchEmbedded('A', config.wavA, {
+    phoneUrl: phoneUrl(),
+    crmUrl: crmUrl(),
+    embedConfig: { allowed_origins: [crmServer.url], credentials_sign_in: true },
+  });
+  t.after(() => a.close());
+  const user = freshUser();
+  const attempt = (servers, password = passwordOf(user)) =>
+    a.crm.evaluate(
+      async (cmd) => {
+        try {
+          await window.softphone.command(cmd);
+          return { done: true };
+        } catch (e) {
+          return { reason: e.reason, detail: e.detail ?? null };
+        }
+      },
+      { type: 'sign_in', sip_uri: `sip:${user}@${config.sipDomain}`, password, servers },
+    );
+
+  // ws:// to another machine would carry signalling in clear: refused, with the form's reason.
+  assert.deepEqual(await attempt('ws://192.0.2.7:8088'), { reason: 'sign_in_failed', detail: 'insecure_server' });
+  assert.deepEqual(await attempt(config.wsUrl, ''), { reason: 'sign_in_failed', detail: 'no_password' });
+  // Nothing changed: the agent's own form is still there.
+  assert.ok(await a.byTestId('sign-in').isVisible(), 'still signed out');
+
+  assert.deepEqual(await attempt(config.wsUrl), { done: true });
+  await waitForCrmEvent(a, 'registered', (e) => e.type === 'registration' && e.state === 'registered');
+  await a.waitForText('reg-status', /\bRegistered\b/, { what: 'Registered in the phone' });
+  // A second sign-in is refused as such.
+  assert.deepEqual(await attempt(config.wsUrl), { reason: 'already_signed_in', detail: null });
+});
+
+test('embed: credentials from the CRM are refused unless the deployment turns that on', async (t) => {
+  const a = await launchEmbedded('A', config.wavA, {
+    phoneUrl: phoneUrl(),
+    crmUrl: crmUrl(),
+    embedConfig: { allowed_origins: [crmServer.url] },
+  });
+  t.after(() => a.close());
+  const user = freshUser();
+  const ready = await waitForCrmEvent(a, 'ready', (e) => e.type === 'ready');
+  assert.equal(ready.credentials_sign_in, false);
+  const got = await a.crm.evaluate(async (cmd) => {
+    try {
+      await window.softphone.command(cmd);
+      return 'done';
+    } catch (e) {
+      return e.reason;
+    }
+  }, { type: 'sign_in', sip_uri: `sip:${user}@${config.sipDomain}`, password: passwordOf(user), servers: config.wsUrl });
+  assert.equal(got, 'sign_in_disabled');
+  assert.ok(await a.byTestId('sign-in').isVisible(), 'still signed out');
 });

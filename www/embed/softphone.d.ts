@@ -115,9 +115,15 @@ export type CommandResult = { "status": "done" } | { "status": "error",
 /**
  * Why.
  */
-reason: ErrorReason, };
+reason: ErrorReason, 
+/**
+ * For [`ErrorReason::SignInFailed`]: what the agent's own form would have said.
+ */
+detail?: SignInProblem, };
 
 export type ErrorReason = "too_large" | "malformed" | "unsupported_version" | "unknown_command" | "bad_arguments" | "not_signed_in" | "already_signed_in" | "sign_in_disabled" | "sign_in_failed" | "no_such_call" | "not_allowed";
+
+export type SignInProblem = "bad_address" | "no_user" | "no_server" | "bad_server" | "insecure_server" | "no_password" | "microphone_blocked_by_frame" | "audio_failed";
 
 export type Notice = { 
 /**

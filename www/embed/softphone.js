@@ -18,12 +18,17 @@ export const VERSION = 1;
 /** What the phone's iframe needs: without `microphone` no call can work. */
 export const ALLOW = 'microphone; autoplay; speaker-selection';
 
-/** A command the phone refused (`reason`: an ErrorReason) or never answered (`'timeout'`). */
+/**
+ * A command the phone refused (`reason`: an ErrorReason) or never answered (`'timeout'`);
+ * `detail` (a SignInProblem) says what was wrong with a refused `sign_in`.
+ */
 export class SoftphoneError extends Error {
-  constructor(reason, command) {
-    super(`softphone: ${command?.type ?? 'command'} failed: ${reason}`);
+  constructor(reason, command, detail) {
+    const why = detail ? `${reason} (${detail})` : reason;
+    super(`softphone: ${command?.type ?? 'command'} failed: ${why}`);
     this.name = 'SoftphoneError';
     this.reason = reason;
+    this.detail = detail;
   }
 }
 
@@ -128,7 +133,7 @@ export class Softphone {
       this.pending.delete(msg.id);
       clearTimeout(p.timer);
       if (msg.result.status === 'done') p.resolve();
-      else p.reject(new SoftphoneError(msg.result.reason, p.command));
+      else p.reject(new SoftphoneError(msg.result.reason, p.command, msg.result.detail));
     } else if (msg.event) {
       if (msg.event.type === 'ready') {
         clearTimeout(this.readyTimer);

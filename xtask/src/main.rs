@@ -3,6 +3,7 @@
 mod baresip;
 mod bench;
 mod build;
+mod crm_server;
 mod csp;
 mod e2e;
 mod embed_types;
@@ -129,10 +130,15 @@ fn dev() -> Result {
     build::check_trunk_toml()?;
     run(cmd("cargo").args(["fetch", "--quiet"]))?;
     let _lab = lab::Lab::start()?;
+    crm_server::start()?;
     println!();
     println!(
         "softphone: http://127.0.0.1:{} (after trunk's first build)",
         e2e::HTTP_PORT
+    );
+    println!(
+        "  embedded in the example CRM (another origin): {}/example-crm.html",
+        crm_server::origin()
     );
     kamailio::print_accounts();
     println!("  Ctrl-C stops trunk and Kamailio");
@@ -143,6 +149,11 @@ fn dev() -> Result {
         "127.0.0.1",
         "--port",
         &e2e::HTTP_PORT.to_string(),
+        // The phone's embed.json, from the CRM server: it allows that origin in development.
+        "--proxy-backend",
+        &format!("{}{}", crm_server::origin(), crm_server::DEV_EMBED_JSON),
+        "--proxy-rewrite",
+        "/embed.json",
     ]);
     // trunk stays in our process group: Ctrl-C reaches it directly
     let mut child = serve

@@ -30,7 +30,7 @@ pub use event::{
     CallEnd, CallPhase, Direction, Event, Notice, Party, PartyState, Person, Problem, Registration,
 };
 pub use parse::{parse_request, Rejected, MAX_ID_CHARS, MAX_MESSAGE_BYTES};
-pub use reply::{CommandResult, ErrorReason, Reply};
+pub use reply::{CommandResult, ErrorReason, Reply, SignInProblem};
 
 /// The protocol version this phone speaks (the `softphone` field of every message).
 pub const VERSION: u32 = 1;

@@ -25,7 +25,36 @@ pub enum CommandResult {
     Error {
         /// Why.
         reason: ErrorReason,
+        /// For [`ErrorReason::SignInFailed`]: what the agent's own form would have said.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        detail: Option<SignInProblem>,
     },
+}
+
+/// Why the phone refused credentials before registering: the same checks as its sign-in
+/// form. A wrong password is not here: it shows later as a `registration` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SignInProblem {
+    /// The SIP address does not parse.
+    BadAddress,
+    /// The SIP address has no user part.
+    NoUser,
+    /// No server address.
+    NoServer,
+    /// A server address is not a `ws://` or `wss://` URL.
+    BadServer,
+    /// `ws://` to a host other than the agent's own machine (signalling in clear).
+    InsecureServer,
+    /// No password.
+    NoPassword,
+    /// The iframe lacks `allow="microphone"`.
+    MicrophoneBlockedByFrame,
+    /// The audio could not start (microphone refused, no AudioWorklet...).
+    AudioFailed,
 }
 
 /// Why a command was refused. Nothing changed in the phone.
@@ -73,7 +102,22 @@ impl Reply {
         Self {
             softphone: crate::VERSION,
             id,
-            result: CommandResult::Error { reason },
+            result: CommandResult::Error {
+                reason,
+                detail: None,
+            },
+        }
+    }
+
+    /// The reply of a `sign_in` refused before registering, with what was wrong.
+    pub fn sign_in_failed(id: String, problem: SignInProblem) -> Self {
+        Self {
+            softphone: crate::VERSION,
+            id: Some(id),
+            result: CommandResult::Error {
+                reason: ErrorReason::SignInFailed,
+                detail: Some(problem),
+            },
         }
     }
 

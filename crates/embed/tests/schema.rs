@@ -141,6 +141,7 @@ fn every_reply_round_trips() {
         Reply::done("1".into()),
         Reply::error(None, ErrorReason::TooLarge),
         Reply::error(Some("2".into()), ErrorReason::NotAllowed),
+        Reply::sign_in_failed("3".into(), SignInProblem::InsecureServer),
     ];
     for reply in replies {
         let text = reply.to_json();
@@ -161,6 +162,10 @@ fn the_wire_looks_as_documented() {
     assert_eq!(
         Reply::error(None, ErrorReason::UnknownCommand).to_json(),
         r#"{"softphone":1,"id":null,"result":{"status":"error","reason":"unknown_command"}}"#
+    );
+    assert_eq!(
+        Reply::sign_in_failed("8".into(), SignInProblem::NoPassword).to_json(),
+        r#"{"softphone":1,"id":"8","result":{"status":"error","reason":"sign_in_failed","detail":"no_password"}}"#
     );
     let incoming = Notice::new(Event::IncomingCall {
         call: 1,

@@ -70,6 +70,23 @@ pub enum SignInError {
     Audio(WebError),
 }
 
+impl SignInError {
+    /// What the CRM is told when its `sign_in` command fails this way.
+    pub fn problem(&self) -> embed::SignInProblem {
+        use embed::SignInProblem as P;
+        match self {
+            Self::BadAddress => P::BadAddress,
+            Self::NoUser => P::NoUser,
+            Self::NoServer => P::NoServer,
+            Self::BadServer { .. } => P::BadServer,
+            Self::InsecureServer { .. } => P::InsecureServer,
+            Self::NoPassword => P::NoPassword,
+            Self::MicrophoneBlockedByFrame => P::MicrophoneBlockedByFrame,
+            Self::Audio(_) => P::AudioFailed,
+        }
+    }
+}
+
 const LOOPBACK: [&str; 4] = ["127.0.0.1", "localhost", "[::1]", "::1"];
 
 fn host_of(url: &str) -> &str {

@@ -86,7 +86,7 @@ pub fn App() -> impl IntoView {
             account.instance_id = instance_id();
             spawn_local(async move {
                 let result = sign_in::start(account, view_state, driver, bridge.get_value()).await;
-                answer.send(result.map_err(|_| ErrorReason::SignInFailed));
+                answer.send_sign_in(result.as_ref().map(|_| ()));
             });
         }
         _ => answer.send(Err(ErrorReason::UnknownCommand)),

@@ -5,6 +5,7 @@
 use embed::{
     CallEnd, CallPhase, Command, CommandResult, Direction, DirectoryEntry, ErrorReason, Event,
     Language, Notice, Party, PartyState, Person, Problem, Registration, Reply, Request,
+    SignInProblem,
 };
 use ts_rs::{Config, TS};
 
@@ -18,6 +19,7 @@ fn main() {
         Reply::decl(&cfg),
         CommandResult::decl(&cfg),
         ErrorReason::decl(&cfg),
+        SignInProblem::decl(&cfg),
         Notice::decl(&cfg),
         Event::decl(&cfg),
         Registration::decl(&cfg),

@@ -62,6 +62,17 @@ impl CrmAnswer {
             Bridge(inner).post(&reply.to_json());
         }
     }
+
+    /// Answers a `sign_in`: done, or what was wrong with the credentials or the audio.
+    pub fn send_sign_in(self, result: Result<(), &crate::SignInError>) {
+        if let Some(inner) = self.bridge.upgrade() {
+            let reply = match result {
+                Ok(()) => Reply::done(self.id),
+                Err(e) => Reply::sign_in_failed(self.id, e.problem()),
+            };
+            Bridge(inner).post(&reply.to_json());
+        }
+    }
 }
 
 impl Bridge {
