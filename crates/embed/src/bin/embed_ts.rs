@@ -42,4 +42,7 @@ fn main() {
     println!(
         "/** Anything the phone posts to the CRM. */\nexport type FromPhone = Reply | Notice;"
     );
+    // The SDK's own declarations, written by hand beside the generator: they use the types
+    // above, and `crates/embed/tests/sdk_types.rs` checks they cover what softphone.js exports.
+    print!("\n{}", include_str!("sdk.d.ts"));
 }
