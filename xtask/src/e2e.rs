@@ -23,6 +23,8 @@ const TEST_TIMEOUT_MS: u32 = 300_000;
 pub(crate) struct Options {
     pub(crate) grep: Option<String>,
     pub(crate) build: bool,
+    /// Calls in the soak test (its own default, a short run, when `None`).
+    pub(crate) soak_calls: Option<u32>,
 }
 
 fn fixtures() -> Result<(PathBuf, PathBuf, PathBuf)> {
@@ -90,7 +92,11 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
         node.arg("--test-concurrency=1");
     }
     if help.contains("--test-timeout") {
-        node.arg(format!("--test-timeout={TEST_TIMEOUT_MS}"));
+        // A long soak outlasts the per-file limit: its file gets the soak test's own.
+        let soak = opts
+            .soak_calls
+            .map_or(0, |n| 120_000 + n.saturating_mul(30_000));
+        node.arg(format!("--test-timeout={}", TEST_TIMEOUT_MS.max(soak)));
     }
     if let Some(p) = &opts.grep {
         node.arg(format!("--test-name-pattern={p}"));
@@ -112,6 +118,9 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
             run_dir.join("kamailio-restart"),
         )
         .env("CHROMIUM", "/usr/bin/chromium");
+    if let Some(n) = opts.soak_calls {
+        node.env("SOFTPHONE_SOAK_CALLS", n.to_string());
+    }
 
     let lab = Lab::start()?;
     node.env("SOFTPHONE_DESK_PHONE", baresip::USER)

@@ -34,6 +34,8 @@ usage: cargo xtask <command>
   test               everything CI checks: fmt, clippy, cargo test, each fuzz target run
                      20 s (on a copy of its corpus), interop, build, e2e
   e2e [--grep P]     build, then the browser tests against the SIP lab (P: test name pattern)
+  soak [--calls N]   build, then the soak test alone with N calls (default 200): what the
+                     pages hold before and after, and the growth per call
       [--no-build]   (use the dist-test/ there is)
   fuzz               the fuzz step of `test` alone: each target 20 s
   interop            our SIP stack against SIPp and JsSIP through Kamailio (crates/interop)
@@ -79,6 +81,15 @@ fn dispatch(args: &[String]) -> Result {
             setup::run_setup()?;
             e2e::run_e2e(&opts)
         }
+        "soak" => {
+            let calls = soak_calls(rest)?;
+            setup::run_setup()?;
+            e2e::run_e2e(&e2e::Options {
+                grep: Some("^soak:".into()),
+                build: true,
+                soak_calls: Some(calls),
+            })
+        }
         "interop" => no_args(rest).and_then(|()| {
             setup::run_setup()?;
             interop::run_interop()
@@ -107,6 +118,7 @@ fn e2e_options(rest: &[String]) -> Result<e2e::Options> {
     let mut opts = e2e::Options {
         grep: None,
         build: true,
+        soak_calls: None,
     };
     let mut it = rest.iter();
     while let Some(a) = it.next() {
@@ -121,6 +133,18 @@ fn e2e_options(rest: &[String]) -> Result<e2e::Options> {
         }
     }
     Ok(opts)
+}
+
+/// `--calls N` of `cargo xtask soak`.
+fn soak_calls(rest: &[String]) -> Result<u32> {
+    match rest {
+        [] => Ok(200),
+        [flag, n] if flag == "--calls" => match n.parse::<u32>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => bail!("--calls takes a whole number above 0, not `{n}`"),
+        },
+        _ => bail!("unexpected arguments {rest:?}\n\n{USAGE}"),
+    }
 }
 
 /// Kamailio plus `trunk serve`, until Ctrl-C or until trunk exits.
@@ -255,6 +279,7 @@ fn test() -> Result {
                 e2e::run_e2e(&e2e::Options {
                     grep: None,
                     build: false,
+                    soak_calls: None,
                 })
             }),
         ),
