@@ -205,11 +205,20 @@ test(`soak: ${CALLS} calls with hold and retrieve each leave no peer connection,
   // baseline is taken after it.
   await oneCall(a, b, { listen: true });
   const start = await Promise.all([measure(a), measure(b)]);
+  const step = Math.max(1, Math.round(CALLS / 10));
+  const curve = [];
   for (let i = 1; i <= CALLS; i++) {
     await oneCall(a, b, { listen: i === CALLS });
-    if (i % 50 === 0) console.log(`soak: ${i} of ${CALLS} calls`);
+    if (i % step === 0) {
+      // Wasm memory only grows (it is never handed back), so its curve says whether something
+      // accumulates per call or a working set settled.
+      const wasm = await Promise.all([a, b].map((p) => p.page.evaluate(() => window.__soakCount().wasmBytes)));
+      curve.push(`${i}: A ${fmt(wasm[0])}, B ${fmt(wasm[1])}`);
+      console.log(`soak: ${i} of ${CALLS} calls; wasm memory A ${fmt(wasm[0])}, B ${fmt(wasm[1])}`);
+    }
   }
   const end = await Promise.all([measure(a), measure(b)]);
+  t.diagnostic(`wasm memory after each ${step} calls: ${curve.join('; ')}`);
 
   for (const [who, s, e] of [['A', start[0], end[0]], ['B', start[1], end[1]]]) {
     const rows = Object.keys(s).map((k) => {

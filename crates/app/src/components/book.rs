@@ -116,19 +116,33 @@ pub(crate) fn Book(
             </div>
             <div role="tabpanel">
             <ul class="entries">
-                {move || match tab.get() {
-                    Tab::Directory => {
-                        let q = number.get();
-                        let rows: Vec<_> = directory.get().entries.into_iter().filter(|e| e.matches(&q)).map(entry_row).collect();
-                        if rows.is_empty() { vec![view! { <li class="empty">{l(Label::NothingHere)}</li> }.into_any()] } else { rows.into_iter().map(IntoAny::into_any).collect() }
-                    }
-                    Tab::Recents => {
-                        let rows: Vec<_> = history.get().calls.into_iter().map(recent_row).collect();
-                        if rows.is_empty() { vec![view! { <li class="empty">{l(Label::NothingHere)}</li> }.into_any()] } else { rows.into_iter().map(IntoAny::into_any).collect() }
-                    }
-                    Tab::Favorites => {
-                        let rows: Vec<_> = favorites.get().0.into_iter().map(entry_row).collect();
-                        if rows.is_empty() { vec![view! { <li class="empty">{l(Label::NothingHere)}</li> }.into_any()] } else { rows.into_iter().map(IntoAny::into_any).collect() }
+                // Keyed rows: a new call adds one row instead of drawing the whole list again
+                // (the soak saw Wasm memory grow faster with every call while Recents was
+                // redrawn whole on each one).
+                {move || {
+                    let empty = move || view! { <li class="empty">{l(Label::NothingHere)}</li> };
+                    match tab.get() {
+                        Tab::Directory => {
+                            let shown = move || {
+                                let q = number.get();
+                                directory.with(|d| d.entries.iter().filter(|e| e.matches(&q)).cloned().collect::<Vec<_>>())
+                            };
+                            view! {
+                                <Show when=move || !shown().is_empty() fallback=empty>
+                                    <For each=shown key=|e| (e.name.clone(), e.number.clone()) children=entry_row />
+                                </Show>
+                            }.into_any()
+                        }
+                        Tab::Recents => view! {
+                            <Show when=move || history.with(|h| !h.calls.is_empty()) fallback=empty>
+                                <For each=move || history.get().calls key=|c| (c.at_ms.to_bits(), c.number.clone(), c.unseen) children=recent_row />
+                            </Show>
+                        }.into_any(),
+                        Tab::Favorites => view! {
+                            <Show when=move || favorites.with(|f| !f.0.is_empty()) fallback=empty>
+                                <For each=move || favorites.get().0 key=|e| (e.name.clone(), e.number.clone()) children=entry_row />
+                            </Show>
+                        }.into_any(),
                     }
                 }}
             </ul>
