@@ -268,6 +268,21 @@ fn test() -> Result {
             // uncounted
             Box::new(|| tally::run_cargo_test(cmd("cargo").args(["test", "--no-fail-fast"]))),
         ),
+        (
+            "cargo test (dsp with noise suppression)",
+            // The suppressor is behind dsp's `denoise` feature (std, not yet in the worklet's
+            // no_std cdylib), so the plain `cargo test` does not build it.
+            Box::new(|| {
+                tally::run_cargo_test(cmd("cargo").args([
+                    "test",
+                    "--no-fail-fast",
+                    "-p",
+                    "dsp",
+                    "--features",
+                    "denoise",
+                ]))
+            }),
+        ),
         ("wasm tests (Chromium)", Box::new(wasm_tests)),
         ("fuzz targets (20 s each)", Box::new(fuzz::run_targets)),
         ("interop", Box::new(interop::run_interop)),

@@ -9,7 +9,8 @@ use crate::util::{bail, cmd, fmt_duration, node_tools_bin, output, root, run, Co
 
 /// Debian packages: the SIP server, SIPp for the interop tests, rtpengine (WebRTC to plain RTP)
 /// and baresip (the desk phone) for the interop lab, the test browser, curl for humans, g++ for
-/// libFuzzer (libfuzzer-sys compiles it when `cargo xtask test` builds the fuzz targets).
+/// libFuzzer (libfuzzer-sys compiles it when `cargo xtask test` builds the fuzz targets),
+/// espeak-ng for the speech the noise-suppression tests make at test time.
 const APT_PACKAGES: &[&str] = &[
     "kamailio",
     "kamailio-websocket-modules",
@@ -22,6 +23,7 @@ const APT_PACKAGES: &[&str] = &[
     "chromium-driver",
     "curl",
     "g++",
+    "espeak-ng",
 ];
 
 /// Trunk 0.22 needs a newer rustc than Debian's machines here have.
@@ -87,7 +89,7 @@ fn apt() -> Result {
         missing.push("npm");
     }
     if missing.is_empty() {
-        ok("apt packages (kamailio + websocket modules, sip-tester, rtpengine, baresip, chromium, chromium-driver, curl, g++, node, npm)");
+        ok("apt packages (kamailio + websocket modules, sip-tester, rtpengine, baresip, chromium, chromium-driver, curl, g++, espeak-ng, node, npm)");
         return Ok(());
     }
     let what = format!("apt packages: {}", missing.join(" "));

@@ -32,6 +32,8 @@
 extern crate std;
 
 pub mod abi;
+#[cfg(feature = "denoise")]
+pub mod denoise;
 mod kernels;
 mod lanes;
 mod limiter;

@@ -130,4 +130,38 @@ fn mixing_never_allocates() {
     });
     assert_eq!(FORBIDDEN_ALLOCATIONS.load(Ordering::Relaxed), 0);
     assert!(outputs.iter().flatten().all(|s| s.abs() <= dsp::CEILING));
+    #[cfg(feature = "denoise")]
+    suppressing_never_allocates();
+}
+
+/// With the `denoise` feature: the suppressor, once made, runs without allocating (its
+/// FFT's scratch is allocated in `Denoiser::new`, off the audio thread).
+#[cfg(feature = "denoise")]
+fn suppressing_never_allocates() {
+    let mut d = dsp::denoise::Denoiser::new();
+    let mut block = [0.0_f32; BLOCK];
+    forbidding_allocations(|| {
+        for n in 0..3_000_u32 {
+            for (i, s) in block.iter_mut().enumerate() {
+                // Noise-like and tonal stretches, so the network runs both ways.
+                let k = n as usize * BLOCK + i;
+                *s = if n % 200 < 100 {
+                    ((k * 7919) % 2003) as f32 / 2003.0 - 0.5
+                } else {
+                    (k as f32 * 0.05).sin() * 0.3
+                };
+            }
+            if n % 500 == 0 {
+                d.set_strength((n % 3) as f32 / 2.0);
+                d.set_on(n % 1000 == 0);
+            }
+            d.process(&mut block);
+            std::hint::black_box(d.voice_activity());
+        }
+    });
+    assert_eq!(
+        FORBIDDEN_ALLOCATIONS.load(Ordering::Relaxed),
+        0,
+        "the suppressor allocated on the audio thread"
+    );
 }

@@ -14,6 +14,7 @@
 
 mod engine;
 mod mix;
+mod quality;
 mod sdp_edit;
 mod target;
 mod view;
@@ -23,6 +24,9 @@ pub use engine::{
     Backoff, Command, Input, MediaAction, Output, PeerState, Phone, PhoneConfig, MIX_PORTS,
 };
 pub use mix::{MixMatrix, Tone, ToneRegion};
+pub use quality::{
+    mos_from_r, CallQuality, EModel, LegStats, QualityLevel, OPUS_BPL, OPUS_DELAY, OPUS_IE,
+};
 pub use target::{parse_target, TargetError};
 pub use view::{
     ConferenceView, Control, Controls, Direction, HangUpQuestion, LineId, LineState, LineView,

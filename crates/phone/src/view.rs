@@ -2,6 +2,7 @@
 
 use web_time::Instant;
 
+use crate::quality::CallQuality;
 use crate::words::{Failure, Notice, Reason, RegFailure};
 
 /// A line (one call) of this phone.
@@ -131,6 +132,9 @@ pub struct LineView {
     pub connected_at: Option<Instant>,
     /// How the leg's media connection (ICE) is doing.
     pub media: MediaHealth,
+    /// How the leg's audio is doing (loss, jitter, round trip, estimated MOS); None until
+    /// the browser's first report on a connected call.
+    pub quality: Option<CallQuality>,
     /// Answer and Decline are offered.
     pub can_answer: bool,
     /// Hang up (End call) is offered.
@@ -173,6 +177,9 @@ pub struct Participant {
     /// The host's leg to this participant: its line (for disconnect) and media health.
     /// None in a participant's own view of the focus's list.
     pub leg: Option<(LineId, MediaHealth)>,
+    /// The host's leg to this participant: how its audio is doing (None before the first
+    /// report, and in a participant's own view of the focus's list).
+    pub quality: Option<CallQuality>,
     /// On the agent's own SIP domain.
     pub internal: bool,
 }

@@ -101,6 +101,14 @@ pub enum Notice {
     },
     /// A conference-info NOTIFY could not be read; the list is as it was.
     RosterUnreadable,
+    /// A leg's audio turned poor (its estimated MOS fell below about 3.1): the party may
+    /// be breaking up, and it is the network, not the agent.
+    PoorQuality {
+        /// The party of the line.
+        party: String,
+        /// Its estimated MOS, in hundredths.
+        mos_centi: u16,
+    },
 }
 
 /// Why a control is disabled (E2). Each names the rule of `spec/CONFERENCE.md` behind it.

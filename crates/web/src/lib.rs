@@ -15,6 +15,7 @@ mod notify;
 mod peer;
 mod probe;
 mod runtime;
+mod stats;
 mod timer;
 mod transport;
 mod worklet_msg;
@@ -32,9 +33,9 @@ pub use transport::{TransportEvent, WsTransport};
 /// The engine's view and command types, for the UI: it draws these and sends those, and
 /// needs nothing else from the engine.
 pub use phone::{
-    Command, ConferenceView, Control, Controls, Direction, Failure, Instant, LineId, LineState,
-    LineView, MediaError, MediaHealth, MergeConfirm, Notice, Outcome, Participant, PartyStatus,
-    PhoneView, Reason, RegFailure, RegStatus, TargetError,
+    CallQuality, Command, ConferenceView, Control, Controls, Direction, Failure, Instant, LineId,
+    LineState, LineView, MediaError, MediaHealth, MergeConfirm, Notice, Outcome, Participant,
+    PartyStatus, PhoneView, QualityLevel, Reason, RegFailure, RegStatus, TargetError,
 };
 
 /// 64 bits from the platform's CSPRNG (`crypto.getRandomValues`) for the engine's seed:

@@ -183,6 +183,15 @@ impl Media {
         self.audio.levels()
     }
 
+    /// Every leg's peer connection, for the quality readings.
+    pub(crate) fn legs(&self) -> Vec<(LineId, Rc<PeerSession>)> {
+        self.peers
+            .borrow()
+            .iter()
+            .map(|(line, (peer, _))| (*line, peer.clone()))
+            .collect()
+    }
+
     fn peer(&self, line: LineId) -> Option<Rc<PeerSession>> {
         self.peers.borrow().get(&line).map(|(p, _)| p.clone())
     }

@@ -273,6 +273,11 @@ impl PeerSession {
         .map(drop)
     }
 
+    /// `pc.getStats()`: a promise of the connection's RTCStatsReport.
+    pub(crate) fn get_stats(&self) -> Promise {
+        self.pc.get_stats()
+    }
+
     /// Closes the connection; no callback runs after this.
     pub fn close(&self) {
         self.pc.set_ontrack(None);

@@ -89,6 +89,7 @@ impl Runtime {
             keep_alive: None,
         })));
         runtime.handle(Input::Command(Command::SignIn));
+        crate::stats::watch(runtime.downgrade());
         Ok(runtime)
     }
 
@@ -219,6 +220,13 @@ impl Runtime {
 pub(crate) struct WeakRuntime(Weak<RefCell<Inner>>);
 
 impl WeakRuntime {
+    /// Every leg's peer connection; None once the runtime is gone.
+    pub(crate) fn legs(&self) -> Option<Vec<(phone::LineId, Rc<crate::peer::PeerSession>)>> {
+        let inner = self.0.upgrade()?;
+        let media = inner.borrow().media.clone();
+        Some(media.legs())
+    }
+
     /// Feeds `input` if the runtime is still there.
     pub(crate) fn handle(&self, input: Input) {
         if let Some(inner) = self.0.upgrade() {

@@ -9,6 +9,7 @@ use web::{Command, Control, Instant, LineState, LineView, MediaHealth, PhoneView
 use super::control_button::ControlButton;
 use super::icons::Icon;
 use super::keypad::Keypad;
+use super::quality::QualityBadge;
 use super::transfer::TransferPanel;
 use super::DriverSlot;
 use crate::i18n::{self, label, Label};
@@ -141,6 +142,9 @@ pub(crate) fn CallCard(
                 <div class="call-timer" data-testid="call-timer">{timer}</div>
             </div>
             <div class="badges" data-testid="call-hold">
+                <QualityBadge testid="call-quality" quality=Signal::derive(move || line.with(|l| {
+                    l.as_ref().filter(|l| !matches!(l.state, LineState::Ended(_))).and_then(|l| l.quality)
+                })) />
                 {move || badges().into_iter().map(|(kind, text)| view! {
                     <span class=format!("badge {kind}") data-testid=format!("badge-{kind}")>{text}</span>
                 }).collect::<Vec<_>>()}

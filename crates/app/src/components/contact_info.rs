@@ -6,6 +6,7 @@ use web::{Command, Control, LineView, MediaHealth, PhoneView, Reason};
 
 use super::control_button::ControlButton;
 use super::icons::Icon;
+use super::quality::QualityBadge;
 use super::DriverSlot;
 use crate::i18n::{self, label, Label};
 use crate::state::use_lang;
@@ -68,6 +69,9 @@ pub(crate) fn ContactInfo(
                     {move || held.then(|| format!(" · {}", l(Label::OnHold)))}
                     {move || remote_held.then(|| format!(" · {}", l(Label::HoldingYou)))}
                 </span>
+                <QualityBadge testid="line-quality" quality=Signal::derive(move || {
+                    view_state.with(|v| v.lines.iter().find(|l| l.id == id).and_then(|l| l.quality))
+                }) />
                 <span class="media" data-testid="line-media" data-health=health_tag
                     title=move || i18n::media_health(lang.get(), health)>
                     {move || (health != MediaHealth::Connected && health != MediaHealth::Connecting)

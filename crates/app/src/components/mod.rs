@@ -9,6 +9,7 @@ mod dialer;
 mod icons;
 mod incoming;
 mod keypad;
+mod quality;
 mod questions;
 mod shortcuts;
 mod sign_in;

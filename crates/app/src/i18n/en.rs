@@ -1,8 +1,8 @@
 //! English.
 
 use web::{
-    Failure, LineState, MediaError, MediaHealth, Notice, Outcome, PartyStatus, Reason, RegFailure,
-    RegStatus, SignInError, TargetError,
+    CallQuality, Failure, LineState, MediaError, MediaHealth, Notice, Outcome, PartyStatus,
+    QualityLevel, Reason, RegFailure, RegStatus, SignInError, TargetError,
 };
 
 use super::{Label, Words};
@@ -202,6 +202,10 @@ impl Words for En {
                 format!("The transfer failed{why}; your phone keeps the others connected. End the bridge to hang up both.")
             }
             N::RosterUnreadable => "Conference details were unreadable".into(),
+            N::PoorQuality { party, mos_centi } => format!(
+                "The audio with {party} is poor (estimated MOS {}): the network is losing or delaying packets",
+                super::centi(u32::from(*mos_centi), '.')
+            ),
             _ => "Something went wrong".into(),
         }
     }
@@ -250,6 +254,27 @@ impl Words for En {
             MediaHealth::Restarting => "audio reconnecting",
             MediaHealth::Failed => "audio failed",
         }
+    }
+
+    fn quality_level(&self, level: QualityLevel) -> &'static str {
+        match level {
+            QualityLevel::Good => "good",
+            QualityLevel::Fair => "fair",
+            QualityLevel::Poor => "poor",
+        }
+    }
+
+    fn quality(&self, q: &CallQuality) -> String {
+        let rtt = q
+            .rtt_ms
+            .map_or_else(|| "not measured yet".to_owned(), |ms| format!("{ms} ms"));
+        format!(
+            "Call quality {}: estimated MOS {}, packet loss {} %, jitter {} ms, round trip {rtt}",
+            self.quality_level(q.level),
+            super::centi(u32::from(q.mos_centi), '.'),
+            super::centi(u32::from(q.loss_centi_percent), '.'),
+            q.jitter_ms,
+        )
     }
 
     fn sign_in_error(&self, error: &SignInError) -> String {

@@ -1,8 +1,8 @@
 //! Spanish (the labels of spec/CONFERENCE.md where it gives them).
 
 use web::{
-    Failure, LineState, MediaError, MediaHealth, Notice, Outcome, PartyStatus, Reason, RegFailure,
-    RegStatus, SignInError, TargetError,
+    CallQuality, Failure, LineState, MediaError, MediaHealth, Notice, Outcome, PartyStatus,
+    QualityLevel, Reason, RegFailure, RegStatus, SignInError, TargetError,
 };
 
 use super::{Label, Words};
@@ -216,6 +216,10 @@ impl Words for Es {
                 format!("Falló la transferencia{why}; su teléfono mantiene conectados a los demás. Finalice el puente para colgar a ambos.")
             }
             N::RosterUnreadable => "No se pudieron leer los datos de la conferencia".into(),
+            N::PoorQuality { party, mos_centi } => format!(
+                "El audio con {party} es malo (MOS estimado {}): la red está perdiendo o retrasando paquetes",
+                super::centi(u32::from(*mos_centi), ',')
+            ),
             _ => "Algo salió mal".into(),
         }
     }
@@ -264,6 +268,27 @@ impl Words for Es {
             MediaHealth::Restarting => "audio reconectando",
             MediaHealth::Failed => "audio caído",
         }
+    }
+
+    fn quality_level(&self, level: QualityLevel) -> &'static str {
+        match level {
+            QualityLevel::Good => "buena",
+            QualityLevel::Fair => "regular",
+            QualityLevel::Poor => "mala",
+        }
+    }
+
+    fn quality(&self, q: &CallQuality) -> String {
+        let rtt = q
+            .rtt_ms
+            .map_or_else(|| "aún sin medir".to_owned(), |ms| format!("{ms} ms"));
+        format!(
+            "Calidad de la llamada {}: MOS estimado {}, pérdida de paquetes {} %, jitter {} ms, ida y vuelta {rtt}",
+            self.quality_level(q.level),
+            super::centi(u32::from(q.mos_centi), ','),
+            super::centi(u32::from(q.loss_centi_percent), ','),
+            q.jitter_ms,
+        )
     }
 
     fn sign_in_error(&self, error: &SignInError) -> String {

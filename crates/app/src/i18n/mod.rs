@@ -5,8 +5,8 @@ mod en;
 mod es;
 
 use web::{
-    Failure, LineState, MediaError, MediaHealth, Notice, PartyStatus, Reason, RegFailure,
-    RegStatus, SignInError, TargetError,
+    CallQuality, Failure, LineState, MediaError, MediaHealth, Notice, PartyStatus, QualityLevel,
+    Reason, RegFailure, RegStatus, SignInError, TargetError,
 };
 
 /// The agent's language.
@@ -162,6 +162,8 @@ trait Words {
     fn reason(&self, reason: Reason) -> String;
     fn party_status(&self, status: PartyStatus) -> &'static str;
     fn media_health(&self, health: MediaHealth) -> &'static str;
+    fn quality_level(&self, level: QualityLevel) -> &'static str;
+    fn quality(&self, q: &CallQuality) -> String;
     fn sign_in_error(&self, error: &SignInError) -> String;
     fn target_error(&self, error: &TargetError) -> String;
 }
@@ -193,6 +195,20 @@ pub(crate) fn party_status(lang: Lang, status: PartyStatus) -> &'static str {
 
 pub(crate) fn media_health(lang: Lang, health: MediaHealth) -> &'static str {
     lang.words().media_health(health)
+}
+
+pub(crate) fn quality_level(lang: Lang, level: QualityLevel) -> &'static str {
+    lang.words().quality_level(level)
+}
+
+/// A leg's quality with its figures, for the tooltip and screen readers.
+pub(crate) fn quality(lang: Lang, q: &CallQuality) -> String {
+    lang.words().quality(q)
+}
+
+/// `hundredths` as a number with two decimals and the language's decimal mark.
+pub(crate) fn centi(hundredths: u32, mark: char) -> String {
+    format!("{}{mark}{:02}", hundredths / 100, hundredths % 100)
 }
 
 pub(crate) fn sign_in_error(lang: Lang, error: &SignInError) -> String {

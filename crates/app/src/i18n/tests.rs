@@ -95,3 +95,38 @@ fn a_frame_without_the_microphone_is_explained_in_both_languages() {
     assert!(sign_in_error(Lang::Es, &e).contains("allow=\"microphone\""));
     assert!(sign_in_error(Lang::Es, &e).contains("micrófono"));
 }
+
+#[test]
+fn call_quality_is_worded_with_its_figures_in_both_languages() {
+    let q = CallQuality {
+        level: QualityLevel::Poor,
+        mos_centi: 287,
+        loss_centi_percent: 1250,
+        jitter_ms: 14,
+        rtt_ms: Some(180),
+    };
+    assert_eq!(
+        quality(Lang::En, &q),
+        "Call quality poor: estimated MOS 2.87, packet loss 12.50 %, jitter 14 ms, round trip 180 ms"
+    );
+    assert_eq!(
+        quality(Lang::Es, &q),
+        "Calidad de la llamada mala: MOS estimado 2,87, pérdida de paquetes 12,50 %, jitter 14 ms, ida y vuelta 180 ms"
+    );
+    let unknown = CallQuality { rtt_ms: None, ..q };
+    assert!(quality(Lang::En, &unknown).ends_with("round trip not measured yet"));
+    assert!(quality(Lang::Es, &unknown).ends_with("ida y vuelta aún sin medir"));
+    for level in [QualityLevel::Good, QualityLevel::Fair, QualityLevel::Poor] {
+        assert_ne!(
+            quality_level(Lang::En, level),
+            quality_level(Lang::Es, level)
+        );
+    }
+    let n = Notice::PoorQuality {
+        party: "Bea".into(),
+        mos_centi: 305,
+    };
+    assert!(notice(Lang::En, &n).contains("Bea") && notice(Lang::En, &n).contains("3.05"));
+    assert!(notice(Lang::Es, &n).contains("Bea") && notice(Lang::Es, &n).contains("3,05"));
+    assert_eq!(centi(7, '.'), "0.07");
+}

@@ -1,6 +1,7 @@
 //! The engine's inputs and outputs.
 
 use crate::mix::MixMatrix;
+use crate::quality::LegStats;
 use crate::view::LineId;
 use crate::words::MediaError;
 
@@ -101,6 +102,14 @@ pub enum Input {
         line: LineId,
         /// The connection's state.
         state: PeerState,
+    },
+    /// The browser measured a leg's packets over the last interval (every 2 s while the
+    /// call is up): the engine rates its quality and says when it turns poor.
+    LegStats {
+        /// Which line.
+        line: LineId,
+        /// Loss, jitter and round trip over the interval.
+        stats: LegStats,
     },
 }
 

@@ -3,6 +3,7 @@
 use sip::{CallId, Uri};
 use web_time::Instant;
 
+use crate::quality::CallQuality;
 use crate::view::{Direction, LineId, LineState, MediaHealth};
 
 /// Our side of hold (RFC 6337), with the offer in flight while it changes.
@@ -114,6 +115,8 @@ pub(crate) struct Line {
     pub(crate) bye_at: Option<Instant>,
     /// How the browser says the leg's ICE path is doing.
     pub(crate) media: MediaHealth,
+    /// The leg's rated quality from the browser's last report (None before the first).
+    pub(crate) quality: Option<CallQuality>,
     /// Browser media work in progress whose SDP comes back as `LocalSdp`.
     pub(crate) media_op: Option<MediaOp>,
     /// The peer connection was closed (a while after the line ended, so the mixer's
@@ -153,6 +156,7 @@ impl Line {
             telephone_event: false,
             dtmf_received: String::new(),
             media: MediaHealth::Connecting,
+            quality: None,
             media_op: None,
             closed: false,
         }

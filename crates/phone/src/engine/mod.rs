@@ -192,6 +192,7 @@ impl Phone {
             Input::LocalSdp { line, sdp } => self.local_sdp(line, sdp, now),
             Input::MediaFailed { line, error } => self.media_failed(line, error, now),
             Input::PeerState { line, state } => self.peer_state(line, state),
+            Input::LegStats { line, stats } => self.leg_stats(line, &stats),
         }
         self.pump(now);
     }

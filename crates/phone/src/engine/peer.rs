@@ -6,6 +6,7 @@ use web_time::Instant;
 
 use super::line::MediaOp;
 use super::{MediaAction, Phone};
+use crate::quality::{CallQuality, LegStats, QualityLevel};
 use crate::view::{LineId, LineState, MediaHealth, Outcome};
 use crate::words::{Failure, MediaError, Notice};
 
@@ -37,6 +38,28 @@ impl Phone {
                 return self.changed();
             }
         };
+        self.changed();
+    }
+
+    /// The browser's measurements of a connected leg: rate it, and tell the agent once when
+    /// it turns poor (not again every report while it stays poor). An interval with no
+    /// packets either way (held, or the path down) says nothing about quality: skipped.
+    pub(super) fn leg_stats(&mut self, id: LineId, stats: &LegStats) {
+        let Some(line) = self.lines.get_mut(&id).filter(|l| l.connected()) else {
+            return;
+        };
+        if stats.lost == 0 && stats.received == 0 {
+            return;
+        }
+        let before = line.quality.map(|q| q.level);
+        let now = CallQuality::rate(before, stats);
+        line.quality = Some(now);
+        if now.level == QualityLevel::Poor && before != Some(QualityLevel::Poor) {
+            self.notice = Some(Notice::PoorQuality {
+                party: line.peer.clone(),
+                mos_centi: now.mos_centi,
+            });
+        }
         self.changed();
     }
 

@@ -189,6 +189,7 @@ impl Phone {
             status: PartyStatus::from_token(&u.status),
             internal: self.is_internal(&u.entity),
             leg: None,
+            quality: None,
         };
         if self.conference.is_some() {
             // Our own rows follow `own_roster`'s order: the agent, then each member line.
@@ -196,13 +197,17 @@ impl Phone {
                 self.lines
                     .values()
                     .filter(|l| l.live() && l.in_conference)
-                    .map(|l| Some((l.id, l.media))),
+                    .map(|l| Some((l.id, l.media, l.quality))),
             );
             let rows = self
                 .own_roster()
                 .iter()
                 .zip(legs)
-                .map(|(u, leg)| Participant { leg, ..to_view(u) })
+                .map(|(u, leg)| Participant {
+                    leg: leg.map(|(id, media, _)| (id, media)),
+                    quality: leg.and_then(|(_, _, q)| q),
+                    ..to_view(u)
+                })
                 .collect();
             return Some((true, rows));
         }

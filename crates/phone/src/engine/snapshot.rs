@@ -37,6 +37,7 @@ impl Phone {
                     port: l.port,
                     connected_at: l.connected_at,
                     media: l.media,
+                    quality: l.quality.filter(|_| live),
                     can_answer: live && l.state == LineState::Incoming,
                     can_hang_up: live,
                     hold: Control::when(l.connected() && !l.on_hold(), Reason::NotHoldable),

@@ -192,6 +192,7 @@ mod tests {
             internal: true,
             connected_at,
             media: MediaHealth::Connected,
+            quality: None,
             can_hang_up: true,
             hold: Control::ON,
             retrieve: Control::ON,
@@ -275,6 +276,7 @@ mod tests {
                 name: "Bea".into(),
                 status: PartyStatus::Connected,
                 leg: None,
+                quality: None,
                 internal: true,
             }],
         });

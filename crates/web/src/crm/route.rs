@@ -189,6 +189,7 @@ mod tests {
             internal: true,
             connected_at: None,
             media: MediaHealth::Connecting,
+            quality: None,
             can_hang_up: true,
             hold: Control::ON,
             retrieve: Control::off(phone::Reason::NotRegistered),
