@@ -254,7 +254,10 @@ test('fault (cluster): edge 1 is killed mid-conference; its agents fail over to 
     t.diagnostic(`${p.name}: longest gap in each tone it hears over ${w.span} ms across the crash: ${Object.entries(w.gaps).map(([f, ms]) => `${f} Hz ${ms} ms`).join(', ')} (longest stretch the page could not read: ${w.unseen} ms)`);
   }
   await noFalseWrongPassword([a, b, c], killedAt);
-  for (const p of [a, b, c]) assert.match(await p.text('call-state'), /Connected/);
+  for (const p of [a, b, c]) {
+    assert.match(await p.text('call-state'), /Connected/);
+    assert.equal(await p.byTestId('badge-reconnecting').count(), 0, `${p.name} no longer says "reconnecting"`);
+  }
   await everyoneTalks();
 
   // The host (moved to edge 2) holds the conference: re-INVITEs to B and C, by their GRUUs.
@@ -336,6 +339,8 @@ test('fault (cluster): an agent hangs up while its socket is down; the far end g
 
   const { killedAt } = await control({ action: 'kill', edges: [1] });
   await a.waitForText('reg-status', (s) => !REGISTERED.test(s.trim()), { timeout: 10_000, what: 'the lost connection' });
+  // The call card does not claim all is well: the call is up, its signalling is not.
+  await a.waitForText('badge-reconnecting', /reconnecting/i);
   await a.hangUp();
   await sleep(1_500);
   // Nothing could carry A's BYE yet: B is still in the call.
