@@ -12,6 +12,9 @@
 //   SOFTPHONE_RUN_DIR     scratch space shared by the test processes of one run
 //   SOFTPHONE_KAMAILIO_CTL Kamailio's control socket (kamcmd -s unix:<it>)
 //   SOFTPHONE_KAMAILIO_RESTART where to ask xtask to restart Kamailio (see restartKamailio)
+//   SOFTPHONE_CLUSTER_WS_URLS  the two-edge cluster's WebSocket URLs, edge 1 first
+//   SOFTPHONE_CLUSTER_CONTROL  where to ask xtask to kill and start edges (see askServers)
+//   SOFTPHONE_CLUSTER_CTLS     the edges' control sockets, edge 1 first
 //   CHROMIUM              the browser (default /usr/bin/chromium)
 //   E2E_CONSOLE=all       forward every console message of the pages, not only errors
 //   E2E_DUMP_DIR=dir      write every speaker measurement (with its samples) there as JSON
@@ -38,6 +41,9 @@ export const config = {
   runDir: env.SOFTPHONE_RUN_DIR ?? path.join(here, '.run'),
   kamailioCtl: env.SOFTPHONE_KAMAILIO_CTL ?? path.join(repo, 'target', 'kamailio-run', 'kamailio_ctl'),
   kamailioRestart: env.SOFTPHONE_KAMAILIO_RESTART ?? null,
+  clusterWsUrls: (env.SOFTPHONE_CLUSTER_WS_URLS ?? '').split(' ').filter(Boolean),
+  clusterControl: env.SOFTPHONE_CLUSTER_CONTROL ?? null,
+  clusterCtls: (env.SOFTPHONE_CLUSTER_CTLS ?? '').split(' ').filter(Boolean),
   chromium: env.CHROMIUM ?? '/usr/bin/chromium',
   consoleAll: env.E2E_CONSOLE === 'all',
 };
@@ -288,20 +294,28 @@ function recordRegStates() {
  * `{ killedAt, readyAt }` (epoch ms: when it died, when it answered /health again).
  */
 export async function restartKamailio({ downMs = 1400, timeout = 20_000 } = {}) {
-  const dir = config.kamailioRestart;
-  if (!dir) throw new Error('SOFTPHONE_KAMAILIO_RESTART is not set: run through `cargo xtask e2e`');
+  if (!config.kamailioRestart) throw new Error('SOFTPHONE_KAMAILIO_RESTART is not set: run through `cargo xtask e2e`');
+  return askServers(config.kamailioRestart, { downMs }, { timeout: downMs + timeout });
+}
+
+/**
+ * Asks xtask, through the directory `dir`, to kill, start or restart servers it runs
+ * (xtask/src/restart.rs): `{ action: 'kill' | 'start' | 'restart', edges: [1, 2], downMs }`.
+ * Resolves to `{ killedAt, readyAt }` (epoch ms) once done.
+ */
+export async function askServers(dir, request, { timeout = 20_000 } = {}) {
   const done = path.join(dir, 'done.json');
   fs.rmSync(done, { force: true });
   const tmp = path.join(dir, 'request.json.tmp');
-  fs.writeFileSync(tmp, JSON.stringify({ downMs }));
+  fs.writeFileSync(tmp, JSON.stringify(request));
   fs.renameSync(tmp, path.join(dir, 'request.json'));
-  const end = Date.now() + downMs + timeout;
+  const end = Date.now() + timeout;
   while (!fs.existsSync(done)) {
-    if (Date.now() > end) throw new Error(`xtask did not restart Kamailio within ${downMs + timeout} ms`);
+    if (Date.now() > end) throw new Error(`xtask did not carry out ${JSON.stringify(request)} within ${timeout} ms`);
     await sleep(20);
   }
   const answer = JSON.parse(fs.readFileSync(done, 'utf8'));
-  if (answer.error) throw new Error(`restarting Kamailio: ${answer.error}`);
+  if (answer.error) throw new Error(`${JSON.stringify(request)}: ${answer.error}`);
   return answer;
 }
 

@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use crate::baresip;
 use crate::build;
+use crate::cluster::{self, Cluster};
 use crate::kamailio::{self, SIP_DOMAIN, WS_URL};
 use crate::lab::{self, Lab};
-use crate::restart::RestartService;
+use crate::restart::{RestartService, Slot};
 use crate::util::{bail, cmd, output, root, run, Context, Result};
 use crate::wav;
 
@@ -129,9 +130,32 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
         .env("SOFTPHONE_DESK_RECORDINGS", &lab.desk.recordings);
     let restarts = RestartService::start(
         run_dir.join("kamailio-restart"),
-        Arc::clone(&lab.kamailio),
-        lab::KAMAILIO_DEFINES,
+        vec![Slot {
+            server: Arc::clone(&lab.kamailio),
+            site: kamailio::SINGLE,
+            defines: lab::KAMAILIO_DEFINES,
+        }],
     )?;
+    // The two-edge cluster beside the lab (its own ports), for the fault-cluster tests; only
+    // when a test that needs it may run.
+    let wants_cluster = opts.grep.as_deref().is_none_or(|g| g.contains("fault"));
+    let edges = if wants_cluster {
+        let c = Cluster::start()?;
+        let control = RestartService::start(run_dir.join("cluster-control"), c.slots())?;
+        node.env("SOFTPHONE_CLUSTER_WS_URLS", cluster::ws_urls())
+            .env("SOFTPHONE_CLUSTER_CONTROL", run_dir.join("cluster-control"))
+            .env(
+                "SOFTPHONE_CLUSTER_CTLS",
+                cluster::EDGES
+                    .iter()
+                    .map(|e| e.ctl().display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        Some((c, control))
+    } else {
+        None
+    };
     let result = crate::tally::run_node_test(&mut node, &files, &run_dir.join("tally.tsv"));
     if result.is_err() {
         println!(
@@ -139,7 +163,17 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
             kamailio::run_dir().join("kamailio.log").display(),
             lab.desk.log.display()
         );
+        if edges.is_some() {
+            for e in cluster::EDGES {
+                println!(
+                    "e2e: {} log: {}",
+                    e.name,
+                    e.run_dir().join("kamailio.log").display()
+                );
+            }
+        }
     }
+    drop(edges);
     drop(restarts);
     drop(lab);
     result

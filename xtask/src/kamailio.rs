@@ -16,31 +16,63 @@ pub(crate) const WS_URL: &str = "ws://127.0.0.1:8088";
 pub(crate) const HEALTH_ADDR: &str = "127.0.0.1:8088";
 pub(crate) const SIP_DOMAIN: &str = "127.0.0.1";
 
+/// Where one Kamailio runs: its runtime directory (pid file, control socket, log), the
+/// WebSocket address whose `/health` says it is ready, and the SIP addresses it binds. The
+/// single server of `dev` and `e2e` is [`SINGLE`]; the cluster's edges are in `cluster.rs`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Site {
+    /// For messages: "kamailio", "edge 1".
+    pub(crate) name: &'static str,
+    /// Under `target/`.
+    pub(crate) run_subdir: &'static str,
+    /// WebSocket and health check, `ip:port`.
+    pub(crate) ws: &'static str,
+    /// SIP over UDP and TCP, `ip:port`.
+    pub(crate) sip: &'static str,
+}
+
+/// The one Kamailio of `cargo xtask dev` and of the browser tests.
+pub(crate) const SINGLE: Site = Site {
+    name: "kamailio",
+    run_subdir: "kamailio-run",
+    ws: HEALTH_ADDR,
+    sip: "127.0.0.1:5060",
+};
+
+impl Site {
+    pub(crate) fn run_dir(&self) -> PathBuf {
+        root().join("target").join(self.run_subdir)
+    }
+
+    pub(crate) fn ctl(&self) -> PathBuf {
+        self.run_dir().join("kamailio_ctl")
+    }
+}
+
 /// A running Kamailio; dropping it stops it (SIGTERM, then SIGKILL to its process group).
 pub(crate) struct Kamailio {
     child: Child,
     pub(crate) log: PathBuf,
+    site: Site,
 }
 
 pub(crate) fn run_dir() -> PathBuf {
-    root().join("target/kamailio-run")
+    SINGLE.run_dir()
 }
 
 fn addr(s: &str) -> SocketAddr {
     s.parse().expect("valid socket address")
 }
 
-/// GET /health on the WebSocket port answers 200 when Kamailio is ready.
-pub(crate) fn healthy() -> bool {
-    let Ok(mut s) = TcpStream::connect_timeout(&addr(HEALTH_ADDR), Duration::from_millis(300))
-    else {
+/// GET /health on `ws` (`ip:port`) answers 200.
+pub(crate) fn healthy_at(ws: &str) -> bool {
+    let Ok(mut s) = TcpStream::connect_timeout(&addr(ws), Duration::from_millis(300)) else {
         return false;
     };
     let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
     let _ = s.set_write_timeout(Some(Duration::from_secs(1)));
-    if s.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1:8088\r\nConnection: close\r\n\r\n")
-        .is_err()
-    {
+    let get = format!("GET /health HTTP/1.1\r\nHost: {ws}\r\nConnection: close\r\n\r\n");
+    if s.write_all(get.as_bytes()).is_err() {
         return false;
     }
     let mut buf = [0u8; 64];
@@ -55,21 +87,21 @@ pub(crate) fn healthy() -> bool {
     head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200")
 }
 
-/// Fails with a clear message when Kamailio's ports are taken.
-fn check_ports_free() -> Result {
-    let pidfile = run_dir().join("kamailio.pid");
+/// Fails with a clear message when the site's ports are taken.
+fn check_ports_free(site: &Site) -> Result {
+    let pidfile = site.run_dir().join("kamailio.pid");
     let hint = format!(
         "is `cargo xtask dev` or another Kamailio running? (last pid file: {})",
         pidfile.display()
     );
-    if TcpStream::connect_timeout(&addr(HEALTH_ADDR), Duration::from_millis(300)).is_ok() {
-        bail!("something already listens on {HEALTH_ADDR}: {hint}");
+    if TcpStream::connect_timeout(&addr(site.ws), Duration::from_millis(300)).is_ok() {
+        bail!("something already listens on {}: {hint}", site.ws);
     }
-    if TcpListener::bind("127.0.0.1:5060").is_err() {
-        bail!("TCP 127.0.0.1:5060 is taken: {hint}");
+    if TcpListener::bind(site.sip).is_err() {
+        bail!("TCP {} is taken: {hint}", site.sip);
     }
-    if UdpSocket::bind("127.0.0.1:5060").is_err() {
-        bail!("UDP 127.0.0.1:5060 is taken: {hint}");
+    if UdpSocket::bind(site.sip).is_err() {
+        bail!("UDP {} is taken: {hint}", site.sip);
     }
     Ok(())
 }
@@ -82,8 +114,13 @@ impl Kamailio {
 
     /// [`start`](Self::start) with `-A` defines of the config, such as `WITH_RTPENGINE`.
     pub(crate) fn start_with(defines: &[&str]) -> Result<Self> {
-        check_ports_free()?;
-        let dir = run_dir();
+        Self::start_at(SINGLE, defines)
+    }
+
+    /// Starts the Kamailio of `site` with the config's `-A` defines.
+    pub(crate) fn start_at(site: Site, defines: &[&str]) -> Result<Self> {
+        check_ports_free(&site)?;
+        let dir = site.run_dir();
         fs::create_dir_all(&dir).context(format_args!("create {}", dir.display()))?;
         for stale in ["kamailio.pid", "kamailio_ctl"] {
             let _ = fs::remove_file(dir.join(stale));
@@ -102,10 +139,7 @@ impl Kamailio {
             .arg("-P")
             .arg(dir.join("kamailio.pid"))
             .args(["-m", "64", "-M", "8", "-A"])
-            .arg(format!(
-                "CTL_SOCKET=\"unix:{}\"",
-                dir.join("kamailio_ctl").display()
-            ));
+            .arg(format!("CTL_SOCKET=\"unix:{}\"", site.ctl().display()));
         for d in defines {
             c.args(["-A", d]);
         }
@@ -119,12 +153,13 @@ impl Kamailio {
             "cannot run kamailio (install it with `cargo xtask setup`, or apt-get install kamailio kamailio-websocket-modules)",
         )?;
         track(child.id());
-        let mut k = Self { child, log };
+        let mut k = Self { child, log, site };
         let t0 = Instant::now();
         loop {
-            if healthy() {
+            if healthy_at(site.ws) {
                 println!(
-                    "kamailio: ready in {} ms (pid {}, log {})",
+                    "{}: ready in {} ms (pid {}, log {})",
+                    site.name,
                     t0.elapsed().as_millis(),
                     k.child.id(),
                     k.log.display()
@@ -133,7 +168,8 @@ impl Kamailio {
             }
             if let Ok(Some(status)) = k.child.try_wait() {
                 bail!(
-                    "kamailio exited ({status}) during start-up; end of {}:\n{}",
+                    "{} exited ({status}) during start-up; end of {}:\n{}",
+                    site.name,
                     k.log.display(),
                     k.log_tail(30)
                 );
@@ -142,7 +178,9 @@ impl Kamailio {
                 let tail = k.log_tail(30);
                 k.stop();
                 bail!(
-                    "kamailio did not answer http://{HEALTH_ADDR}/health within 10 s; end of {}:\n{tail}",
+                    "{} did not answer http://{}/health within 10 s; end of {}:\n{tail}",
+                    site.name,
+                    site.ws,
                     k.log.display()
                 );
             }
@@ -179,7 +217,7 @@ impl Kamailio {
 impl Drop for Kamailio {
     fn drop(&mut self) {
         self.stop();
-        println!("kamailio: stopped");
+        println!("{}: stopped", self.site.name);
     }
 }
 
@@ -196,7 +234,10 @@ pub(crate) fn print_accounts() {
 }
 
 /// `cargo xtask kamailio`: run it in the foreground until Ctrl-C.
-pub(crate) fn run_foreground() -> Result {
+pub(crate) fn run_foreground(cluster: bool) -> Result {
+    if cluster {
+        return crate::cluster::run_foreground();
+    }
     let mut k = Kamailio::start()?;
     print_accounts();
     println!("  Ctrl-C stops it");

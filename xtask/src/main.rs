@@ -3,6 +3,7 @@
 mod baresip;
 mod bench;
 mod build;
+mod cluster;
 mod crm_server;
 mod csp;
 mod e2e;
@@ -40,6 +41,8 @@ usage: cargo xtask <command>
   fuzz               the fuzz step of `test` alone: each target 20 s
   interop            our SIP stack against SIPp and JsSIP through Kamailio (crates/interop)
   kamailio           run only Kamailio on loopback until Ctrl-C
+      [--cluster]    two Kamailio edges instead (ws://127.0.0.1:8161 and :8162), sharing
+                     registrations (DMQ), with Path and GRUU
   embed-types [--check]
                      write www/embed/softphone.d.ts from crates/embed (--check: fail if stale)
   csp FILE           put the Content-Security-Policy into a built index.html (trunk's
@@ -94,7 +97,11 @@ fn dispatch(args: &[String]) -> Result {
             setup::run_setup()?;
             interop::run_interop()
         }),
-        "kamailio" => no_args(rest).and_then(|()| kamailio::run_foreground()),
+        "kamailio" => match rest {
+            [] => kamailio::run_foreground(false),
+            [flag] if flag == "--cluster" => kamailio::run_foreground(true),
+            _ => no_args(rest),
+        },
         "fuzz" => no_args(rest).and_then(|()| fuzz::run_targets()),
         "bench" => bench::run_bench(rest),
         "csp" => csp::run(rest),

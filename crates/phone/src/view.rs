@@ -121,6 +121,11 @@ pub struct LineView {
     pub held: bool,
     /// The other party holds us.
     pub remote_held: bool,
+    /// The call is up but the signalling connection is not (the WebSocket dropped, or the
+    /// phone is registering again): the audio may go on, but hold, transfer or hang-up wait
+    /// for the connection to come back. The UI says "reconnecting" rather than a plain
+    /// "Connected".
+    pub reconnecting: bool,
     /// The line is a participant of the conference.
     pub in_conference: bool,
     /// The mixer port of this line's audio (for its speaking indicator).

@@ -63,3 +63,23 @@ fn cancelling_while_the_socket_is_down_stops_the_far_end_ringing_once_it_is_back
     net.settle();
     assert!(net.lines(B).is_empty(), "{:?}", net.lines(B));
 }
+
+#[test]
+fn a_call_shows_reconnecting_while_the_socket_is_down_and_not_once_registered_again() {
+    let mut net = Net::new(&["1001", "1002"]);
+    net.sign_in_all();
+    net.call(A, B);
+    assert!(!net.line_to(A, "1002").reconnecting);
+    net.input(A, Input::TransportDown);
+    net.settle();
+    let line = net.line_to(A, "1002");
+    assert_eq!(line.state, LineState::Connected, "the call goes on");
+    assert!(line.reconnecting, "but it does not claim all is well");
+    assert!(
+        !net.line_to(B, "1001").reconnecting,
+        "B's connection is fine"
+    );
+    net.input(A, Input::TransportUp);
+    net.settle();
+    assert!(!net.line_to(A, "1002").reconnecting);
+}

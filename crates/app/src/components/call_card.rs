@@ -109,6 +109,12 @@ pub(crate) fn CallCard(
                     label(lang.get(), Label::HoldingYou).to_owned(),
                 ));
             }
+            if l.reconnecting {
+                b.push((
+                    "reconnecting",
+                    label(lang.get(), Label::Reconnecting).to_owned(),
+                ));
+            }
             if matches!(
                 l.media,
                 MediaHealth::Interrupted | MediaHealth::Restarting | MediaHealth::Failed

@@ -44,6 +44,7 @@ pub(crate) fn ContactInfo(
         let port = line.port;
         let line_state = line.state.clone();
         let remote_held = line.remote_held;
+        let reconnecting = line.reconnecting;
         let health = line.media;
         let health_tag = format!("{health:?}").to_lowercase();
         let speaking = move || levels.with(|l| l.get(port).is_some_and(|rms| *rms > SPEAKING_RMS));
@@ -68,6 +69,7 @@ pub(crate) fn ContactInfo(
                     {move || i18n::line_state(lang.get(), &line_state)}
                     {move || held.then(|| format!(" · {}", l(Label::OnHold)))}
                     {move || remote_held.then(|| format!(" · {}", l(Label::HoldingYou)))}
+                    {move || reconnecting.then(|| format!(" · {}", l(Label::Reconnecting)))}
                 </span>
                 <QualityBadge testid="line-quality" quality=Signal::derive(move || {
                     view_state.with(|v| v.lines.iter().find(|l| l.id == id).and_then(|l| l.quality))

@@ -38,6 +38,7 @@ impl Words for En {
             L::ContactInfo => "Contact Info",
             L::OnHold => "on hold",
             L::HoldingYou => "holding you",
+            L::Reconnecting => "reconnecting",
             L::MergeQuestion => "Conference all held calls with the consulted party?",
             L::Confirm => "Confirm",
             L::Cancel => "Cancel",

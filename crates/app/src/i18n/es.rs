@@ -38,6 +38,7 @@ impl Words for Es {
             L::ContactInfo => "Información de contacto",
             L::OnHold => "en espera",
             L::HoldingYou => "te tiene en espera",
+            L::Reconnecting => "reconectando",
             L::MergeQuestion => {
                 "¿Unir en conferencia todas las llamadas retenidas con la persona consultada?"
             }

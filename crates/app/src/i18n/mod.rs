@@ -92,6 +92,8 @@ pub(crate) enum Label {
     ContactInfo,
     OnHold,
     HoldingYou,
+    /// The call is up, the signalling connection is not (yet) back.
+    Reconnecting,
     MergeQuestion,
     Confirm,
     Cancel,

@@ -11,6 +11,7 @@ impl Phone {
     /// What the UI shows.
     pub fn view(&self) -> PhoneView {
         let host = self.is_host();
+        let registered = self.registration == RegStatus::Registered;
         let lines: Vec<LineView> = self
             .lines
             .values()
@@ -32,6 +33,7 @@ impl Phone {
                     state: l.state.clone(),
                     held: l.on_hold() && live,
                     remote_held: l.remote_held && live,
+                    reconnecting: l.connected() && !registered,
                     in_conference: l.in_conference,
                     internal: self.is_internal(&l.remote_uri),
                     port: l.port,
@@ -52,7 +54,6 @@ impl Phone {
                 }
             })
             .collect();
-        let registered = self.registration == RegStatus::Registered;
         let free = self.free_port().is_some();
         let dial = if !registered {
             Control::off(Reason::NotRegistered)

@@ -184,6 +184,7 @@ mod tests {
             state,
             held: false,
             remote_held: false,
+            reconnecting: false,
             in_conference: false,
             port: 1,
             internal: true,
