@@ -276,6 +276,7 @@ mod tests {
                 status: PartyStatus::Connected,
                 leg: None,
                 internal: true,
+                host: false,
             }],
         });
         let ev = tr.observe(&v, t0);
