@@ -34,7 +34,7 @@ pub use transport::{TransportEvent, WsTransport};
 pub use phone::{
     Command, ConferenceView, Control, Controls, Direction, Failure, Instant, LineId, LineState,
     LineView, MediaError, MediaHealth, MergeConfirm, Notice, Outcome, Participant, PartyStatus,
-    PhoneView, Reason, RegFailure, RegStatus, TargetError,
+    PhoneView, Reason, RegFailure, RegStatus, TargetError, ToneRegion,
 };
 
 /// 64 bits from the platform's CSPRNG (`crypto.getRandomValues`) for the engine's seed:

@@ -25,6 +25,9 @@ pub(crate) fn ControlButton(
     /// `aria-pressed` for toggles (mute, keypad).
     #[prop(optional, into)]
     pressed: Option<Signal<bool>>,
+    /// Added to the accessible name (the row's party for a row's control: "Disconnect 2002").
+    #[prop(optional, into)]
+    name_suffix: Option<String>,
 ) -> impl IntoView {
     let lang = use_lang();
     let why = move || control.get().reason.map(|r| reason(lang.get(), r));
@@ -52,6 +55,7 @@ pub(crate) fn ControlButton(
         >
             {icon.map(Icon::view)}
             <span class="text">{move || self::label(lang.get(), label)}</span>
+            {name_suffix.map(|who| view! { <span class="sr-only">" " {who}</span> })}
             {move || why().map(|text| view! { <span class="why" id=id.clone() role="tooltip">{text}</span> })}
         </button>
     }
