@@ -34,11 +34,18 @@ pub(crate) fn ControlButton(
     let id = format!("why-{testid}");
     let described = id.clone();
     let off = move || !control.get().enabled;
+    // The name is the label (and the row's party) alone: without it the reason inside the
+    // button would be read twice, as part of the name and as the description.
+    let name = move || match &name_suffix {
+        Some(who) => format!("{} {who}", self::label(lang.get(), label)),
+        None => self::label(lang.get(), label).to_owned(),
+    };
     view! {
         <button
             class=format!("ctl {class}")
             type=if submit { "submit" } else { "button" }
             data-testid=testid
+            aria-label=name
             aria-disabled=move || off().to_string()
             aria-describedby=move || why().map(|_| described.clone())
             aria-pressed=move || pressed.map(|p| p.get().to_string())
@@ -55,7 +62,6 @@ pub(crate) fn ControlButton(
         >
             {icon.map(Icon::view)}
             <span class="text">{move || self::label(lang.get(), label)}</span>
-            {name_suffix.map(|who| view! { <span class="sr-only">" " {who}</span> })}
             {move || why().map(|text| view! { <span class="why" id=id.clone() role="tooltip">{text}</span> })}
         </button>
     }
