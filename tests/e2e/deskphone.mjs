@@ -50,12 +50,45 @@ export async function deskRegistered({ timeout = 45_000 } = {}) {
   }
 }
 
+/** Reads netstring-framed JSON messages off `socket`, handing each to `onMessage`. */
+function readNetstrings(socket, onMessage) {
+  let buf = '';
+  socket.on('data', (d) => {
+    buf += d.toString();
+    // netstrings: <length>:<json>, one after another (events and the response)
+    for (;;) {
+      const colon = buf.indexOf(':');
+      if (colon < 0) return;
+      const len = Number(buf.slice(0, colon));
+      if (buf.length < colon + 1 + len + 1) return;
+      const msg = JSON.parse(buf.slice(colon + 1, colon + 1 + len));
+      buf = buf.slice(colon + 1 + len + 1);
+      onMessage(msg);
+    }
+  });
+}
+
+/**
+ * Listens to the desk phone's events (every ctrl_tcp client gets them: `{ event: true, type,
+ * param, ... }`). Resolves, once connected, to `{ events, close() }`; `events` grows as they come.
+ */
+export function deskEvents() {
+  return new Promise((resolve, reject) => {
+    const events = [];
+    const socket = net.connect(Number(ctrlPort), ctrlHost);
+    readNetstrings(socket, (msg) => {
+      if (msg.event) events.push(msg);
+    });
+    socket.on('connect', () => resolve({ events, close: () => socket.destroy() }));
+    socket.on('error', reject);
+  });
+}
+
 /** Sends one command (`dial`, `hangup`, ...); resolves to its response's data text. */
 export function deskCommand(command, params = '') {
   return new Promise((resolve, reject) => {
     const token = `t${Date.now()}`;
     const socket = net.connect(Number(ctrlPort), ctrlHost);
-    let buf = '';
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`baresip did not answer ${command} within 5 s`));
@@ -64,23 +97,12 @@ export function deskCommand(command, params = '') {
       const json = JSON.stringify({ command, params, token });
       socket.write(`${Buffer.byteLength(json)}:${json},`);
     });
-    socket.on('data', (d) => {
-      buf += d.toString();
-      // netstrings: <length>:<json>, one after another (events and the response)
-      for (;;) {
-        const colon = buf.indexOf(':');
-        if (colon < 0) return;
-        const len = Number(buf.slice(0, colon));
-        if (buf.length < colon + 1 + len + 1) return;
-        const msg = JSON.parse(buf.slice(colon + 1, colon + 1 + len));
-        buf = buf.slice(colon + 1 + len + 1);
-        if (msg.response && msg.token === token) {
-          clearTimeout(timer);
-          socket.end();
-          if (msg.ok === false) reject(new Error(`baresip refused ${command} ${params}: ${msg.data}`));
-          else resolve(msg.data ?? '');
-          return;
-        }
+    readNetstrings(socket, (msg) => {
+      if (msg.response && msg.token === token) {
+        clearTimeout(timer);
+        socket.end();
+        if (msg.ok === false) reject(new Error(`baresip refused ${command} ${params}: ${msg.data}`));
+        else resolve(msg.data ?? '');
       }
     });
     socket.on('error', (err) => {

@@ -6,6 +6,7 @@
 //   SOFTPHONE_DIST        the built app (default: <repo>/dist)
 //   SOFTPHONE_WAV_A       agent A's microphone: 440 Hz, 48 kHz 16-bit mono
 //   SOFTPHONE_WAV_B       agent B's microphone: 660 Hz
+//   SOFTPHONE_WAV_C, _D, _E  agents C, D and E: 880, 1200 and 1500 Hz
 //   SOFTPHONE_HTTP_PORT   port of the static server for dist/ (default 8080)
 //   SOFTPHONE_WS_URL      Kamailio's WebSocket (default ws://127.0.0.1:8088)
 //   SOFTPHONE_SIP_DOMAIN  the SIP domain (default 127.0.0.1)
@@ -35,6 +36,8 @@ export const config = {
   wavA: env.SOFTPHONE_WAV_A ?? path.join(repo, 'tests', 'fixtures', 'agent-a-440hz.wav'),
   wavB: env.SOFTPHONE_WAV_B ?? path.join(repo, 'tests', 'fixtures', 'agent-b-660hz.wav'),
   wavC: env.SOFTPHONE_WAV_C ?? path.join(repo, 'tests', 'fixtures', 'agent-c-880hz.wav'),
+  wavD: env.SOFTPHONE_WAV_D ?? path.join(repo, 'tests', 'fixtures', 'agent-d-1200hz.wav'),
+  wavE: env.SOFTPHONE_WAV_E ?? path.join(repo, 'tests', 'fixtures', 'agent-e-1500hz.wav'),
   httpPort: Number(env.SOFTPHONE_HTTP_PORT ?? 8080),
   wsUrl: env.SOFTPHONE_WS_URL ?? 'ws://127.0.0.1:8088',
   sipDomain: env.SOFTPHONE_SIP_DOMAIN ?? '127.0.0.1',

@@ -28,16 +28,29 @@ pub(crate) struct Options {
     pub(crate) soak_calls: Option<u32>,
 }
 
-fn fixtures() -> Result<(PathBuf, PathBuf, PathBuf)> {
+/// Each agent's microphone tone, by the letter of its `SOFTPHONE_WAV_<letter>` variable: five
+/// distinct tones so a five-party conference (C10) can tell everyone apart by ear. None is a
+/// harmonic of another below 4 kHz, and none sits on ringback's 440+480 Hz but A's own 440.
+const TONES: [(&str, f64); 5] = [
+    ("A", 440.0),
+    ("B", 660.0),
+    ("C", 880.0),
+    ("D", 1200.0),
+    ("E", 1500.0),
+];
+
+/// Writes the agents' WAV fixtures; returns `(letter, path)` for each.
+fn fixtures() -> Result<Vec<(&'static str, PathBuf)>> {
     let dir = root().join("tests/fixtures");
-    let a = dir.join("agent-a-440hz.wav");
-    let b = dir.join("agent-b-660hz.wav");
-    let c = dir.join("agent-c-880hz.wav");
-    // -6 dBFS, 10 s: whole numbers of cycles, so the fake microphone loops without a click
-    wav::write_if_changed(&a, &wav::tone(440.0, 0.5, 10))?;
-    wav::write_if_changed(&b, &wav::tone(660.0, 0.5, 10))?;
-    wav::write_if_changed(&c, &wav::tone(880.0, 0.5, 10))?;
-    Ok((a, b, c))
+    TONES
+        .iter()
+        .map(|&(letter, hz)| {
+            let file = dir.join(format!("agent-{}-{hz}hz.wav", letter.to_lowercase()));
+            // -6 dBFS, 10 s: whole numbers of cycles, so the fake microphone loops without a click
+            wav::write_if_changed(&file, &wav::tone(hz, 0.5, 10))?;
+            Ok((letter, file))
+        })
+        .collect()
 }
 
 /// The JsSIP peer page's script: the npm package (tests/e2e/node_modules/jssip) bundled for
@@ -67,7 +80,7 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
             dist.display()
         );
     }
-    let (wav_a, wav_b, wav_c) = fixtures()?;
+    let wavs = fixtures()?;
     let e2e = root().join("tests/e2e");
     bundle_jssip(&e2e)?;
     let run_dir = e2e.join(".run");
@@ -102,10 +115,10 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
     if let Some(p) = &opts.grep {
         node.arg(format!("--test-name-pattern={p}"));
     }
+    for (letter, file) in &wavs {
+        node.env(format!("SOFTPHONE_WAV_{letter}"), file);
+    }
     node.env("SOFTPHONE_DIST", &dist)
-        .env("SOFTPHONE_WAV_A", &wav_a)
-        .env("SOFTPHONE_WAV_B", &wav_b)
-        .env("SOFTPHONE_WAV_C", &wav_c)
         .env("SOFTPHONE_HTTP_PORT", HTTP_PORT.to_string())
         .env("SOFTPHONE_WS_URL", WS_URL)
         .env("SOFTPHONE_SIP_DOMAIN", SIP_DOMAIN)

@@ -187,6 +187,9 @@ pub struct Participant {
     pub quality: Option<CallQuality>,
     /// On the agent's own SIP domain.
     pub internal: bool,
+    /// This row is the conference's host (C1, C13): the agent's own row in its own
+    /// conference, the focus's row in a participant's view.
+    pub host: bool,
 }
 
 /// A participant's state, in RFC 4575 terms.

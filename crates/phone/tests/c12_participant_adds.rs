@@ -56,6 +56,15 @@ fn c12_participant_merge_hands_the_new_party_to_the_focus() {
     assert!(d.in_conference && d.disconnect.enabled && d.internal);
     assert_eq!(net.view(B).conference.unwrap().participants, 4, "C11 for B");
     assert_eq!(net.view(D).conference.unwrap().participants, 4, "C11 for D");
+    // D, handed over by B, sees the host (not B) as host.
+    let d_roster = net.view(D).conference.unwrap().roster;
+    let hosts: Vec<_> = d_roster
+        .iter()
+        .filter(|r| r.host)
+        .map(|r| &r.name)
+        .collect();
+    assert_eq!(hosts.len(), 1, "{d_roster:?}");
+    assert!(hosts[0].contains("1001"), "{d_roster:?}");
 }
 
 #[test]

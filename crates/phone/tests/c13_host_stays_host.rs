@@ -15,5 +15,13 @@ fn c13_the_host_stays_host_however_many_join() {
         let theirs = net.view(p).conference.unwrap();
         assert!(!theirs.host);
         assert_eq!(theirs.participants, 4, "C11: {theirs:?}");
+        // Every participant's panel marks the host's row, and only that one.
+        let hosts: Vec<_> = theirs.roster.iter().filter(|r| r.host).collect();
+        assert_eq!(hosts.len(), 1, "{theirs:?}");
+        assert!(hosts[0].name.contains("1001"), "{theirs:?}");
     }
+    // In the host's own list, its own row is the host's.
+    let own = &conf.roster;
+    assert!(own[0].host && own[0].name.contains("1001"), "{own:?}");
+    assert!(own[1..].iter().all(|r| !r.host), "{own:?}");
 }

@@ -4,6 +4,7 @@ use phone::PhoneConfig;
 use sip::{UaConfig, Uri};
 
 use crate::error::WebError;
+use crate::peer::IceServer;
 
 /// The sign-in form, as typed.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -14,8 +15,16 @@ pub struct Account {
     pub password: String,
     /// The edge proxies' WebSocket URLs, separated by spaces, commas or lines.
     pub edges: String,
-    /// STUN/TURN URLs, separated likewise; empty for host candidates only.
+    /// STUN URLs (`stun:host:port`), separated likewise; empty for host candidates only.
     pub ice_servers: String,
+    /// TURN URLs (`turn:` or `turns:`), separated likewise; they all use the credentials below.
+    pub turn_servers: String,
+    /// The TURN username.
+    pub turn_username: String,
+    /// The TURN credential (kept in memory only, like the password).
+    pub turn_credential: String,
+    /// The digest user when it is not the SIP address's user part; empty: that user.
+    pub auth_user: String,
     /// This browser profile's RFC 5626 instance id (`urn:uuid:...`).
     pub instance_id: String,
     /// The agent's display name, if any.
@@ -28,6 +37,9 @@ impl std::fmt::Debug for Account {
             .field("sip_uri", &self.sip_uri)
             .field("password", &"<hidden>")
             .field("edges", &self.edges)
+            .field("auth_user", &self.auth_user)
+            .field("turn_servers", &self.turn_servers)
+            .field("turn_credential", &"<hidden>")
             .finish_non_exhaustive()
     }
 }
@@ -61,6 +73,15 @@ pub enum SignInError {
     /// No password.
     #[error("no password")]
     NoPassword,
+    /// A STUN or TURN entry is not a `stun:`, `turn:` or `turns:` URL of its list.
+    #[error("not a STUN/TURN server address: {url}")]
+    BadIceServer {
+        /// The entry as typed.
+        url: String,
+    },
+    /// TURN servers given without a username and credential: TURN always authenticates.
+    #[error("TURN servers need a username and a credential")]
+    TurnNeedsCredentials,
     /// The page embedding the phone gave its iframe no `allow="microphone"`: the browser
     /// refuses the microphone whatever the agent answers, and only the CRM can fix it.
     #[error("the embedding page does not allow the microphone")]
@@ -81,6 +102,8 @@ impl SignInError {
             Self::BadServer { .. } => P::BadServer,
             Self::InsecureServer { .. } => P::InsecureServer,
             Self::NoPassword => P::NoPassword,
+            // The CRM's sign_in carries no ICE servers; the form's own are the form's to say.
+            Self::BadIceServer { .. } | Self::TurnNeedsCredentials => P::BadServer,
             Self::MicrophoneBlockedByFrame => P::MicrophoneBlockedByFrame,
             Self::Audio(_) => P::AudioFailed,
         }
@@ -124,7 +147,51 @@ pub fn parse_edges(list: &str) -> Result<Vec<String>, SignInError> {
     Ok(urls)
 }
 
+/// The entries of a typed list (spaces, commas or lines between them).
+fn entries(list: &str) -> impl Iterator<Item = &str> {
+    list.split([' ', ',', '\n'])
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+}
+
 impl Account {
+    /// The ICE servers for every call: each STUN URL on its own, then the TURN URLs with the
+    /// TURN credentials; or which entry is wrong.
+    pub fn ice_config(&self) -> Result<Vec<IceServer>, SignInError> {
+        let mut servers = Vec::new();
+        for url in entries(&self.ice_servers) {
+            if !url.starts_with("stun:") && !url.starts_with("stuns:") {
+                return Err(SignInError::BadIceServer {
+                    url: url.to_owned(),
+                });
+            }
+            servers.push(IceServer {
+                urls: vec![url.to_owned()],
+                username: None,
+                credential: None,
+            });
+        }
+        let turn: Vec<String> = entries(&self.turn_servers).map(str::to_owned).collect();
+        if let Some(bad) = turn
+            .iter()
+            .find(|u| !u.starts_with("turn:") && !u.starts_with("turns:"))
+        {
+            return Err(SignInError::BadIceServer { url: bad.clone() });
+        }
+        if !turn.is_empty() {
+            let username = self.turn_username.trim();
+            if username.is_empty() || self.turn_credential.is_empty() {
+                return Err(SignInError::TurnNeedsCredentials);
+            }
+            servers.push(IceServer {
+                urls: turn,
+                username: Some(username.to_owned()),
+                credential: Some(self.turn_credential.clone()),
+            });
+        }
+        Ok(servers)
+    }
+
     /// The engine's settings for this account, or why it cannot sign in. `seed` feeds the
     /// engine's identifiers and jitter; it should come from the platform's CSPRNG.
     pub fn phone_config(&self, seed: u64) -> Result<PhoneConfig, SignInError> {
@@ -138,10 +205,20 @@ impl Account {
         if self.password.is_empty() {
             return Err(SignInError::NoPassword);
         }
+        self.ice_config()?;
+        let auth_user = Some(self.auth_user.trim())
+            .filter(|u| !u.is_empty())
+            .map_or(user, str::to_owned);
+        let display_name = self
+            .display_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned);
         let mut cfg = PhoneConfig::new(UaConfig {
             aor,
-            display_name: self.display_name.clone(),
-            auth_user: user,
+            display_name,
+            auth_user,
             password: self.password.clone(),
             register_expires: 600,
             instance_id: self.instance_id.clone(),
@@ -213,5 +290,58 @@ mod tests {
     #[test]
     fn debug_hides_the_password() {
         assert!(!format!("{:?}", account("wss://a")).contains("pw\""));
+        let mut a = account("wss://a");
+        a.turn_credential = "s3cret".into();
+        assert!(!format!("{a:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn authorization_user_and_display_name() {
+        let mut a = account("wss://a.example.com");
+        assert_eq!(a.phone_config(1).unwrap().ua.auth_user, "1001");
+        a.auth_user = " agent-7 ".into();
+        a.display_name = Some("  ".into());
+        let cfg = a.phone_config(1).unwrap();
+        assert_eq!(cfg.ua.auth_user, "agent-7");
+        assert_eq!(cfg.ua.display_name, None, "a blank name is no name");
+        a.display_name = Some("Ana Ruiz".into());
+        assert_eq!(
+            a.phone_config(1).unwrap().ua.display_name.as_deref(),
+            Some("Ana Ruiz")
+        );
+    }
+
+    #[test]
+    fn stun_and_turn_servers_with_their_credentials() {
+        let mut a = account("wss://a.example.com");
+        a.ice_servers = "stun:stun.example.com:3478".into();
+        a.turn_servers = "turn:t.example.com:3478?transport=udp, turns:t.example.com:5349".into();
+        a.turn_username = "agent".into();
+        a.turn_credential = "c".into();
+        let ice = a.ice_config().unwrap();
+        assert_eq!(ice.len(), 2);
+        assert_eq!(ice[0].username, None);
+        assert_eq!(ice[1].urls.len(), 2);
+        assert_eq!(ice[1].username.as_deref(), Some("agent"));
+        assert_eq!(ice[1].credential.as_deref(), Some("c"));
+        a.turn_credential.clear();
+        assert_eq!(a.ice_config(), Err(SignInError::TurnNeedsCredentials));
+        assert_eq!(
+            a.phone_config(1).unwrap_err(),
+            SignInError::TurnNeedsCredentials
+        );
+        a.turn_servers = "stun:wrong-list.example.com".into();
+        assert_eq!(
+            a.ice_config(),
+            Err(SignInError::BadIceServer {
+                url: "stun:wrong-list.example.com".into()
+            })
+        );
+        a.turn_servers.clear();
+        a.ice_servers = "http://x".into();
+        assert!(matches!(
+            a.ice_config(),
+            Err(SignInError::BadIceServer { .. })
+        ));
     }
 }

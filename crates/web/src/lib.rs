@@ -35,7 +35,7 @@ pub use transport::{TransportEvent, WsTransport};
 pub use phone::{
     CallQuality, Command, ConferenceView, Control, Controls, Direction, Failure, Instant, LineId,
     LineState, LineView, MediaError, MediaHealth, MergeConfirm, Notice, Outcome, Participant,
-    PartyStatus, PhoneView, QualityLevel, Reason, RegFailure, RegStatus, TargetError,
+    PartyStatus, PhoneView, QualityLevel, Reason, RegFailure, RegStatus, TargetError, ToneRegion,
 };
 
 /// 64 bits from the platform's CSPRNG (`crypto.getRandomValues`) for the engine's seed:

@@ -26,20 +26,6 @@ pub(crate) struct Media {
     peers: Rc<RefCell<Legs>>,
 }
 
-/// `stun:host:3478 turn:host` style lists: plain URLs only (TURN credentials come from the
-/// deployment's configuration, not a form).
-pub(crate) fn parse_ice(list: &str) -> Vec<IceServer> {
-    list.split([' ', ',', '\n'])
-        .map(str::trim)
-        .filter(|s| s.starts_with("stun:") || s.starts_with("turn:") || s.starts_with("turns:"))
-        .map(|url| IceServer {
-            urls: vec![url.to_owned()],
-            username: None,
-            credential: None,
-        })
-        .collect()
-}
-
 fn report(runtime: &Runtime, line: LineId, result: Result<String, MediaError>) {
     runtime.handle(match result {
         Ok(sdp) => Input::LocalSdp { line, sdp },

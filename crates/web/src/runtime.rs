@@ -9,7 +9,7 @@ use phone::{Command, Input, Instant, Output, Phone, PhoneView};
 
 use crate::account::{Account, SignInError};
 use crate::audio::{AudioEngine, MicProcessing};
-use crate::media::{parse_ice, Media};
+use crate::media::Media;
 use crate::timer::Timer;
 use crate::transport::{TransportEvent, WsTransport};
 
@@ -53,6 +53,7 @@ impl Runtime {
         on_view: impl Fn(PhoneView) + 'static,
     ) -> Result<Self, SignInError> {
         let cfg = account.phone_config(crate::random_seed())?;
+        let ice = account.ice_config()?;
         let audio = AudioEngine::start_with_microphone(
             "./",
             cfg.ports as u32,
@@ -83,7 +84,7 @@ impl Runtime {
         let runtime = Self(Rc::new(RefCell::new(Inner {
             phone,
             transport: None,
-            media: Media::new(audio, parse_ice(&account.ice_servers)),
+            media: Media::new(audio, ice),
             timer: None,
             on_view: Some(Box::new(on_view)),
             keep_alive: None,

@@ -48,6 +48,7 @@ pub(crate) fn ContactInfo(
         let health = line.media;
         let health_tag = format!("{health:?}").to_lowercase();
         let speaking = move || levels.with(|l| l.get(port).is_some_and(|rms| *rms > SPEAKING_RMS));
+        let peer = line.peer.clone();
         let line_signal = move |f: fn(&LineView) -> Control| {
             Signal::derive(move || {
                 view_state.with(|v| {
@@ -62,7 +63,12 @@ pub(crate) fn ContactInfo(
         view! {
             <li class="line" data-testid="line" data-peer=line.peer.clone() class:held=held>
                 <span class="peer">
-                    <span class="speaking" class:on=speaking data-testid="speaking" aria-hidden="true"></span>
+                    // Shape and words as well as colour: a ring when quiet, a filled dot and a
+                    // screen-reader word when speaking.
+                    <span class="speaking" class:on=speaking data-testid="speaking"
+                        data-speaking=move || speaking().to_string()
+                        title=move || speaking().then(|| l(Label::Speaking))></span>
+                    <span class="sr-only">{move || speaking().then(|| l(Label::Speaking))}</span>
                     {line.peer.clone()}
                 </span>
                 <span class="state" data-testid="line-state">
@@ -86,6 +92,7 @@ pub(crate) fn ContactInfo(
                         on_press=Callback::new(move |()| send(Command::Retrieve(id))) />
                     <Show when=move || line.in_conference>
                         <ControlButton label=Label::Disconnect testid="line-disconnect" icon=Icon::Close control=line_signal(|l| l.disconnect)
+                            name_suffix=peer.clone()
                             on_press=Callback::new(move |()| send(Command::Disconnect(id))) class="icon danger" />
                     </Show>
                     <button data-testid="line-hang-up" class="danger"
@@ -110,11 +117,16 @@ pub(crate) fn ContactInfo(
                     <ul class="roster">
                         <For
                             each=move || roster.get()
-                            key=|p| (p.name.clone(), p.status)
+                            key=|p| (p.name.clone(), p.status, p.host)
                             children=move |p| view! {
-                                <li data-testid="participant" data-name=p.name.clone()>
-                                    <span class="peer">{p.name.clone()}</span>
-                                    <span class="state">{move || i18n::party_status(lang.get(), p.status)}</span>
+                                <li data-testid="participant" data-name=p.name.clone() data-host=p.host.to_string()>
+                                    <span class="peer">
+                                        {p.name.clone()}
+                                        {p.host.then(|| view! {
+                                            " " <span class="badge" data-testid="participant-host">{move || l(Label::Host)}</span>
+                                        })}
+                                    </span>
+                                    <span class="state" data-testid="participant-state">{move || i18n::party_status(lang.get(), p.status)}</span>
                                 </li>
                             }
                         />

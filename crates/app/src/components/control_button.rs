@@ -25,17 +25,27 @@ pub(crate) fn ControlButton(
     /// `aria-pressed` for toggles (mute, keypad).
     #[prop(optional, into)]
     pressed: Option<Signal<bool>>,
+    /// Added to the accessible name (the row's party for a row's control: "Disconnect 2002").
+    #[prop(optional, into)]
+    name_suffix: Option<String>,
 ) -> impl IntoView {
     let lang = use_lang();
     let why = move || control.get().reason.map(|r| reason(lang.get(), r));
     let id = format!("why-{testid}");
     let described = id.clone();
     let off = move || !control.get().enabled;
+    // The name is the label (and the row's party) alone: without it the reason inside the
+    // button would be read twice, as part of the name and as the description.
+    let name = move || match &name_suffix {
+        Some(who) => format!("{} {who}", self::label(lang.get(), label)),
+        None => self::label(lang.get(), label).to_owned(),
+    };
     view! {
         <button
             class=format!("ctl {class}")
             type=if submit { "submit" } else { "button" }
             data-testid=testid
+            aria-label=name
             aria-disabled=move || off().to_string()
             aria-describedby=move || why().map(|_| described.clone())
             aria-pressed=move || pressed.map(|p| p.get().to_string())

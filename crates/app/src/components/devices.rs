@@ -8,8 +8,13 @@ use web::{audio_devices, can_choose_outputs, AudioDevice, DeviceKind, DeviceWatc
 use super::DriverSlot;
 use crate::i18n::{label, Label};
 use crate::state::{
-    load_voice_processing, save_voice_processing, use_lang, DeviceChoice, RINGER_SYSTEM_DEFAULT,
+    load_voice_processing, save_voice_processing, use_lang, DeviceChoice, Ringtone,
+    RINGER_SYSTEM_DEFAULT,
 };
+
+/// How long the ringtone preview plays: two cadences of the longest ringtone would be 12 s,
+/// too long to wait for; 3 s shows the chord and the start of the cadence.
+const PREVIEW: std::time::Duration = std::time::Duration::from_secs(3);
 
 const DEFAULT: &[(&str, Label)] = &[("", Label::DefaultDevice)];
 const RINGER_FIRST: &[(&str, Label)] = &[
@@ -21,7 +26,7 @@ const RINGER_FIRST: &[(&str, Label)] = &[
 type DeviceNotice = (Label, Option<String>);
 
 #[component]
-pub(crate) fn Settings(driver: DriverSlot) -> impl IntoView {
+pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>) -> impl IntoView {
     let list = RwSignal::new(Vec::<AudioDevice>::new());
     let choice = RwSignal::new(DeviceChoice::load());
     let lang = use_lang();
@@ -123,6 +128,34 @@ pub(crate) fn Settings(driver: DriverSlot) -> impl IntoView {
             );
         });
     };
+    let ringtone = RwSignal::new(Ringtone::load());
+    let pick_ringtone = move |ev: leptos::ev::Event| {
+        let chosen = Ringtone::from_tag(&event_target_value(&ev)).unwrap_or_default();
+        chosen.save();
+        ringtone.set(chosen);
+        if let Some(d) = driver.get_value() {
+            d.audio().set_ringtone(Some(chosen.region()));
+        }
+    };
+    // A call ringing owns the ringer: no preview over it, and no preview's end cutting it.
+    let call_rings = move || view_state.with(|v| v.lines.iter().any(|l| l.can_answer));
+    let preview = move |_| {
+        let Some(audio) = driver.get_value().map(|d| d.audio()) else {
+            return;
+        };
+        if call_rings() {
+            return;
+        }
+        audio.preview_ringtone(ringtone.get_untracked().region());
+        set_timeout(
+            move || {
+                if !call_rings() {
+                    audio.stop_ringer();
+                }
+            },
+            PREVIEW,
+        );
+    };
     // `first`: the choices that are not devices, as (value, label).
     let options = move |kind: DeviceKind,
                         selected: fn(&DeviceChoice) -> String,
@@ -173,6 +206,21 @@ pub(crate) fn Settings(driver: DriverSlot) -> impl IntoView {
                     </select>
                 </label>
             </Show>
+            <div class="ringtone-row">
+                <label>{move || label(lang.get(), Label::Ringtone)}
+                    <select data-testid="ringtone" on:change=pick_ringtone>
+                        {Ringtone::ALL.map(|r| view! {
+                            <option value=r.tag() selected=move || ringtone.get() == r>
+                                {move || label(lang.get(), r.label())}
+                            </option>
+                        })}
+                    </select>
+                </label>
+                <button type="button" class="secondary" data-testid="ringtone-preview"
+                    disabled=call_rings on:click=preview>
+                    {move || label(lang.get(), Label::Preview)}
+                </button>
+            </div>
             <label class="check">
                 <input type="checkbox" data-testid="voice-processing"
                     prop:checked=voice

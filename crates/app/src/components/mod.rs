@@ -185,7 +185,7 @@ pub fn App() -> impl IntoView {
                 <div class="col dial-col">
                     <Dialer view_state driver number number_field />
                     <Book view_state driver number history directory />
-                    <Settings driver />
+                    <Settings driver view_state />
                 </div>
             </Show>
         </main>

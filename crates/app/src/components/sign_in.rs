@@ -7,7 +7,7 @@ use web::{Account, PhoneView, Runtime, SignInError};
 
 use super::{use_bridge, DriverSlot};
 use crate::i18n::{label, sign_in_error, Label};
-use crate::state::{instance_id, use_lang, DeviceChoice, Settings};
+use crate::state::{use_lang, DeviceChoice, Ringtone, Settings};
 
 /// Signs in with `account` and hands the running phone to the page, and to the CRM when the
 /// phone is embedded: the form and the CRM's `sign_in` command both come here.
@@ -27,6 +27,7 @@ pub(crate) async fn start(
     };
     match Runtime::sign_in(&account, &devices, on_view).await {
         Ok(d) => {
+            d.audio().set_ringtone(Some(Ringtone::load().region()));
             if let Some(b) = &bridge {
                 b.set_runtime(Some(d.clone()));
             }
@@ -47,6 +48,27 @@ pub(crate) async fn start(
     }
 }
 
+/// A text field bound to one of the form's signals.
+#[component]
+fn Field(
+    label: Label,
+    testid: &'static str,
+    value: RwSignal<String>,
+    #[prop(optional)] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] placeholder: &'static str,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <label>{move || self::label(lang.get(), label)}
+            <input data-testid=testid type=if kind.is_empty() { "text" } else { kind }
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                placeholder=(!placeholder.is_empty()).then_some(placeholder)
+                bind:value=value />
+        </label>
+    }
+}
+
 #[component]
 pub(crate) fn SignIn(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> impl IntoView {
     let lang = use_lang();
@@ -54,11 +76,18 @@ pub(crate) fn SignIn(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> imp
     let saved = Settings::load();
     let ws_url = RwSignal::new(saved.ws_url);
     let sip_uri = RwSignal::new(saved.sip_uri);
+    let display_name = RwSignal::new(saved.display_name);
+    let auth_user = RwSignal::new(saved.auth_user);
     let ice = RwSignal::new(saved.ice_servers);
-    let password = RwSignal::new(String::new());
+    let turn = RwSignal::new(saved.turn_servers);
+    let turn_username = RwSignal::new(saved.turn_username);
+    let turn_credential = RwSignal::new(saved.turn_credential);
+    let password = RwSignal::new(saved.password);
+    let remember = RwSignal::new(saved.remember);
     let error = RwSignal::new(None::<SignInError>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
+        // The form never goes anywhere: nothing typed ends up in the URL.
         ev.prevent_default();
         if busy.get_untracked() {
             return;
@@ -66,16 +95,16 @@ pub(crate) fn SignIn(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> imp
         let settings = Settings {
             ws_url: ws_url.get_untracked(),
             sip_uri: sip_uri.get_untracked(),
+            display_name: display_name.get_untracked(),
+            auth_user: auth_user.get_untracked(),
             ice_servers: ice.get_untracked(),
-        };
-        let account = Account {
-            sip_uri: settings.sip_uri.clone(),
+            turn_servers: turn.get_untracked(),
+            turn_username: turn_username.get_untracked(),
+            turn_credential: turn_credential.get_untracked(),
             password: password.get_untracked(),
-            edges: settings.ws_url.clone(),
-            ice_servers: settings.ice_servers.clone(),
-            instance_id: instance_id(),
-            display_name: None,
+            remember: remember.get_untracked(),
         };
+        let account = settings.account();
         let bridge = bridge.get_value();
         busy.set(true);
         error.set(None);
@@ -91,22 +120,29 @@ pub(crate) fn SignIn(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> imp
     };
     let l = move |what| label(lang.get(), what);
     view! {
-        <form class="card sign-in" on:submit=submit>
+        // method="post" with no action: were the script ever to fail, a browser would still
+        // not put the password in the address bar (a GET form would).
+        <form class="card sign-in" method="post" on:submit=submit>
             <h2>{move || l(Label::SignIn)}</h2>
-            <label>{move || l(Label::SipAddress)}
-                <input data-testid="sip-uri" type="text" autocomplete="username" bind:value=sip_uri />
-            </label>
-            <label>{move || l(Label::Password)}
-                <input data-testid="password" type="password" autocomplete="current-password" bind:value=password />
+            <Field label=Label::SipAddress testid="sip-uri" value=sip_uri autocomplete="username" />
+            <Field label=Label::Password testid="password" value=password kind="password" autocomplete="current-password" />
+            <label class="check">
+                <input type="checkbox" data-testid="remember" prop:checked=remember
+                    on:change=move |ev| remember.set(event_target_checked(&ev)) />
+                {move || l(Label::Remember)}
             </label>
             <details>
-                <summary>{move || l(Label::Server)}</summary>
-                <label>{move || l(Label::WebSocketUrl)}
-                    <input data-testid="ws-url" type="text" bind:value=ws_url />
-                </label>
-                <label>{move || l(Label::IceServers)}
-                    <input data-testid="ice-servers" type="text" placeholder="stun:stun.example.com:3478" bind:value=ice />
-                </label>
+                <summary data-testid="account-more">{move || l(Label::Account)}</summary>
+                <Field label=Label::DisplayName testid="display-name" value=display_name autocomplete="name" />
+                <Field label=Label::AuthUser testid="auth-user" value=auth_user />
+            </details>
+            <details>
+                <summary data-testid="server-more">{move || l(Label::Server)}</summary>
+                <Field label=Label::WebSocketUrl testid="ws-url" value=ws_url />
+                <Field label=Label::IceServers testid="ice-servers" value=ice placeholder="stun:stun.example.com:3478" />
+                <Field label=Label::TurnServers testid="turn-servers" value=turn placeholder="turns:turn.example.com:5349" />
+                <Field label=Label::TurnUsername testid="turn-username" value=turn_username />
+                <Field label=Label::TurnCredential testid="turn-credential" value=turn_credential kind="password" autocomplete="off" />
             </details>
             <button data-testid="sign-in" type="submit" disabled=move || busy.get()>{move || l(Label::SignIn)}</button>
             <Show when=move || error.with(Option::is_some)>

@@ -20,7 +20,7 @@ impl Words for En {
             L::Password => "Password",
             L::Server => "Server",
             L::WebSocketUrl => "WebSocket URLs (one or more edges)",
-            L::IceServers => "STUN/TURN servers",
+            L::IceServers => "STUN servers",
             L::NumberPlaceholder => "Number or SIP address",
             L::StartCall => "Start call",
             L::SingleStep => "Initiate single-step conference",
@@ -95,6 +95,19 @@ impl Words for En {
             L::Calls => "Calls",
             L::Conference => "Conference",
             L::Participants => "participants",
+            L::Speaking => "speaking",
+            L::Remember => "Remember the password in this browser",
+            L::Account => "Account",
+            L::DisplayName => "Display name",
+            L::AuthUser => "Authorization user (if not the SIP address's user)",
+            L::TurnServers => "TURN servers",
+            L::TurnUsername => "TURN username",
+            L::TurnCredential => "TURN credential",
+            L::Ringtone => "Ringtone",
+            L::RingtoneLong => "Long (2 s on, 4 s off)",
+            L::RingtoneDouble => "Double (ring-ring)",
+            L::RingtoneShort => "Short (1 s on, 4 s off)",
+            L::Preview => "Play",
         }
     }
 
@@ -292,6 +305,12 @@ impl Words for En {
                 format!("ws:// would send your calls' signalling in clear: use wss://{url}")
             }
             SignInError::NoPassword => "Enter the password".into(),
+            SignInError::BadIceServer { url } => {
+                format!("{url}: STUN servers start with stun:, TURN servers with turn: or turns:")
+            }
+            SignInError::TurnNeedsCredentials => {
+                "TURN servers need a TURN username and credential".into()
+            }
             SignInError::MicrophoneBlockedByFrame => {
                 "This page embeds the phone without access to \
                 the microphone, so calls cannot work. Ask whoever runs this page to add \

@@ -20,7 +20,7 @@ impl Words for Es {
             L::Password => "Contraseña",
             L::Server => "Servidor",
             L::WebSocketUrl => "URL WebSocket (uno o varios servidores)",
-            L::IceServers => "Servidores STUN/TURN",
+            L::IceServers => "Servidores STUN",
             L::NumberPlaceholder => "Número o dirección SIP",
             L::StartCall => "Iniciar llamada",
             L::SingleStep => "Iniciar conferencia de un solo paso",
@@ -99,6 +99,19 @@ impl Words for Es {
             L::Calls => "Llamadas",
             L::Conference => "Conferencia",
             L::Participants => "participantes",
+            L::Speaking => "hablando",
+            L::Remember => "Recordar la contraseña en este navegador",
+            L::Account => "Cuenta",
+            L::DisplayName => "Nombre para mostrar",
+            L::AuthUser => "Usuario de autorización (si no es el de la dirección SIP)",
+            L::TurnServers => "Servidores TURN",
+            L::TurnUsername => "Usuario TURN",
+            L::TurnCredential => "Credencial TURN",
+            L::Ringtone => "Tono de llamada",
+            L::RingtoneLong => "Largo (2 s sí, 4 s no)",
+            L::RingtoneDouble => "Doble (ring-ring)",
+            L::RingtoneShort => "Corto (1 s sí, 4 s no)",
+            L::Preview => "Escuchar",
         }
     }
 
@@ -304,6 +317,12 @@ impl Words for Es {
                 "ws:// enviaría la señalización de sus llamadas sin cifrar: use wss://{url}"
             ),
             SignInError::NoPassword => "Indique la contraseña".into(),
+            SignInError::BadIceServer { url } => format!(
+                "{url}: los servidores STUN empiezan por stun:, los TURN por turn: o turns:"
+            ),
+            SignInError::TurnNeedsCredentials => {
+                "Los servidores TURN necesitan usuario y credencial TURN".into()
+            }
             SignInError::MicrophoneBlockedByFrame => "Esta página integra el teléfono sin acceso \
                 al micrófono, así que las llamadas no pueden funcionar. Pida a quien administra \
                 esta página que añada allow=\"microphone\" al iframe del teléfono."

@@ -150,6 +150,19 @@ pub(crate) enum Label {
     Calls,
     Conference,
     Participants,
+    Speaking,
+    Remember,
+    Account,
+    DisplayName,
+    AuthUser,
+    TurnServers,
+    TurnUsername,
+    TurnCredential,
+    Ringtone,
+    RingtoneLong,
+    RingtoneDouble,
+    RingtoneShort,
+    Preview,
 }
 
 /// One language's words. Each method words one of the engine's enums.

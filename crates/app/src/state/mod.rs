@@ -12,13 +12,33 @@ mod history;
 pub(crate) use book::{load_directory, DirEntry, Directory, Favorites};
 pub(crate) use history::{CallRecord, CallResult, History};
 
-/// The sign-in settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The sign-in settings. The secrets (the password, the TURN credential) are here only when
+/// the agent ticked "remember"; otherwise they live in the form and the running phone alone.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub(crate) struct Settings {
     pub(crate) ws_url: String,
     pub(crate) sip_uri: String,
-    /// STUN/TURN URLs, separated by spaces or commas; empty for host candidates only.
+    pub(crate) display_name: String,
+    /// The digest user when it is not the SIP address's user; empty: that user.
+    pub(crate) auth_user: String,
+    /// STUN URLs, separated by spaces or commas; empty for host candidates only.
     pub(crate) ice_servers: String,
+    /// TURN URLs, and the username and credential they share.
+    pub(crate) turn_servers: String,
+    pub(crate) turn_username: String,
+    pub(crate) turn_credential: String,
+    pub(crate) password: String,
+    /// Keep the secrets in this browser's storage.
+    pub(crate) remember: bool,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("sip_uri", &self.sip_uri)
+            .field("remember", &self.remember)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The audio devices the agent chose (deviceIds; empty for the browser's default).
@@ -79,6 +99,67 @@ impl DeviceChoice {
     }
 }
 
+const KEY_RINGTONE: &str = "softphone.ringtone";
+
+/// The ring of incoming calls: one chord, three cadences (the DSP's tone plans).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Ringtone {
+    /// 2 s on, 4 s off (North American).
+    #[default]
+    Long,
+    /// Two short rings, then a pause (British).
+    Double,
+    /// 1 s on, 4 s off (CEPT).
+    Short,
+}
+
+impl Ringtone {
+    pub(crate) const ALL: [Self; 3] = [Self::Long, Self::Double, Self::Short];
+
+    /// Its name in storage and in the picker's values.
+    pub(crate) const fn tag(self) -> &'static str {
+        match self {
+            Self::Long => "long",
+            Self::Double => "double",
+            Self::Short => "short",
+        }
+    }
+
+    pub(crate) fn from_tag(tag: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.tag() == tag)
+    }
+
+    pub(crate) const fn label(self) -> crate::i18n::Label {
+        use crate::i18n::Label;
+        match self {
+            Self::Long => Label::RingtoneLong,
+            Self::Double => Label::RingtoneDouble,
+            Self::Short => Label::RingtoneShort,
+        }
+    }
+
+    /// The tone plan whose cadence it is.
+    pub(crate) const fn region(self) -> web::ToneRegion {
+        match self {
+            Self::Long => web::ToneRegion::NorthAmerica,
+            Self::Double => web::ToneRegion::Uk,
+            Self::Short => web::ToneRegion::Europe,
+        }
+    }
+
+    pub(crate) fn load() -> Self {
+        load(KEY_RINGTONE)
+            .and_then(|t| Self::from_tag(&t))
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn save(self) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(KEY_RINGTONE, self.tag());
+        }
+    }
+}
+
 const KEY_VOICE: &str = "softphone.voice_processing";
 
 /// The agent's choice of the browser's voice processing; `None`: the product default.
@@ -123,6 +204,14 @@ pub(crate) fn use_lang() -> RwSignal<Lang> {
 const KEY_WS: &str = "softphone.ws_url";
 const KEY_URI: &str = "softphone.sip_uri";
 const KEY_ICE: &str = "softphone.ice_servers";
+const KEY_NAME: &str = "softphone.display_name";
+const KEY_AUTH_USER: &str = "softphone.auth_user";
+const KEY_TURN: &str = "softphone.turn_servers";
+const KEY_TURN_USER: &str = "softphone.turn_username";
+const KEY_REMEMBER: &str = "softphone.remember";
+/// The secrets, written only when the agent ticks "remember".
+const KEY_PASSWORD: &str = "softphone.password";
+const KEY_TURN_CREDENTIAL: &str = "softphone.turn_credential";
 const KEY_INSTANCE: &str = "softphone.instance_id";
 
 pub(crate) fn storage() -> Option<Storage> {
@@ -136,18 +225,61 @@ pub(crate) fn load(key: &str) -> Option<String> {
 impl Settings {
     /// The remembered settings, or the local demo's.
     pub(crate) fn load() -> Self {
+        let remember = load(KEY_REMEMBER).is_some_and(|v| v == "yes");
+        let secret = |key| if remember { load(key) } else { None }.unwrap_or_default();
         Self {
             ws_url: load(KEY_WS).unwrap_or_else(|| "ws://127.0.0.1:8088".into()),
             sip_uri: load(KEY_URI).unwrap_or_else(|| "sip:1001@127.0.0.1".into()),
+            display_name: load(KEY_NAME).unwrap_or_default(),
+            auth_user: load(KEY_AUTH_USER).unwrap_or_default(),
             ice_servers: load(KEY_ICE).unwrap_or_default(),
+            turn_servers: load(KEY_TURN).unwrap_or_default(),
+            turn_username: load(KEY_TURN_USER).unwrap_or_default(),
+            turn_credential: secret(KEY_TURN_CREDENTIAL),
+            password: secret(KEY_PASSWORD),
+            remember,
         }
     }
 
+    /// Remembers what the agent typed; the secrets only with "remember", and unticking it
+    /// forgets them.
     pub(crate) fn save(&self) {
-        if let Some(s) = storage() {
-            let _ = s.set_item(KEY_WS, &self.ws_url);
-            let _ = s.set_item(KEY_URI, &self.sip_uri);
-            let _ = s.set_item(KEY_ICE, &self.ice_servers);
+        let Some(s) = storage() else { return };
+        for (key, value) in [
+            (KEY_WS, &self.ws_url),
+            (KEY_URI, &self.sip_uri),
+            (KEY_NAME, &self.display_name),
+            (KEY_AUTH_USER, &self.auth_user),
+            (KEY_ICE, &self.ice_servers),
+            (KEY_TURN, &self.turn_servers),
+            (KEY_TURN_USER, &self.turn_username),
+        ] {
+            let _ = s.set_item(key, value);
+        }
+        if self.remember {
+            let _ = s.set_item(KEY_REMEMBER, "yes");
+            let _ = s.set_item(KEY_PASSWORD, &self.password);
+            let _ = s.set_item(KEY_TURN_CREDENTIAL, &self.turn_credential);
+        } else {
+            let _ = s.remove_item(KEY_REMEMBER);
+            let _ = s.remove_item(KEY_PASSWORD);
+            let _ = s.remove_item(KEY_TURN_CREDENTIAL);
+        }
+    }
+
+    /// The account the phone signs in with.
+    pub(crate) fn account(&self) -> web::Account {
+        web::Account {
+            sip_uri: self.sip_uri.clone(),
+            password: self.password.clone(),
+            edges: self.ws_url.clone(),
+            ice_servers: self.ice_servers.clone(),
+            turn_servers: self.turn_servers.clone(),
+            turn_username: self.turn_username.clone(),
+            turn_credential: self.turn_credential.clone(),
+            auth_user: self.auth_user.clone(),
+            instance_id: instance_id(),
+            display_name: Some(self.display_name.clone()),
         }
     }
 }

@@ -190,9 +190,11 @@ impl Phone {
             internal: self.is_internal(&u.entity),
             leg: None,
             quality: None,
+            host: false,
         };
         if self.conference.is_some() {
-            // Our own rows follow `own_roster`'s order: the agent, then each member line.
+            // Our own rows follow `own_roster`'s order: the agent (the host), then each
+            // member line.
             let legs = std::iter::once(None).chain(
                 self.lines
                     .values()
@@ -203,9 +205,11 @@ impl Phone {
                 .own_roster()
                 .iter()
                 .zip(legs)
-                .map(|(u, leg)| Participant {
+                .enumerate()
+                .map(|(i, (u, leg))| Participant {
                     leg: leg.map(|(id, media, _)| (id, media)),
                     quality: leg.and_then(|(_, _, q)| q),
+                    host: i == 0,
                     ..to_view(u)
                 })
                 .collect();
@@ -220,7 +224,27 @@ impl Phone {
         self.lines
             .values()
             .filter(|l| l.live())
-            .find_map(|l| l.roster.as_ref())
-            .map(|r| (false, r.users.iter().filter(others).map(to_view).collect()))
+            .find_map(|l| l.roster.as_ref().map(|r| (l, r)))
+            .map(|(focus, r)| {
+                let rows = r
+                    .users
+                    .iter()
+                    .filter(others)
+                    .map(|u| Participant {
+                        host: same_user(&u.entity, &focus.remote_uri),
+                        ..to_view(u)
+                    })
+                    .collect();
+                (false, rows)
+            })
+    }
+}
+
+/// Whether two URIs name the same user at the same host (the focus lists itself by its AOR,
+/// which is what our dialog with it names as the remote party).
+fn same_user(a: &str, b: &str) -> bool {
+    match (a.parse::<sip::Uri>(), b.parse::<sip::Uri>()) {
+        (Ok(a), Ok(b)) => a.user == b.user && a.host.eq_ignore_ascii_case(&b.host),
+        _ => false,
     }
 }

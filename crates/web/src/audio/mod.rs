@@ -76,6 +76,9 @@ struct Inner {
     closed: Cell<bool>,
     /// The microphone asked for was not there; the default one is in use.
     mic_fell_back: Cell<bool>,
+    /// The agent's ringtone: a cadence of the tone plans the DSP knows (`None`: the
+    /// engine's region, like the call-progress tones).
+    ringtone: Cell<Option<phone::ToneRegion>>,
     /// The browser's voice processing of the microphone, kept when it is switched.
     processing: MicProcessing,
     /// The latest `[rms, peak]` of every input port, from the worklet's meters messages.
@@ -310,6 +313,7 @@ impl AudioEngine {
                 _on_port_message: on_port_message,
                 closed: Cell::new(false),
                 mic_fell_back: Cell::new(false),
+                ringtone: Cell::new(None),
                 processing,
                 levels,
             }),

@@ -119,8 +119,37 @@ impl AudioEngine {
         Ok(())
     }
 
-    /// Plays `tone` (the incoming-call ring) on the ringer, in `region`'s variant.
+    /// Rings incoming calls with `ringtone`'s cadence (`None`: the call-progress tones'
+    /// region).
+    pub fn set_ringtone(&self, ringtone: Option<ToneRegion>) {
+        self.inner.ringtone.set(ringtone);
+    }
+
+    /// Plays the ring with `ringtone`'s cadence on the ringer, so the agent hears its choice;
+    /// [`stop_ringer`](Self::stop_ringer) ends it.
+    pub fn preview_ringtone(&self, ringtone: ToneRegion) {
+        if let Ok(playing) = self.inner.ringer.element.play() {
+            ignore_promise(playing);
+        }
+        self.post(&WorkletMsg::Ringer {
+            tone: Tone::Ring,
+            region: ringtone,
+        });
+    }
+
+    /// Fades the ringer out.
+    pub fn stop_ringer(&self) {
+        self.post(&WorkletMsg::RingerStop);
+    }
+
+    /// Plays `tone` (the incoming-call ring) on the ringer, in `region`'s variant (or the
+    /// agent's ringtone).
     pub fn play_ringer(&self, tone: Tone, region: ToneRegion) {
+        let region = if tone == Tone::Ring {
+            self.inner.ringtone.get().unwrap_or(region)
+        } else {
+            region
+        };
         // The element was started from the sign-in click; this only matters if the browser
         // paused it since (it does nothing when already playing).
         if let Ok(playing) = self.inner.ringer.element.play() {

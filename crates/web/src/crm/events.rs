@@ -279,6 +279,7 @@ mod tests {
                 leg: None,
                 quality: None,
                 internal: true,
+                host: false,
             }],
         });
         let ev = tr.observe(&v, t0);

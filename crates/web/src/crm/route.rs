@@ -54,10 +54,9 @@ pub(crate) fn route(
                 sip_uri,
                 password,
                 edges: servers,
-                ice_servers: String::new(),
                 // The app's, which it keeps per browser profile.
                 instance_id: String::new(),
-                display_name: None,
+                ..Account::default()
             })));
         }
         _ if view.registration != RegStatus::Registered => return Err(ErrorReason::NotSignedIn),
