@@ -27,7 +27,7 @@ pub(crate) struct Options {
     pub(crate) soak_calls: Option<u32>,
 }
 
-fn fixtures() -> Result<(PathBuf, PathBuf, PathBuf)> {
+pub(crate) fn fixtures() -> Result<(PathBuf, PathBuf, PathBuf)> {
     let dir = root().join("tests/fixtures");
     let a = dir.join("agent-a-440hz.wav");
     let b = dir.join("agent-b-660hz.wav");
@@ -42,7 +42,7 @@ fn fixtures() -> Result<(PathBuf, PathBuf, PathBuf)> {
 /// The JsSIP peer page's script: the npm package (tests/e2e/node_modules/jssip) bundled for
 /// the browser, since npm ships none. esbuild takes a fraction of a second, so it runs every
 /// time and the bundle always matches the installed JsSIP.
-fn bundle_jssip(e2e: &Path) -> Result {
+pub(crate) fn bundle_jssip(e2e: &Path) -> Result {
     let out = e2e.join("jssip/.build/jssip.js");
     run(cmd(e2e.join("node_modules/.bin/esbuild"))
         .arg(e2e.join("node_modules/jssip/lib/JsSIP.js"))

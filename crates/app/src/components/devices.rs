@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web::{audio_devices, can_choose_outputs, AudioDevice, DeviceKind, DeviceWatch};
 
-use super::DriverSlot;
+use super::{AudioStatus, DriverSlot};
 use crate::i18n::{label, Label};
 use crate::state::{
     load_voice_processing, save_voice_processing, use_lang, DeviceChoice, RINGER_SYSTEM_DEFAULT,
@@ -28,12 +28,20 @@ pub(crate) fn Settings(driver: DriverSlot) -> impl IntoView {
     let notice = RwSignal::new(None::<DeviceNotice>);
     // The product default is on: agents use laptop speakers.
     let voice = RwSignal::new(load_voice_processing().unwrap_or(!cfg!(feature = "test-hooks")));
-    let fell_back = driver
-        .get_value()
-        .is_some_and(|d| d.audio().microphone_fell_back());
-    if fell_back {
-        notice.set(Some((Label::MicMissing, None)));
-    }
+    // Once the audio is up (it starts beside registration): did the chosen microphone
+    // have to give way to the default one?
+    let audio_status = use_context::<AudioStatus>();
+    Effect::new(move |_| {
+        let up = audio_status.is_some_and(|a| a.with(|a| matches!(a, Some(Ok(())))));
+        let fell_back = up
+            && driver
+                .get_value()
+                .and_then(|d| d.audio())
+                .is_some_and(|a| a.microphone_fell_back());
+        if fell_back {
+            notice.set(Some((Label::MicMissing, None)));
+        }
+    });
 
     // Re-read the devices; a chosen one that is gone falls back to the default.
     let refresh = move || {
@@ -43,7 +51,7 @@ pub(crate) fn Settings(driver: DriverSlot) -> impl IntoView {
             };
             let has = |kind, id: &str| devices.iter().any(|d| d.kind == kind && d.id == id);
             let mut c = choice.get_untracked();
-            let audio = driver.get_value().map(|d| d.audio());
+            let audio = driver.get_value().and_then(|d| d.audio());
             if !c.microphone.is_empty() && !has(DeviceKind::Microphone, &c.microphone) {
                 c.microphone.clear();
                 if let Some(a) = &audio {
@@ -82,7 +90,7 @@ pub(crate) fn Settings(driver: DriverSlot) -> impl IntoView {
         choice.update(|c| *field(c) = id);
         let chosen = choice.get_untracked();
         chosen.save();
-        driver.get_value().map(|d| (chosen, d.audio()))
+        driver.get_value().and_then(|d| Some((chosen, d.audio()?)))
     };
     let pick_mic = move |ev: leptos::ev::Event| {
         let Some((chosen, audio)) = record(&ev, |c| &mut c.microphone) else {
