@@ -70,8 +70,9 @@ test('startup: a call with a STUN server that never answers still connects and c
 test('startup: audio that cannot start leaves the agent registered, told why in words', async (t) => {
   const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
   t.after(() => a.close());
-  // The worklet's file does not arrive (a proxy dropped it): the audio cannot start.
-  await a.page.route('**/mixer-worklet.js', (route) => route.abort());
+  // The mixer's DSP module does not arrive (a proxy dropped it): the audio cannot start.
+  // (dsp.wasm is fetched by the page; the worklet's own script loads outside page routes.)
+  await a.page.route('**/dsp.wasm', (route) => route.abort());
   await a.signIn(freshUser());
   const banner = await a.waitForText('audio-problem', /Audio could not start/, { what: 'the audio banner' });
   t.diagnostic(`the phone says: ${banner}`);
