@@ -6,6 +6,7 @@
 //!   same work in JavaScript (b) and native Web Audio nodes (c), at N = 2, 4, 8, 16 legs.
 //!   Before that it builds dsp.wasm with and without simd128 and checks (bench/audio/
 //!   simd-check.mjs) that both give the same samples bit for bit.
+//! - `startup`: xtask/src/bench_startup.rs.
 
 use std::path::PathBuf;
 
@@ -38,8 +39,9 @@ pub(crate) fn run_bench(args: &[String]) -> Result {
             run(&mut c)?;
             run(cmd("sh").arg(root().join("bench/sip/run.sh")))
         }
-        Some(other) => bail!("unknown benchmark `{other}`: sip, dsp or audio"),
-        None => bail!("bench what? sip, dsp or audio"),
+        Some("startup") => crate::bench_startup::run_startup(&args[1..]),
+        Some(other) => bail!("unknown benchmark `{other}`: sip, dsp, audio or startup"),
+        None => bail!("bench what? sip, dsp, audio or startup"),
     }
 }
 

@@ -92,6 +92,9 @@ fn build_into(dist: &str, features: Option<&str>) -> Result {
         );
     }
     println!("build: {}", root().join(dist).display());
+    if features.is_none() {
+        crate::size::report(&root().join(dist))?;
+    }
     Ok(())
 }
 

@@ -12,6 +12,13 @@
 //!   deployment chooses (STUN/TURN traffic is not subject to CSP);
 //! - styles and images from its own origin; no plugins, no `<base>`, no form posts.
 //!
+//! Under `cargo xtask dev`, trunk also injects its live-reload script, whose text it rewrites
+//! for every response (the server's address), so no hash can name it. Trunk.toml has trunk
+//! tag the scripts it writes with a nonce placeholder, which `trunk serve` replaces with a
+//! fresh nonce in every response: when xtask runs trunk serve (it sets [`DEV_ENV`]), the
+//! policy also allows that nonce, so exactly trunk's scripts run. Otherwise the placeholders
+//! are taken out and the policy is the same as it would be without them.
+//!
 //! `frame-ancestors` (which CRMs may embed the phone) only works as an HTTP header, so it is
 //! the web server's to send (README, "Embedding the phone in a CRM", has an example). The CRM
 //! bridge needs nothing added here: `postMessage` is not subject to CSP, and `embed.json`
@@ -27,21 +34,31 @@ use crate::util::{bail, Context, Result};
 
 const META_START: &str = r#"<meta http-equiv="Content-Security-Policy" content=""#;
 
+/// Set (to anything) in the environment of `trunk serve` by `cargo xtask dev`.
+pub(crate) const DEV_ENV: &str = "SOFTPHONE_DEV_SERVE";
+
+/// Trunk's default `nonce_placeholder` (Trunk.toml: `create_nonce = true`).
+const NONCE_PLACEHOLDER: &str = "{{__TRUNK NONCE__}}";
+
 pub(crate) fn run(args: &[String]) -> Result {
     let [file] = args else {
         bail!("usage: cargo xtask csp <index.html>");
     };
     let path = Path::new(file);
     let html = fs::read_to_string(path).context(format_args!("read {}", path.display()))?;
-    let out = with_policy(&html)?;
+    let out = with_policy(&html, std::env::var_os(DEV_ENV).is_some())?;
     fs::write(path, out).context(format_args!("write {}", path.display()))?;
     println!("csp: policy written into {}", path.display());
     Ok(())
 }
 
-/// The policy for a page whose inline scripts have these `sha256-...` sources.
-fn policy(inline_scripts: &[String]) -> String {
-    let hashes: String = inline_scripts.iter().map(|h| format!(" '{h}'")).collect();
+/// The policy for a page whose inline scripts have these `sha256-...` sources, and, in
+/// development, trunk's nonce.
+fn policy(inline_scripts: &[String], dev: bool) -> String {
+    let mut hashes: String = inline_scripts.iter().map(|h| format!(" '{h}'")).collect();
+    if dev {
+        hashes.push_str(&format!(" 'nonce-{NONCE_PLACEHOLDER}'"));
+    }
     [
         "default-src 'self'".to_owned(),
         format!("script-src 'self' 'wasm-unsafe-eval'{hashes}"),
@@ -78,9 +95,13 @@ fn inline_scripts(html: &str) -> Result<Vec<&str>> {
     Ok(found)
 }
 
-/// `html` with the policy as the first element of `<head>` (replacing one put there before).
-fn with_policy(html: &str) -> Result<String> {
-    let html = without_policy(html);
+/// `html` with the policy as the first element of `<head>` (replacing one put there before);
+/// `dev`: trunk serve's nonce is allowed, otherwise its placeholders are removed.
+fn with_policy(html: &str, dev: bool) -> Result<String> {
+    let mut html = without_policy(html);
+    if !dev {
+        html = html.replace(&format!(" nonce=\"{NONCE_PLACEHOLDER}\""), "");
+    }
     let hashes: Vec<String> = inline_scripts(&html)?
         .into_iter()
         .map(|body| {
@@ -95,7 +116,7 @@ fn with_policy(html: &str) -> Result<String> {
         bail!("no <head> in the page");
     };
     let head = head + "<head>".len();
-    let meta = format!("\n    {META_START}{}\" />", policy(&hashes));
+    let meta = format!("\n    {META_START}{}\" />", policy(&hashes, dev));
     Ok(format!("{}{meta}{}", &html[..head], &html[head..]))
 }
 
@@ -119,7 +140,7 @@ mod tests {
 
     #[test]
     fn hashes_exactly_the_inline_scripts() {
-        let out = with_policy(PAGE).unwrap();
+        let out = with_policy(PAGE, false).unwrap();
         let body = "\nimport init from '/app.js';\nawait init();\n";
         let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body));
         assert!(
@@ -139,20 +160,50 @@ mod tests {
 
     #[test]
     fn running_twice_changes_nothing() {
-        let once = with_policy(PAGE).unwrap();
-        assert_eq!(with_policy(&once).unwrap(), once);
+        let once = with_policy(PAGE, false).unwrap();
+        assert_eq!(with_policy(&once, false).unwrap(), once);
         assert_eq!(without_policy(&once), PAGE);
     }
 
     #[test]
     fn a_changed_loader_gets_a_new_hash() {
         let other = PAGE.replace("await init();", "await init({});");
-        assert_ne!(with_policy(PAGE).unwrap(), with_policy(&other).unwrap());
+        assert_ne!(
+            with_policy(PAGE, false).unwrap(),
+            with_policy(&other, false).unwrap()
+        );
+    }
+
+    #[test]
+    fn trunk_serve_gets_its_nonce_and_a_build_none() {
+        let served = PAGE
+            .replace(
+                "<script type=\"module\">",
+                "<script type=\"module\" nonce=\"{{__TRUNK NONCE__}}\">",
+            )
+            .replace(
+                "</body>",
+                "<script nonce=\"{{__TRUNK NONCE__}}\">reload('{{__TRUNK_ADDRESS__}}')</script></body>",
+            );
+        let built = with_policy(&served, false).unwrap();
+        assert!(!built.contains("TRUNK NONCE"), "{built}");
+        assert!(!built.contains("'nonce-"), "{built}");
+        // The loader's hash is the same as without trunk's placeholders.
+        let plain = with_policy(PAGE, false).unwrap();
+        let hash = |p: &str| p[p.find("sha256-").unwrap()..][..51].to_owned();
+        assert_eq!(hash(&built), hash(&plain));
+
+        let dev = with_policy(&served, true).unwrap();
+        assert!(
+            dev.contains("'sha256-") && dev.contains("'nonce-{{__TRUNK NONCE__}}'; style-src"),
+            "{dev}"
+        );
+        assert_eq!(dev.matches("nonce=\"{{__TRUNK NONCE__}}\"").count(), 2);
     }
 
     #[test]
     fn broken_pages_are_refused() {
-        assert!(with_policy("<html><body></body></html>").is_err());
-        assert!(with_policy("<head><script>never closed").is_err());
+        assert!(with_policy("<html><body></body></html>", false).is_err());
+        assert!(with_policy("<head><script>never closed", false).is_err());
     }
 }

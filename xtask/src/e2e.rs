@@ -40,7 +40,7 @@ const TONES: [(&str, f64); 5] = [
 ];
 
 /// Writes the agents' WAV fixtures; returns `(letter, path)` for each.
-fn fixtures() -> Result<Vec<(&'static str, PathBuf)>> {
+pub(crate) fn fixtures() -> Result<Vec<(&'static str, PathBuf)>> {
     let dir = root().join("tests/fixtures");
     TONES
         .iter()
@@ -56,7 +56,7 @@ fn fixtures() -> Result<Vec<(&'static str, PathBuf)>> {
 /// The JsSIP peer page's script: the npm package (tests/e2e/node_modules/jssip) bundled for
 /// the browser, since npm ships none. esbuild takes a fraction of a second, so it runs every
 /// time and the bundle always matches the installed JsSIP.
-fn bundle_jssip(e2e: &Path) -> Result {
+pub(crate) fn bundle_jssip(e2e: &Path) -> Result {
     let out = e2e.join("jssip/.build/jssip.js");
     run(cmd(e2e.join("node_modules/.bin/esbuild"))
         .arg(e2e.join("node_modules/jssip/lib/JsSIP.js"))

@@ -2,6 +2,7 @@
 
 mod baresip;
 mod bench;
+mod bench_startup;
 mod build;
 mod cluster;
 mod crm_server;
@@ -15,6 +16,7 @@ mod lab;
 mod restart;
 mod rtpengine;
 mod setup;
+mod size;
 mod tally;
 mod util;
 mod wav;
@@ -45,12 +47,17 @@ usage: cargo xtask <command>
                      registrations (DMQ), with Path and GRUU
   embed-types [--check]
                      write www/embed/softphone.d.ts from crates/embed (--check: fail if stale)
+  precompress DIR    a .gz and a .br beside each text and wasm file in DIR (trunk's
+                     post-build hook runs it)
   csp FILE           put the Content-Security-Policy into a built index.html (trunk's
                      post-build hook runs it)
   bench sip [ARGS]   criterion parse/print benches, then our Wasm parser vs JsSIP in node
   bench dsp [ARGS]   criterion benches of the DSP kernels (ARGS go to the bench binary)
   bench audio [ARGS] browser benchmark of the audio engine, f/a/b/c at N = 2,4,8,16 legs
                      (ARGS: --seconds S --rounds R --legs 2,4 --variants f,a --json FILE)
+  bench startup [--rounds N] [--no-build]
+                     build, then headless Chromium: page, sign-in, ringing and answer times
+                     with and without a silent STUN server, ours beside a bare JsSIP page
 ";
 
 fn main() -> ExitCode {
@@ -105,6 +112,7 @@ fn dispatch(args: &[String]) -> Result {
         "fuzz" => no_args(rest).and_then(|()| fuzz::run_targets()),
         "bench" => bench::run_bench(rest),
         "csp" => csp::run(rest),
+        "precompress" => size::run_precompress(rest),
         "embed-types" => embed_types::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
@@ -185,7 +193,11 @@ fn dev() -> Result {
         &format!("{}{}", crm_server::origin(), crm_server::DEV_EMBED_JSON),
         "--proxy-rewrite",
         "/embed.json",
+        // The page carries its own policy (xtask/src/csp.rs), which allows trunk's nonce; no
+        // header beside it. (A bare --disable-csp means false in trunk 0.21.)
+        "--disable-csp=true",
     ]);
+    serve.env(csp::DEV_ENV, "1");
     // trunk stays in our process group: Ctrl-C reaches it directly
     let mut child = serve
         .spawn()
@@ -294,6 +306,7 @@ fn test() -> Result {
         ("fuzz targets (20 s each)", Box::new(fuzz::run_targets)),
         ("interop", Box::new(interop::run_interop)),
         ("build", Box::new(build::run_build)),
+        ("page size within budget", Box::new(size::check_budget)),
         ("build (test hooks)", Box::new(build::run_test_build)),
         (
             "e2e",

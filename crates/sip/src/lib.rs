@@ -29,6 +29,7 @@ mod rng;
 pub mod sdp;
 mod ua;
 mod uri;
+mod vec_map;
 
 pub use conference_info::{
     ConferenceInfo, ConferenceInfoError, ConferenceUser, ElementState, UpdateError, CONFERENCE_INFO,
@@ -56,3 +57,4 @@ pub use ua::{
     UaError, UaEvent, UserAgent, T1, T2, TIMER_64T1, TIMER_C,
 };
 pub use uri::Uri;
+pub use vec_map::VecMap;

@@ -3,27 +3,49 @@
 //! this only executes it and reports back what the browser says.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use js_sys::{Function, Promise};
 use phone::{Input, LineId, MediaAction, MediaError, MixMatrix, PeerState as EnginePeerState};
-use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use crate::audio::AudioEngine;
-use crate::peer::{IceServer, PeerSession, PeerState};
+use crate::peer::{IceServer, PeerSession, PeerState, SparePeer};
 use crate::runtime::Runtime;
 use crate::worklet_msg::WorkletMsg;
 
 /// A line's peer connection and the mixer port its audio uses.
 type Legs = HashMap<LineId, (Rc<PeerSession>, u32)>;
 
+/// The audio engine, which starts beside signalling: registration does not wait for the
+/// microphone, the AudioContext and the worklet, only a call's media does.
+enum AudioSlot {
+    /// Starting; `ready` resolves when it has started or failed.
+    Starting {
+        ready: Promise,
+        resolve: Function,
+    },
+    Ready(AudioEngine),
+    Failed,
+    /// Signed out.
+    Closed,
+}
+
 #[derive(Clone)]
 pub(crate) struct Media {
-    audio: AudioEngine,
+    audio: Rc<RefCell<AudioSlot>>,
     /// The mix applied last, so only changed tones go to the worklet.
     applied: Rc<RefCell<Option<MixMatrix>>>,
+    /// The mix the engine wants, kept while the audio is starting.
+    wanted: Rc<RefCell<Option<MixMatrix>>>,
     ice: Rc<Vec<IceServer>>,
     peers: Rc<RefCell<Legs>>,
+    /// Lines whose connection waits for the audio; a line closed meanwhile gets none.
+    waiting: Rc<RefCell<HashSet<LineId>>>,
+    /// The next call's connection, gathering candidates before the call exists.
+    spare: Rc<RefCell<Option<SparePeer>>>,
 }
 
 fn report(runtime: &Runtime, line: LineId, result: Result<String, MediaError>) {
@@ -34,13 +56,107 @@ fn report(runtime: &Runtime, line: LineId, result: Result<String, MediaError>) {
 }
 
 impl Media {
-    pub(crate) fn new(audio: AudioEngine, ice: Vec<IceServer>) -> Self {
-        Self {
-            audio,
+    /// Media whose audio is still starting ([`audio_started`](Self::audio_started) follows),
+    /// with a spare connection already gathering.
+    pub(crate) fn new(ice: Vec<IceServer>) -> Self {
+        let mut resolve = None;
+        let ready = Promise::new(&mut |res, _| resolve = Some(res));
+        let audio = match resolve {
+            Some(resolve) => AudioSlot::Starting { ready, resolve },
+            None => AudioSlot::Failed,
+        };
+        let media = Self {
+            audio: Rc::new(RefCell::new(audio)),
             applied: Rc::default(),
+            wanted: Rc::default(),
             ice: Rc::new(ice),
             peers: Rc::default(),
+            waiting: Rc::default(),
+            spare: Rc::default(),
+        };
+        media.refill_spare();
+        media
+    }
+
+    /// The audio has started (`Some`) or failed (`None`): calls may have media now, and
+    /// the mix asked for meanwhile is applied.
+    pub(crate) fn audio_started(&self, engine: Option<AudioEngine>) {
+        let before = {
+            let mut slot = self.audio.borrow_mut();
+            if matches!(*slot, AudioSlot::Closed) {
+                // Signed out while it started.
+                if let Some(engine) = engine {
+                    engine.close();
+                }
+                return;
+            }
+            std::mem::replace(
+                &mut *slot,
+                match engine {
+                    Some(engine) => AudioSlot::Ready(engine),
+                    None => AudioSlot::Failed,
+                },
+            )
+        };
+        if let AudioSlot::Starting { resolve, .. } = before {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
         }
+        if let Some(matrix) = self.wanted.borrow_mut().take() {
+            self.mix(matrix);
+        }
+    }
+
+    /// The audio engine, once started.
+    pub(crate) fn audio(&self) -> Option<AudioEngine> {
+        match &*self.audio.borrow() {
+            AudioSlot::Ready(engine) => Some(engine.clone()),
+            _ => None,
+        }
+    }
+
+    /// The audio engine, waiting for it if it is starting; `None` if it failed.
+    async fn audio_ready(&self) -> Option<AudioEngine> {
+        let ready = match &*self.audio.borrow() {
+            AudioSlot::Starting { ready, .. } => ready.clone(),
+            AudioSlot::Ready(engine) => return Some(engine.clone()),
+            AudioSlot::Failed | AudioSlot::Closed => return None,
+        };
+        let _ = JsFuture::from(ready).await;
+        self.audio()
+    }
+
+    /// A new spare connection if there is none (and the browser can make one).
+    fn refill_spare(&self) {
+        if self.spare.borrow().is_some() || matches!(*self.audio.borrow(), AudioSlot::Closed) {
+            return;
+        }
+        match SparePeer::new(&self.ice) {
+            Ok(spare) => *self.spare.borrow_mut() = Some(spare),
+            // The call makes its own connection then, and says if that fails.
+            Err(e) => crate::error::console_warn(&format!("spare connection: {e}")),
+        }
+    }
+
+    /// A line's new connection on `port`, once the audio is there to feed it; `None` if
+    /// the line was closed while the audio started (nobody waits for an answer then).
+    async fn peer_for_call(
+        &self,
+        line: LineId,
+        port: usize,
+        runtime: &Runtime,
+    ) -> Result<Option<Rc<PeerSession>>, MediaError> {
+        let audio = match self.audio() {
+            Some(audio) => audio,
+            None => {
+                self.waiting.borrow_mut().insert(line);
+                let audio = self.audio_ready().await;
+                if !self.waiting.borrow_mut().remove(&line) {
+                    return Ok(None);
+                }
+                audio.ok_or(MediaError::PeerConnection)?
+            }
+        };
+        self.new_peer(&audio, line, port, runtime).map(Some)
     }
 
     pub(crate) fn apply(&self, action: MediaAction, runtime: &Runtime) {
@@ -49,27 +165,31 @@ impl Media {
             MediaAction::CreateOffer { line, port } => {
                 let this = self.clone();
                 spawn_local(async move {
-                    let result = match this.new_peer(line, port, &runtime) {
-                        Ok(peer) => peer
+                    let result = match this.peer_for_call(line, port, &runtime).await {
+                        Ok(Some(peer)) => peer
                             .create_offer()
                             .await
                             .map_err(|_| MediaError::LocalDescription),
+                        Ok(None) => return,
                         Err(e) => Err(e),
                     };
                     report(&runtime, line, result);
+                    this.refill_spare();
                 });
             }
             MediaAction::CreateAnswer { line, port, offer } => {
                 let this = self.clone();
                 spawn_local(async move {
-                    let result = match this.new_peer(line, port, &runtime) {
-                        Ok(peer) => peer
+                    let result = match this.peer_for_call(line, port, &runtime).await {
+                        Ok(Some(peer)) => peer
                             .answer_offer(&offer)
                             .await
                             .map_err(|_| MediaError::RemoteDescription),
+                        Ok(None) => return,
                         Err(e) => Err(e),
                     };
                     report(&runtime, line, result);
+                    this.refill_spare();
                 });
             }
             MediaAction::RestartIce { line } => {
@@ -115,11 +235,12 @@ impl Media {
                 }
             }
             MediaAction::Close { line, port } => {
+                self.waiting.borrow_mut().remove(&line);
                 if let Some((peer, _)) = self.peers.borrow_mut().remove(&line) {
                     peer.close();
                 }
-                if let Ok(port) = u32::try_from(port) {
-                    self.audio.detach_remote(port);
+                if let (Ok(port), Some(audio)) = (u32::try_from(port), self.audio()) {
+                    audio.detach_remote(port);
                 }
             }
             MediaAction::Mix(matrix) => self.mix(matrix),
@@ -128,7 +249,11 @@ impl Media {
     }
 
     fn mix(&self, matrix: MixMatrix) {
-        self.audio.post(&WorkletMsg::Matrix {
+        let Some(audio) = self.audio() else {
+            *self.wanted.borrow_mut() = Some(matrix);
+            return;
+        };
+        audio.post(&WorkletMsg::Matrix {
             gains: &matrix.gains,
         });
         let mut applied = self.applied.borrow_mut();
@@ -137,8 +262,8 @@ impl Media {
         let ringer_before = before.as_ref().and_then(|m| m.ringer);
         if matrix.ringer != ringer_before || before.as_ref().is_some_and(|m| m.region != region) {
             match matrix.ringer {
-                Some(tone) => self.audio.play_ringer(tone, region),
-                None => self.audio.post(&WorkletMsg::RingerStop),
+                Some(tone) => audio.play_ringer(tone, region),
+                None => audio.post(&WorkletMsg::RingerStop),
             }
         }
         for (port, tone) in matrix.tones.iter().enumerate() {
@@ -147,7 +272,7 @@ impl Media {
                 continue;
             }
             let port = port as u32;
-            self.audio.post(&match tone {
+            audio.post(&match tone {
                 Some(tone) => WorkletMsg::Tone {
                     port,
                     tone: *tone,
@@ -159,14 +284,9 @@ impl Media {
         *applied = Some(matrix);
     }
 
-    /// The audio engine, for device choice.
-    pub(crate) fn audio(&self) -> AudioEngine {
-        self.audio.clone()
-    }
-
-    /// `(rms, peak)` per mixer port, for speaking indicators.
+    /// `(rms, peak)` per mixer port, for speaking indicators (none while the audio starts).
     pub(crate) fn levels(&self) -> Vec<(f32, f32)> {
-        self.audio.levels()
+        self.audio().map(|a| a.levels()).unwrap_or_default()
     }
 
     /// Every leg's peer connection, for the quality readings.
@@ -184,21 +304,26 @@ impl Media {
 
     fn new_peer(
         &self,
+        audio: &AudioEngine,
         line: LineId,
         port: usize,
         runtime: &Runtime,
     ) -> Result<Rc<PeerSession>, MediaError> {
         let port = u32::try_from(port).map_err(|_| MediaError::PeerConnection)?;
-        let track = self
-            .audio
+        let track = audio
             .outgoing_track(port)
             .ok_or(MediaError::PeerConnection)?;
-        let audio = self.audio.clone();
-        let peer = PeerSession::new(&self.ice, &track, move |stream| {
+        let audio = audio.clone();
+        let on_remote = move |stream| {
             if let Err(e) = audio.attach_remote(port, &stream) {
                 crate::error::console_warn(&format!("remote audio: {e}"));
             }
-        })
+        };
+        let spare = self.spare.borrow_mut().take();
+        let peer = match spare {
+            Some(spare) => PeerSession::from_spare(spare, &track, on_remote),
+            None => PeerSession::new(&self.ice, &track, on_remote),
+        }
         .map_err(|_| MediaError::PeerConnection)?;
         let weak = runtime.downgrade();
         peer.on_state_change(move |state| {
@@ -217,10 +342,23 @@ impl Media {
     }
 
     pub(crate) fn close_all(&self) {
+        let audio = self.audio();
         for (_, (peer, port)) in self.peers.borrow_mut().drain() {
             peer.close();
-            self.audio.detach_remote(port);
+            if let Some(audio) = &audio {
+                audio.detach_remote(port);
+            }
         }
-        self.audio.close();
+        self.waiting.borrow_mut().clear();
+        self.spare.borrow_mut().take();
+        let before = std::mem::replace(&mut *self.audio.borrow_mut(), AudioSlot::Closed);
+        match before {
+            AudioSlot::Ready(engine) => engine.close(),
+            // Whoever waits for it hears there is none.
+            AudioSlot::Starting { resolve, .. } => {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
+            AudioSlot::Failed | AudioSlot::Closed => {}
+        }
     }
 }

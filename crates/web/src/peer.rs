@@ -15,8 +15,16 @@ use web_sys::{
 use crate::error::{await_promise, JsResultExt, WebError};
 use crate::timer::Timer;
 
-/// Longest wait for ICE gathering before the SDP is taken as it is.
-const GATHER_CAP_MS: u32 = 3000;
+/// Longest wait for ICE gathering before the SDP is sent with the candidates found so far.
+/// Host candidates come within milliseconds, and a connection taken from the warm spare
+/// ([`SparePeer`]) has had its STUN/TURN answers since sign-in; a server that has not
+/// answered by now (one that never will takes Chromium about 40 s to give up on) must not
+/// hold up the INVITE or the answer. Candidates found later are not signalled (SIP here
+/// carries no trickle ICE): the far end still learns them as peer-reflexive ones.
+pub const GATHER_DEADLINE_MS: u32 = 400;
+
+/// Candidates gathered ahead, per connection (`iceCandidatePoolSize`).
+const CANDIDATE_POOL: u32 = 1;
 
 /// `pc.addTrack(track, stream)`, catching the exception web-sys's binding would let
 /// unwind through Rust.
@@ -88,7 +96,39 @@ fn configuration(ice_servers: &[IceServer]) -> RtcConfiguration {
         .collect();
     let config = RtcConfiguration::new();
     config.set_ice_servers(&servers);
+    // Not in web-sys's dictionary: set as a plain property. Gathering starts when the
+    // connection is created, before any offer.
+    let _ = js_sys::Reflect::set(
+        &config,
+        &JsValue::from_str("iceCandidatePoolSize"),
+        &JsValue::from(CANDIDATE_POOL),
+    );
     config
+}
+
+/// A connection made ahead of a call, already gathering candidates (its pool), for the
+/// next [`PeerSession`]. Dropped unused, it is closed.
+pub struct SparePeer(Option<RtcPeerConnection>);
+
+impl SparePeer {
+    /// A new connection with `ice_servers`, gathering from now on.
+    pub fn new(ice_servers: &[IceServer]) -> Result<Self, WebError> {
+        RtcPeerConnection::new_with_configuration(&configuration(ice_servers))
+            .op("new RTCPeerConnection")
+            .map(|pc| Self(Some(pc)))
+    }
+
+    fn take(mut self) -> Option<RtcPeerConnection> {
+        self.0.take()
+    }
+}
+
+impl Drop for SparePeer {
+    fn drop(&mut self) {
+        if let Some(pc) = self.0.take() {
+            pc.close();
+        }
+    }
 }
 
 fn description(kind: RtcSdpType, sdp: &str) -> RtcSessionDescriptionInit {
@@ -108,8 +148,18 @@ impl PeerSession {
         outgoing: &MediaStreamTrack,
         on_remote: impl FnMut(MediaStream) + 'static,
     ) -> Result<Self, WebError> {
-        let pc = RtcPeerConnection::new_with_configuration(&configuration(ice_servers))
-            .op("new RTCPeerConnection")?;
+        Self::from_spare(SparePeer::new(ice_servers)?, outgoing, on_remote)
+    }
+
+    /// [`new`](Self::new) on a connection made (and gathering) ahead of time.
+    pub fn from_spare(
+        spare: SparePeer,
+        outgoing: &MediaStreamTrack,
+        on_remote: impl FnMut(MediaStream) + 'static,
+    ) -> Result<Self, WebError> {
+        let Some(pc) = spare.take() else {
+            return Err(WebError::Unsupported("a spare connection used twice"));
+        };
         let stream = MediaStream::new().op("new MediaStream")?;
         let sender = match add_track(&pc, outgoing, &stream) {
             Ok(sender) => sender,
@@ -167,8 +217,8 @@ impl PeerSession {
         PeerState::from_js(self.pc.connection_state())
     }
 
-    /// createOffer, setLocalDescription, wait for ICE gathering (at most ~3 s), and the
-    /// complete local SDP with its candidates.
+    /// createOffer, setLocalDescription, wait for ICE gathering (at most
+    /// [`GATHER_DEADLINE_MS`]), and the local SDP with its candidates.
     pub async fn create_offer(&self) -> Result<String, WebError> {
         let offer = await_promise(self.pc.create_offer(), "createOffer").await?;
         self.set_local(offer.unchecked_into()).await?;
@@ -197,7 +247,7 @@ impl PeerSession {
     }
 
     /// setRemoteDescription with the far end's offer, createAnswer, setLocalDescription,
-    /// wait for ICE gathering (at most ~3 s), and the complete local SDP.
+    /// wait for ICE gathering (at most [`GATHER_DEADLINE_MS`]), and the local SDP.
     pub async fn answer_offer(&self, remote_sdp: &str) -> Result<String, WebError> {
         let promise = self
             .pc
@@ -292,7 +342,7 @@ impl PeerSession {
     }
 
     async fn gathered_sdp(&self) -> Result<String, WebError> {
-        wait_for_gathering(&self.pc, GATHER_CAP_MS).await;
+        wait_for_gathering(&self.pc, GATHER_DEADLINE_MS).await;
         self.pc
             .local_description()
             .map(|d| d.sdp())

@@ -45,57 +45,55 @@ struct Inner {
 pub struct Runtime(Rc<RefCell<Inner>>);
 
 impl Runtime {
-    /// Checks the account, starts audio, connects to the first edge and registers. Every
-    /// new view goes to `on_view`.
+    /// Checks the account, connects to the first edge and registers at once; the audio
+    /// (microphone, AudioContext, worklet) starts beside that, and `on_audio` hears how it
+    /// went: a failure there leaves the agent registered, with calls failing for want of
+    /// media, until signed in again. Every new view goes to `on_view`.
     pub async fn sign_in(
         account: &Account,
         devices: &DeviceChoice,
         on_view: impl Fn(PhoneView) + 'static,
+        on_audio: impl FnOnce(Result<(), SignInError>) + 'static,
     ) -> Result<Self, SignInError> {
         let cfg = account.phone_config(crate::random_seed())?;
         let ice = account.ice_config()?;
-        let audio = AudioEngine::start_with_microphone(
-            "./",
-            cfg.ports as u32,
-            devices.microphone.as_deref(),
-            devices
-                .voice_processing
-                .map_or_else(MicProcessing::default, |voice| MicProcessing { voice }),
-        )
-        .await
-        .map_err(|e| {
-            // The browser says only "permission denied"; the frame's policy tells why.
-            if crate::crm::frame_allows_microphone() == Some(false) {
-                SignInError::MicrophoneBlockedByFrame
-            } else {
-                SignInError::Audio(e)
-            }
-        })?;
-        if let Some(speaker) = &devices.speaker {
-            // A speaker that is gone, or a browser that cannot choose, leaves the default.
-            let _ = audio.use_speaker(speaker).await;
+        // Known before anything starts: the browser refuses the microphone in this frame
+        // whatever the agent answers, and only the CRM can change that.
+        if crate::crm::frame_allows_microphone() == Some(false) {
+            return Err(SignInError::MicrophoneBlockedByFrame);
         }
-        if devices.ringer.is_some() {
-            // Likewise: a ringer that cannot be chosen rings with the speaker.
-            let _ = audio.use_ringer(devices.ringer.as_deref()).await;
-        }
+        let ports = cfg.ports as u32;
         let phone = Phone::new(cfg);
         on_view(phone.view());
         let runtime = Self(Rc::new(RefCell::new(Inner {
             phone,
             transport: None,
-            media: Media::new(audio, ice),
+            media: Media::new(ice),
             timer: None,
             on_view: Some(Box::new(on_view)),
             keep_alive: None,
         })));
         runtime.handle(Input::Command(Command::SignIn));
         crate::stats::watch(runtime.downgrade());
+        let media = runtime.0.borrow().media.clone();
+        let devices = devices.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            match start_audio(ports, &devices).await {
+                Ok(audio) => {
+                    media.audio_started(Some(audio));
+                    on_audio(Ok(()));
+                }
+                Err(e) => {
+                    media.audio_started(None);
+                    on_audio(Err(e));
+                }
+            }
+        });
         Ok(runtime)
     }
 
-    /// The audio engine (device choice).
-    pub fn audio(&self) -> AudioEngine {
+    /// The audio engine (device choice), once it has started.
+    pub fn audio(&self) -> Option<AudioEngine> {
         self.0.borrow().media.audio()
     }
 
@@ -214,6 +212,26 @@ impl Runtime {
             }
         }
     }
+}
+
+/// The microphone, the AudioContext with the mixer worklet, and the agent's devices.
+async fn start_audio(ports: u32, devices: &DeviceChoice) -> Result<AudioEngine, SignInError> {
+    let processing = devices
+        .voice_processing
+        .map_or_else(MicProcessing::default, |voice| MicProcessing { voice });
+    let audio =
+        AudioEngine::start_with_microphone("./", ports, devices.microphone.as_deref(), processing)
+            .await
+            .map_err(SignInError::Audio)?;
+    if let Some(speaker) = &devices.speaker {
+        // A speaker that is gone, or a browser that cannot choose, leaves the default.
+        let _ = audio.use_speaker(speaker).await;
+    }
+    if devices.ringer.is_some() {
+        // Likewise: a ringer that cannot be chosen rings with the speaker.
+        let _ = audio.use_ringer(devices.ringer.as_deref()).await;
+    }
+    Ok(audio)
 }
 
 /// A runtime that browser callbacks may outlive.

@@ -80,7 +80,7 @@ async fn sign_in_refuses_clear_signalling_to_another_host_before_touching_audio(
         edges: "ws://edge.example.com:8088".into(),
         ..Account::default()
     };
-    let result = Runtime::sign_in(&account, &DeviceChoice::default(), |_| {}).await;
+    let result = Runtime::sign_in(&account, &DeviceChoice::default(), |_| {}, |_| {}).await;
     assert_eq!(
         result.err(),
         Some(SignInError::InsecureServer {

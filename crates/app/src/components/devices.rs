@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web::{audio_devices, can_choose_outputs, AudioDevice, DeviceKind, DeviceWatch};
 
-use super::DriverSlot;
+use super::{AudioStatus, DriverSlot};
 use crate::i18n::{label, Label};
 use crate::state::{
     load_voice_processing, save_voice_processing, use_lang, DeviceChoice, Ringtone,
@@ -33,12 +33,20 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
     let notice = RwSignal::new(None::<DeviceNotice>);
     // The product default is on: agents use laptop speakers.
     let voice = RwSignal::new(load_voice_processing().unwrap_or(!cfg!(feature = "test-hooks")));
-    let fell_back = driver
-        .get_value()
-        .is_some_and(|d| d.audio().microphone_fell_back());
-    if fell_back {
-        notice.set(Some((Label::MicMissing, None)));
-    }
+    // Once the audio is up (it starts beside registration): did the chosen microphone
+    // have to give way to the default one?
+    let audio_status = use_context::<AudioStatus>();
+    Effect::new(move |_| {
+        let up = audio_status.is_some_and(|a| a.with(|a| matches!(a, Some(Ok(())))));
+        let fell_back = up
+            && driver
+                .get_value()
+                .and_then(|d| d.audio())
+                .is_some_and(|a| a.microphone_fell_back());
+        if fell_back {
+            notice.set(Some((Label::MicMissing, None)));
+        }
+    });
 
     // Re-read the devices; a chosen one that is gone falls back to the default.
     let refresh = move || {
@@ -48,7 +56,7 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
             };
             let has = |kind, id: &str| devices.iter().any(|d| d.kind == kind && d.id == id);
             let mut c = choice.get_untracked();
-            let audio = driver.get_value().map(|d| d.audio());
+            let audio = driver.get_value().and_then(|d| d.audio());
             if !c.microphone.is_empty() && !has(DeviceKind::Microphone, &c.microphone) {
                 c.microphone.clear();
                 if let Some(a) = &audio {
@@ -87,7 +95,7 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
         choice.update(|c| *field(c) = id);
         let chosen = choice.get_untracked();
         chosen.save();
-        driver.get_value().map(|d| (chosen, d.audio()))
+        driver.get_value().and_then(|d| Some((chosen, d.audio()?)))
     };
     let pick_mic = move |ev: leptos::ev::Event| {
         let Some((chosen, audio)) = record(&ev, |c| &mut c.microphone) else {
@@ -133,14 +141,14 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
         let chosen = Ringtone::from_tag(&event_target_value(&ev)).unwrap_or_default();
         chosen.save();
         ringtone.set(chosen);
-        if let Some(d) = driver.get_value() {
-            d.audio().set_ringtone(Some(chosen.region()));
+        if let Some(a) = driver.get_value().and_then(|d| d.audio()) {
+            a.set_ringtone(Some(chosen.region()));
         }
     };
     // A call ringing owns the ringer: no preview over it, and no preview's end cutting it.
     let call_rings = move || view_state.with(|v| v.lines.iter().any(|l| l.can_answer));
     let preview = move |_| {
-        let Some(audio) = driver.get_value().map(|d| d.audio()) else {
+        let Some(audio) = driver.get_value().and_then(|d| d.audio()) else {
             return;
         };
         if call_rings() {

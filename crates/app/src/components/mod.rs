@@ -39,6 +39,10 @@ use sign_in::SignIn;
 /// The running phone, once signed in; kept out of the reactive graph (it is not `Send`).
 pub(crate) type DriverSlot = StoredValue<Option<Runtime>, LocalStorage>;
 
+/// How the audio (microphone, AudioContext, worklet) came up after the latest sign-in:
+/// `None` while it starts, which registration does not wait for.
+pub(crate) type AudioStatus = RwSignal<Option<Result<(), SignInError>>>;
+
 /// The bridge to the CRM page around the phone; `None` when it is not embedded.
 pub(crate) type BridgeSlot = StoredValue<Option<Bridge>, LocalStorage>;
 
@@ -59,6 +63,8 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     let view_state = RwSignal::new(signed_out());
     let driver: DriverSlot = StoredValue::new_local(None);
+    let audio: AudioStatus = RwSignal::new(None);
+    provide_context(audio);
     let directory = RwSignal::new(Directory::default());
     spawn_local(async move {
         let from_file = load_directory(DIRECTORY_URL).await;
@@ -86,7 +92,8 @@ pub fn App() -> impl IntoView {
         AppRequest::SignIn(mut account) => {
             account.instance_id = instance_id();
             spawn_local(async move {
-                let result = sign_in::start(account, view_state, driver, bridge.get_value()).await;
+                let result =
+                    sign_in::start(account, view_state, driver, bridge.get_value(), audio).await;
                 answer.send_sign_in(result.as_ref().map(|_| ()));
             });
         }
@@ -138,6 +145,7 @@ pub fn App() -> impl IntoView {
             b.observe(&signed_out());
         }
         view_state.set(signed_out());
+        audio.set(None);
     };
     let pick_lang = move |ev: leptos::ev::Event| {
         let chosen = Lang::from_tag(&event_target_value(&ev));
@@ -173,8 +181,17 @@ pub fn App() -> impl IntoView {
             </Show>
             <Show
                 when=move || signed_in.get()
-                fallback=move || view! { <SignIn view_state driver /> }
+                fallback=move || view! { <SignIn view_state driver audio /> }
             >
+                <Show when=move || audio.with(|a| matches!(a, Some(Err(_))))>
+                    // Registered all the same; calls have no media until the next sign-in.
+                    <p class="error audio-problem" data-testid="audio-problem" role="alert">
+                        {move || audio.with(|a| match a {
+                            Some(Err(e)) => sign_in_error(lang.get(), e),
+                            _ => String::new(),
+                        })}
+                    </p>
+                </Show>
                 <Shortcuts view_state driver help />
                 <div class="col calls-col">
                     <Incoming view_state driver />

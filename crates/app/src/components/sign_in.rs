@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use web::crm::{Bridge, Problem};
 use web::{Account, PhoneView, Runtime, SignInError};
 
-use super::{use_bridge, DriverSlot};
+use super::{use_bridge, AudioStatus, DriverSlot};
 use crate::i18n::{label, sign_in_error, Label};
 use crate::state::{use_lang, DeviceChoice, Ringtone, Settings};
 
@@ -16,6 +16,7 @@ pub(crate) async fn start(
     view_state: RwSignal<PhoneView>,
     driver: DriverSlot,
     bridge: Option<Bridge>,
+    audio: AudioStatus,
 ) -> Result<(), SignInError> {
     let devices = DeviceChoice::load().to_web();
     let observer = bridge.clone();
@@ -25,9 +26,23 @@ pub(crate) async fn start(
         }
         view_state.set(v);
     };
-    match Runtime::sign_in(&account, &devices, on_view).await {
+    audio.set(None);
+    let audio_bridge = bridge.clone();
+    let on_audio = move |result: Result<(), SignInError>| {
+        if let (Err(_), Some(b)) = (&result, &audio_bridge) {
+            b.report(Problem::AudioFailed);
+        }
+        // The audio starts after signalling: the chosen ringtone is set once it is there.
+        if let Some(a) = driver.get_value().and_then(|d| d.audio()) {
+            a.set_ringtone(Some(Ringtone::load().region()));
+        }
+        audio.set(Some(result));
+    };
+    match Runtime::sign_in(&account, &devices, on_view, on_audio).await {
         Ok(d) => {
-            d.audio().set_ringtone(Some(Ringtone::load().region()));
+            if let Some(a) = d.audio() {
+                a.set_ringtone(Some(Ringtone::load().region()));
+            }
             if let Some(b) = &bridge {
                 b.set_runtime(Some(d.clone()));
             }
@@ -70,7 +85,11 @@ fn Field(
 }
 
 #[component]
-pub(crate) fn SignIn(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> impl IntoView {
+pub(crate) fn SignIn(
+    view_state: RwSignal<PhoneView>,
+    driver: DriverSlot,
+    audio: AudioStatus,
+) -> impl IntoView {
     let lang = use_lang();
     let bridge = use_bridge();
     let saved = Settings::load();
@@ -111,7 +130,7 @@ pub(crate) fn SignIn(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> imp
         // From the click, as browsers require; the phone works the same without it.
         web::ask_notification_permission();
         spawn_local(async move {
-            match start(account, view_state, driver, bridge).await {
+            match start(account, view_state, driver, bridge, audio).await {
                 Ok(()) => settings.save(),
                 Err(e) => error.set(Some(e)),
             }

@@ -13,7 +13,7 @@ mod roster;
 mod snapshot;
 mod transfer;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use sip::{CallId, RegistrationState, UaConfig, UaEvent, UserAgent};
@@ -118,7 +118,7 @@ pub struct Phone {
     cfg: PhoneConfig,
     ua: UserAgent,
     registration: RegStatus,
-    lines: BTreeMap<LineId, Line>,
+    lines: sip::VecMap<LineId, Line>,
     conference: Option<Conference>,
     /// The version of the last conference-info NOTIFY we sent. Kept across conferences: a
     /// participant whose subscription outlives one conference discards any version not
@@ -153,7 +153,7 @@ impl Phone {
             cfg,
             ua,
             registration: RegStatus::SignedOut,
-            lines: BTreeMap::new(),
+            lines: sip::VecMap::new(),
             conference: None,
             roster_version: 0,
             merge_confirm: false,

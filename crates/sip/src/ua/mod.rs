@@ -32,14 +32,14 @@ pub use refer::percent_encode_header;
 pub use timers::Timer;
 pub use types::{CallId, EndReason, UaConfig, UaError, UaEvent};
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use web_time::Instant;
 
 use crate::registration::{Registration, Resume};
 use crate::rng::Rng;
-use crate::{Dialog, Limits, Message, Method, NameAddr, Request, Response, Uri};
+use crate::{Dialog, Limits, Message, Method, NameAddr, Request, Response, Uri, VecMap};
 
 /// RFC 3261 T1, the round-trip estimate.
 pub const T1: Duration = Duration::from_millis(500);
@@ -209,9 +209,9 @@ pub struct UserAgent {
     /// Reconnected with calls up: decide about target refreshes once the registrar has
     /// answered (is our GRUU still the same?).
     retarget_pending: bool,
-    calls: BTreeMap<CallId, Call>,
+    calls: VecMap<CallId, Call>,
     next_call: u64,
-    transactions: BTreeMap<String, ClientTransaction>,
+    transactions: VecMap<String, ClientTransaction>,
     /// Client transactions whose request was made while the transport was down (a hang-up,
     /// a hold, a transfer during an outage): sent, and their Timer B/F started, once it is
     /// back, instead of being lost to a dead socket.
@@ -243,9 +243,9 @@ impl UserAgent {
             registration,
             gruu: None,
             retarget_pending: false,
-            calls: BTreeMap::new(),
+            calls: VecMap::new(),
             next_call: 1,
-            transactions: BTreeMap::new(),
+            transactions: VecMap::new(),
             held: Vec::new(),
             referrers: VecDeque::new(),
             transmit: VecDeque::new(),

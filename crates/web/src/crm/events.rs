@@ -1,8 +1,6 @@
 //! Events for the CRM, worked out by comparing each new view with the last: the engine knows
 //! nothing of the CRM, and the CRM hears exactly what the agent sees.
 
-use std::collections::BTreeMap;
-
 use embed::{CallEnd, CallPhase, Direction as Dir, Event, Party, PartyState, Person, Registration};
 use phone::{
     Direction, Instant, LineId, LineState, LineView, Outcome, PartyStatus, PhoneView, RegStatus,
@@ -23,7 +21,7 @@ struct Told {
 #[derive(Debug, Default)]
 pub(crate) struct Tracker {
     registration: Option<Registration>,
-    calls: BTreeMap<LineId, Told>,
+    calls: sip::VecMap<LineId, Told>,
     roster: Option<(bool, Vec<Party>)>,
 }
 
