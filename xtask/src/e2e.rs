@@ -27,15 +27,18 @@ pub(crate) struct Options {
     pub(crate) soak_calls: Option<u32>,
 }
 
+/// The agents' microphone tones: -6 dBFS (a test compares what arrives with it).
+const AGENT_AMP: f64 = 0.5;
+
 fn fixtures() -> Result<(PathBuf, PathBuf, PathBuf)> {
     let dir = root().join("tests/fixtures");
     let a = dir.join("agent-a-440hz.wav");
     let b = dir.join("agent-b-660hz.wav");
     let c = dir.join("agent-c-880hz.wav");
-    // -6 dBFS, 10 s: whole numbers of cycles, so the fake microphone loops without a click
-    wav::write_if_changed(&a, &wav::tone(440.0, 0.5, 10))?;
-    wav::write_if_changed(&b, &wav::tone(660.0, 0.5, 10))?;
-    wav::write_if_changed(&c, &wav::tone(880.0, 0.5, 10))?;
+    // 10 s: whole numbers of cycles, so the fake microphone loops without a click
+    wav::write_if_changed(&a, &wav::tone(440.0, AGENT_AMP, 10))?;
+    wav::write_if_changed(&b, &wav::tone(660.0, AGENT_AMP, 10))?;
+    wav::write_if_changed(&c, &wav::tone(880.0, AGENT_AMP, 10))?;
     Ok((a, b, c))
 }
 
@@ -105,6 +108,7 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
         .env("SOFTPHONE_WAV_A", &wav_a)
         .env("SOFTPHONE_WAV_B", &wav_b)
         .env("SOFTPHONE_WAV_C", &wav_c)
+        .env("SOFTPHONE_AGENT_AMP", AGENT_AMP.to_string())
         .env("SOFTPHONE_HTTP_PORT", HTTP_PORT.to_string())
         .env("SOFTPHONE_WS_URL", WS_URL)
         .env("SOFTPHONE_SIP_DOMAIN", SIP_DOMAIN)
@@ -123,10 +127,14 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
     }
 
     let lab = Lab::start()?;
-    node.env("SOFTPHONE_DESK_PHONE", baresip::USER)
-        .env("SOFTPHONE_DESK_CTRL", baresip::CTRL_ADDR)
+    node.env("SOFTPHONE_DESK_PHONE", baresip::DESK.user)
+        .env("SOFTPHONE_DESK_CTRL", baresip::DESK.ctrl_addr)
         .env("SOFTPHONE_DESK_HZ", baresip::TONE_HZ.to_string())
-        .env("SOFTPHONE_DESK_RECORDINGS", &lab.desk.recordings);
+        .env("SOFTPHONE_DESK_AMP", baresip::TONE_AMP.to_string())
+        .env("SOFTPHONE_DESK_RECORDINGS", &lab.desk.recordings)
+        .env("SOFTPHONE_PCMU_DESK_PHONE", baresip::PCMU_DESK.user)
+        .env("SOFTPHONE_PCMU_DESK_CTRL", baresip::PCMU_DESK.ctrl_addr)
+        .env("SOFTPHONE_PCMU_DESK_RECORDINGS", &lab.pcmu_desk.recordings);
     let restarts = RestartService::start(
         run_dir.join("kamailio-restart"),
         Arc::clone(&lab.kamailio),
@@ -135,9 +143,10 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
     let result = crate::tally::run_node_test(&mut node, &files, &run_dir.join("tally.tsv"));
     if result.is_err() {
         println!(
-            "e2e: logs: {}, {}",
+            "e2e: logs: {}, {}, {}",
             kamailio::run_dir().join("kamailio.log").display(),
-            lab.desk.log.display()
+            lab.desk.log.display(),
+            lab.pcmu_desk.log.display()
         );
     }
     drop(restarts);

@@ -95,3 +95,12 @@ fn a_frame_without_the_microphone_is_explained_in_both_languages() {
     assert!(sign_in_error(Lang::Es, &e).contains("allow=\"microphone\""));
     assert!(sign_in_error(Lang::Es, &e).contains("micrófono"));
 }
+
+#[test]
+fn the_bridge_notice_names_the_button_that_ends_it() {
+    for lang in Lang::ALL {
+        let text = notice(lang, &Notice::Bridging { status: None });
+        let button = label(lang, Label::EndConference);
+        assert!(text.contains(button), "{text} names {button}");
+    }
+}
