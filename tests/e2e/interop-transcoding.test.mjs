@@ -66,14 +66,16 @@ function rtpStats(page) {
 }
 
 /**
- * Not working yet, and why: the browser receives Opus packets from rtpengine 10.5 (getStats:
- * codec audio/opus, packets received, almost nothing concealed) but they decode to digital
- * silence (audioLevel 0, the speaker exactly 0), while the desk phone's own recording shows
- * it sent its 1 kHz at full level. The same rtpengine, PCMU in and Opus out on plain RTP
- * (no ICE, no DTLS-SRTP), gives a 1 kHz tone that libopus decodes: what differs is the
- * WebRTC leg.
+ * Not working yet, and what is known: rtpengine 10.5 does send the browser Opus, full-size
+ * packets 50 a second (a loopback capture: about 190 bytes with payload type 111, 100 with
+ * 96, never the few bytes of encoded silence), and Chrome decodes them with nothing concealed
+ * (getStats), yet what it plays is digital silence (audioLevel 0, the speaker exactly 0),
+ * while the desk phone's own recording shows it sent its 1 kHz at full level. The same
+ * rtpengine with PCMU in and Opus out on plain RTP (no ICE, no DTLS-SRTP) gives Opus that
+ * libopus decodes to the 1 kHz tone. Next to look at: the RTP timestamps and the Opus TOC
+ * (channels, bandwidth) of the packets on the SRTP leg.
  */
-const DESK_TO_BROWSER_TODO = 'rtpengine 10.5 sends the browser Opus that decodes to silence on the DTLS-SRTP leg (see the comment above)';
+const DESK_TO_BROWSER_TODO = 'rtpengine 10.5 sends the browser Opus that Chrome decodes to silence (see the comment above)';
 
 const db = (power, amp) => 10 * Math.log10(power / (amp * amp));
 
