@@ -72,6 +72,11 @@ export class JsSipPage {
     return this.page.evaluate(() => window.jssipPhone.hangUp());
   }
 
+  /** Transfers the call to `user` (blind): REFER, then a hang-up once the transfer succeeded. */
+  refer(user) {
+    return this.page.evaluate((t) => window.jssipPhone.refer(t), `sip:${user}@${config.sipDomain}`);
+  }
+
   established() {
     return this.page.evaluate(() => window.jssipPhone.established());
   }

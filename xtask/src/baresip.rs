@@ -1,7 +1,9 @@
-//! The desk phone: baresip, a SIP phone that is not a browser (plain RTP, G.711, UDP), as
-//! account 1100 of tests/kamailio/kamailio.cfg. It answers every call by itself, plays a known
-//! tone from a WAV file, records what it hears (one `dump-<time>-dec.wav` per call) and is
-//! driven over its TCP control socket (netstring-framed JSON) by the e2e tests.
+//! The desk phones: baresip, a SIP phone that is not a browser (plain RTP, G.711, UDP), as
+//! accounts 1100 and 1101 of tests/kamailio/kamailio.cfg. Each answers every call by itself,
+//! plays a known tone from a WAV file, records what it hears (one `dump-<time>-dec.wav` per
+//! call) and is driven over its TCP control socket (netstring-framed JSON) by the e2e tests.
+//! 1100 speaks PCMU and PCMA and meets the browser's PCMU as it is; 1101 speaks PCMU only and
+//! Kamailio has rtpengine transcode its calls to Opus on the browser side.
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
@@ -13,12 +15,43 @@ use std::time::Duration;
 
 use crate::util::{bail, cmd, stop_child, track, wait_ready, Context, Result};
 
-pub(crate) const USER: &str = "1100";
-pub(crate) const PASSWORD: &str = "1100pw";
-pub(crate) const CTRL_ADDR: &str = "127.0.0.1:4444";
-const SIP_ADDR: &str = "127.0.0.1:5090";
+/// One desk phone: its account and where it listens. Instances sit two ports apart (baresip
+/// takes the port after its SIP port too) and have media ports of their own.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Desk {
+    pub(crate) user: &'static str,
+    pub(crate) password: &'static str,
+    pub(crate) ctrl_addr: &'static str,
+    sip_addr: &'static str,
+    rtp_ports: &'static str,
+    /// baresip's `audio_codecs` for the account.
+    codecs: &'static str,
+}
+
+/// The desk phone of demos and most tests: G.711 both laws, no transcoding needed.
+pub(crate) const DESK: Desk = Desk {
+    user: "1100",
+    password: "1100pw",
+    ctrl_addr: "127.0.0.1:4444",
+    sip_addr: "127.0.0.1:5090",
+    rtp_ports: "31000-31099",
+    codecs: "PCMU,PCMA",
+};
+
+/// A plain phone with PCMU alone: its calls are transcoded (Opus on the browser side).
+pub(crate) const PCMU_DESK: Desk = Desk {
+    user: "1101",
+    password: "1101pw",
+    ctrl_addr: "127.0.0.1:4446",
+    sip_addr: "127.0.0.1:5092",
+    rtp_ports: "31100-31199",
+    codecs: "PCMU",
+};
+
 /// The tone it plays: 1 kHz, away from the agents' 440/660/880 Hz and their harmonics.
 pub(crate) const TONE_HZ: u32 = 1000;
+/// Its amplitude (of full scale), as the agents' fixtures: a test compares levels with it.
+pub(crate) const TONE_AMP: f64 = 0.5;
 /// G.711 is 8 kHz mono, and aufile takes only the rate and channels of `ausrc_*`.
 pub(crate) const TONE_RATE: u32 = 8000;
 /// aufile ends the call when the file ends: ten minutes is longer than any test or demo call.
@@ -26,12 +59,12 @@ pub(crate) const TONE_SECONDS: u32 = 600;
 
 /// baresip 1.0's configuration: no sound card (alsa is loaded but never opened for playback
 /// of a file source), G.711 only, DNS pinned to loopback (it resolves nothing anyway).
-fn config(tone: &Path, recordings: &Path) -> String {
+fn config(desk: &Desk, tone: &Path, recordings: &Path) -> String {
     format!(
         "poll_method\t\tepoll\n\
-         sip_listen\t\t{SIP_ADDR}\n\
+         sip_listen\t\t{sip}\n\
          dns_server\t\t127.0.0.1:53\n\
-         rtp_ports\t\t31000-31099\n\
+         rtp_ports\t\t{rtp}\n\
          audio_path\t\t/usr/share/baresip\n\
          audio_player\t\talsa,null\n\
          audio_alert\t\talsa,null\n\
@@ -51,7 +84,10 @@ fn config(tone: &Path, recordings: &Path) -> String {
          module_app\t\tcontact.so\n\
          module_app\t\tmenu.so\n\
          snd_path\t\t{recordings}\n\
-         ctrl_tcp_listen\t\t{CTRL_ADDR}\n",
+         ctrl_tcp_listen\t\t{ctrl}\n",
+        sip = desk.sip_addr,
+        rtp = desk.rtp_ports,
+        ctrl = desk.ctrl_addr,
         tone = tone.display(),
         recordings = recordings.display(),
     )
@@ -60,23 +96,27 @@ fn config(tone: &Path, recordings: &Path) -> String {
 /// Its account line (baresip's `accounts` format). It registers every 10 s, so a restarted
 /// Kamailio (the fault tests) knows it again within seconds, as a real desk phone with a
 /// short interval would.
-fn accounts() -> String {
+fn accounts(desk: &Desk) -> String {
     format!(
-        "<sip:{USER}@127.0.0.1;transport=udp>;auth_pass={PASSWORD};regint=10;\
-         answermode=auto;audio_codecs=PCMU,PCMA\n"
+        "<sip:{user}@127.0.0.1;transport=udp>;auth_pass={password};regint=10;\
+         answermode=auto;audio_codecs={codecs}\n",
+        user = desk.user,
+        password = desk.password,
+        codecs = desk.codecs,
     )
 }
 
 /// A running desk phone; dropping it stops it.
 pub(crate) struct DeskPhone {
     child: Child,
+    user: &'static str,
     pub(crate) log: PathBuf,
     pub(crate) recordings: PathBuf,
 }
 
 /// One control command; the text of its response (None when baresip does not answer).
-pub(crate) fn command(name: &str, params: &str) -> Option<String> {
-    let addr: SocketAddr = CTRL_ADDR.parse().ok()?;
+pub(crate) fn command(desk: &Desk, name: &str, params: &str) -> Option<String> {
+    let addr: SocketAddr = desk.ctrl_addr.parse().ok()?;
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_millis(300)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
     let json = format!(r#"{{"command":"{name}","params":"{params}","token":"xtask"}}"#);
@@ -95,20 +135,19 @@ pub(crate) fn command(name: &str, params: &str) -> Option<String> {
 impl DeskPhone {
     /// Writes its configuration and tone under `dir`, starts it and waits (up to 10 s) until
     /// Kamailio has taken its registration.
-    pub(crate) fn start(dir: &Path, tone: &Path) -> Result<Self> {
-        if TcpStream::connect_timeout(
-            &CTRL_ADDR.parse().expect("address"),
-            Duration::from_millis(200),
-        )
-        .is_ok()
+    pub(crate) fn start(desk: Desk, dir: &Path, tone: &Path) -> Result<Self> {
+        let ctrl = desk.ctrl_addr;
+        if TcpStream::connect_timeout(&ctrl.parse().expect("address"), Duration::from_millis(200))
+            .is_ok()
         {
-            bail!("{CTRL_ADDR} is taken: is another baresip running (`cargo xtask dev`)?");
+            bail!("{ctrl} is taken: is another baresip running (`cargo xtask dev`)?");
         }
         let recordings = dir.join("recordings");
         let _ = fs::remove_dir_all(&recordings);
         fs::create_dir_all(&recordings).context(format_args!("create {}", recordings.display()))?;
-        fs::write(dir.join("config"), config(tone, &recordings)).context("write baresip config")?;
-        fs::write(dir.join("accounts"), accounts()).context("write baresip accounts")?;
+        fs::write(dir.join("config"), config(&desk, tone, &recordings))
+            .context("write baresip config")?;
+        fs::write(dir.join("accounts"), accounts(&desk)).context("write baresip accounts")?;
         let log = dir.join("baresip.log");
         let out = File::create(&log).context(format_args!("create {}", log.display()))?;
         let err = out.try_clone().context("dup log file")?;
@@ -126,6 +165,7 @@ impl DeskPhone {
         track(child.id());
         let mut phone = Self {
             child,
+            user: desk.user,
             log,
             recordings,
         };
@@ -135,7 +175,7 @@ impl DeskPhone {
             &mut phone.child,
             &phone.log,
             Duration::from_millis(100),
-            || command("reginfo", "").is_some_and(|r| r.contains("OK")),
+            || command(&desk, "reginfo", "").is_some_and(|r| r.contains("OK")),
         )?;
         Ok(phone)
     }
@@ -144,6 +184,6 @@ impl DeskPhone {
 impl Drop for DeskPhone {
     fn drop(&mut self) {
         stop_child(&mut self.child, Duration::from_secs(5));
-        println!("baresip: stopped");
+        println!("baresip {}: stopped", self.user);
     }
 }

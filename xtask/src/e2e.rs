@@ -28,6 +28,9 @@ pub(crate) struct Options {
     pub(crate) soak_calls: Option<u32>,
 }
 
+/// The agents' microphone tones: -6 dBFS (a test compares what arrives with it).
+const AGENT_AMP: f64 = 0.5;
+
 /// Each agent's microphone tone, by the letter of its `SOFTPHONE_WAV_<letter>` variable: five
 /// distinct tones so a five-party conference (C10) can tell everyone apart by ear. None is a
 /// harmonic of another below 4 kHz, and none sits on ringback's 440+480 Hz but A's own 440.
@@ -47,7 +50,7 @@ pub(crate) fn fixtures() -> Result<Vec<(&'static str, PathBuf)>> {
         .map(|&(letter, hz)| {
             let file = dir.join(format!("agent-{}-{hz}hz.wav", letter.to_lowercase()));
             // -6 dBFS, 10 s: whole numbers of cycles, so the fake microphone loops without a click
-            wav::write_if_changed(&file, &wav::tone(hz, 0.5, 10))?;
+            wav::write_if_changed(&file, &wav::tone(hz, AGENT_AMP, 10))?;
             Ok((letter, file))
         })
         .collect()
@@ -119,6 +122,7 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
         node.env(format!("SOFTPHONE_WAV_{letter}"), file);
     }
     node.env("SOFTPHONE_DIST", &dist)
+        .env("SOFTPHONE_AGENT_AMP", AGENT_AMP.to_string())
         .env("SOFTPHONE_HTTP_PORT", HTTP_PORT.to_string())
         .env("SOFTPHONE_WS_URL", WS_URL)
         .env("SOFTPHONE_SIP_DOMAIN", SIP_DOMAIN)
@@ -137,10 +141,14 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
     }
 
     let lab = Lab::start()?;
-    node.env("SOFTPHONE_DESK_PHONE", baresip::USER)
-        .env("SOFTPHONE_DESK_CTRL", baresip::CTRL_ADDR)
+    node.env("SOFTPHONE_DESK_PHONE", baresip::DESK.user)
+        .env("SOFTPHONE_DESK_CTRL", baresip::DESK.ctrl_addr)
         .env("SOFTPHONE_DESK_HZ", baresip::TONE_HZ.to_string())
-        .env("SOFTPHONE_DESK_RECORDINGS", &lab.desk.recordings);
+        .env("SOFTPHONE_DESK_AMP", baresip::TONE_AMP.to_string())
+        .env("SOFTPHONE_DESK_RECORDINGS", &lab.desk.recordings)
+        .env("SOFTPHONE_PCMU_DESK_PHONE", baresip::PCMU_DESK.user)
+        .env("SOFTPHONE_PCMU_DESK_CTRL", baresip::PCMU_DESK.ctrl_addr)
+        .env("SOFTPHONE_PCMU_DESK_RECORDINGS", &lab.pcmu_desk.recordings);
     let restarts = RestartService::start(
         run_dir.join("kamailio-restart"),
         vec![Slot {
@@ -172,9 +180,10 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
     let result = crate::tally::run_node_test(&mut node, &files, &run_dir.join("tally.tsv"));
     if result.is_err() {
         println!(
-            "e2e: logs: {}, {}",
+            "e2e: logs: {}, {}, {}",
             kamailio::run_dir().join("kamailio.log").display(),
-            lab.desk.log.display()
+            lab.desk.log.display(),
+            lab.pcmu_desk.log.display()
         );
         if edges.is_some() {
             for e in cluster::EDGES {

@@ -228,8 +228,12 @@ pub(crate) fn print_accounts() {
     println!("  test accounts:          sip:2001@{SIP_DOMAIN} / pw2001   (any 2001..2999, password pw<user>)");
     println!(
         "  desk phone:             call {} (baresip over UDP through rtpengine: answers by itself, plays {} Hz)",
-        crate::baresip::USER,
+        crate::baresip::DESK.user,
         crate::baresip::TONE_HZ
+    );
+    println!(
+        "  PCMU-only desk phone:   call {} (the same, G.711 PCMU alone: rtpengine transcodes it to Opus)",
+        crate::baresip::PCMU_DESK.user,
     );
 }
 

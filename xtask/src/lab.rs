@@ -1,5 +1,6 @@
 //! The SIP lab of `dev` and `e2e`: rtpengine, Kamailio bridging through it where a call has a
-//! non-browser side, and the baresip desk phone registered as 1100.
+//! non-browser side, and the baresip desk phones registered as 1100 (G.711) and 1101 (PCMU
+//! only: its calls are transcoded).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -13,9 +14,10 @@ use crate::wav;
 /// How the lab's Kamailio is started, the first time and after a restart test.
 pub(crate) const KAMAILIO_DEFINES: &[&str] = &["WITH_RTPENGINE"];
 
-/// Everything running; dropping it stops the desk phone, then Kamailio, then rtpengine.
+/// Everything running; dropping it stops the desk phones, then Kamailio, then rtpengine.
 pub(crate) struct Lab {
     pub(crate) desk: DeskPhone,
+    pub(crate) pcmu_desk: DeskPhone,
     /// Shared with the restart service, which may replace it mid-run.
     pub(crate) kamailio: Arc<Mutex<Option<Kamailio>>>,
     _rtpengine: Rtpengine,
@@ -30,7 +32,7 @@ pub(crate) fn desk_tone() -> Result<PathBuf> {
     let bytes = wav::tone_at(
         baresip::TONE_RATE,
         f64::from(baresip::TONE_HZ),
-        0.5,
+        baresip::TONE_AMP,
         baresip::TONE_SECONDS,
     );
     wav::write_if_changed(&path, &bytes)?;
@@ -42,9 +44,12 @@ impl Lab {
         let tone = desk_tone()?;
         let rtpengine = Rtpengine::start()?;
         let kamailio = Kamailio::start_with(KAMAILIO_DEFINES)?;
-        let desk = DeskPhone::start(&kamailio::run_dir().join("baresip"), &tone)?;
+        let run = kamailio::run_dir();
+        let desk = DeskPhone::start(baresip::DESK, &run.join("baresip"), &tone)?;
+        let pcmu_desk = DeskPhone::start(baresip::PCMU_DESK, &run.join("baresip-pcmu"), &tone)?;
         Ok(Self {
             desk,
+            pcmu_desk,
             kamailio: Arc::new(Mutex::new(Some(kamailio))),
             _rtpengine: rtpengine,
         })

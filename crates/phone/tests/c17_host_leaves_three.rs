@@ -49,7 +49,7 @@ fn c17_without_refer_support_the_host_keeps_bridging_silently() {
     assert!(matches!(view.notice, Some(phone::Notice::Bridging { .. })));
     assert!(
         view.controls.end_conference.enabled,
-        "End bridge is offered"
+        "End conference is offered (it ends the bridge)"
     );
     net.assert_hearing(&[H, B, C], &[(B, C), (C, B)]);
 

@@ -290,24 +290,23 @@ impl PeerSession {
         self.answer_offer(offer).await
     }
 
-    /// Plays `digit` as an RFC 4733 telephone-event on the leg's sender (100 ms, the
+    /// Queues `digit` as an RFC 4733 telephone-event on the leg's sender (100 ms, the
     /// browser's default gap); the far end offered telephone-events, so it hears them.
+    /// `insertDTMF` replaces the tones still waiting, so digits keyed faster than they play
+    /// would be lost: the new digit goes after the ones in `toneBuffer`, in the order keyed.
     pub fn insert_dtmf(&self, digit: char) -> Result<(), WebError> {
         let sender = self
             .sender
             .dtmf()
             .ok_or(WebError::Unsupported("RTCDTMFSender"))?;
+        let queued = queue_digit(&sender.tone_buffer(), digit);
         // Through Reflect so that the exception it throws on a stopped sender comes back as
         // an error instead of unwinding through Rust (web-sys's binding does not catch).
         let insert: Function = js_sys::Reflect::get(&sender, &JsValue::from_str("insertDTMF"))
             .and_then(|f| f.dyn_into())
             .op("RTCDTMFSender.insertDTMF")?;
         insert
-            .call2(
-                &sender,
-                &JsValue::from_str(&digit.to_string()),
-                &JsValue::from(100),
-            )
+            .call2(&sender, &JsValue::from_str(&queued), &JsValue::from(100))
             .op("RTCDTMFSender.insertDTMF")
             .map(drop)
     }
@@ -353,6 +352,14 @@ impl PeerSession {
     }
 }
 
+/// The tone buffer to hand `insertDTMF` for one more digit: the ones still waiting, then it.
+fn queue_digit(waiting: &str, digit: char) -> String {
+    let mut tones = String::with_capacity(waiting.len() + 1);
+    tones.push_str(waiting);
+    tones.push(digit);
+    tones
+}
+
 /// Resolves when ICE gathering is complete, or after `cap_ms` whichever comes first.
 async fn wait_for_gathering(pc: &RtcPeerConnection, cap_ms: u32) {
     if pc.ice_gathering_state() == RtcIceGatheringState::Complete {
@@ -394,5 +401,17 @@ impl std::fmt::Debug for PeerSession {
         f.debug_struct("PeerSession")
             .field("state", &self.state())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::queue_digit;
+
+    #[test]
+    fn a_digit_goes_after_the_ones_waiting() {
+        assert_eq!(queue_digit("", '1'), "1");
+        assert_eq!(queue_digit("23", '4'), "234");
+        assert_eq!(queue_digit("9*", '#'), "9*#");
     }
 }

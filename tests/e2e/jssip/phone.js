@@ -7,6 +7,12 @@
 //   sip     every SIP message on the WebSocket ({ dir: 'in' | 'out', method, status, cseq }),
 //           so a test can count session refreshes JsSIP does not report as events
 //   samples the far end's audio as heard here (an AnalyserNode on the remote track)
+//
+// A REFER from the far end: JsSIP itself answers 202 and sends NOTIFY 100 Trying; this page
+// reports it ('refer') and never accepts it, so the new call is never placed: the far end
+// that accepts a transfer and never completes it (C17's fallback). `refer(target)` is the
+// other way round: this page transfers its call (blind, RFC 5589 §6) and hangs up once the
+// transferee's NOTIFY says the new call was answered.
 'use strict';
 
 (() => {
@@ -134,7 +140,20 @@
       session.terminate();
     },
     refer(target) {
-      session.refer(target);
+      session.refer(target, {
+        eventHandlers: {
+          requestSucceeded: () => emit('refer-202'),
+          requestFailed: ({ cause }) => emit('refer-failed', { cause }),
+          trying: () => emit('refer-trying'),
+          progress: () => emit('refer-progress'),
+          failed: ({ cause }) => emit('refer-failed', { cause }),
+          accepted: () => {
+            emit('refer-accepted');
+            // RFC 5589 §6.1: the transferor ends its dialog with the transferee.
+            if (!session.isEnded()) session.terminate();
+          },
+        },
+      });
     },
     /** Whether JsSIP's session is up and not ended. */
     established() {

@@ -213,7 +213,9 @@ impl Words for En {
             N::LeftConference => "You left the conference; the others are still talking".into(),
             N::Bridging { status } => {
                 let why = status.map(|s| format!(" ({s})")).unwrap_or_default();
-                format!("The transfer failed{why}; your phone keeps the others connected. End the bridge to hang up both.")
+                // The button it points to, by its own label, so the two never drift apart.
+                let end = self.label(Label::EndConference);
+                format!("The transfer failed{why}; your phone keeps the others connected. Press “{end}” to hang up both.")
             }
             N::RosterUnreadable => "Conference details were unreadable".into(),
             N::PoorQuality { party, mos_centi } => format!(

@@ -227,7 +227,8 @@ impl Words for Es {
             N::LeftConference => "Dejó la conferencia; los demás siguen hablando".into(),
             N::Bridging { status } => {
                 let why = status.map(|s| format!(" ({s})")).unwrap_or_default();
-                format!("Falló la transferencia{why}; su teléfono mantiene conectados a los demás. Finalice el puente para colgar a ambos.")
+                let end = self.label(Label::EndConference);
+                format!("Falló la transferencia{why}; su teléfono mantiene conectados a los demás. Pulse «{end}» para colgar a ambos.")
             }
             N::RosterUnreadable => "No se pudieron leer los datos de la conferencia".into(),
             N::PoorQuality { party, mos_centi } => format!(

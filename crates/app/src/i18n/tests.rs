@@ -130,3 +130,12 @@ fn call_quality_is_worded_with_its_figures_in_both_languages() {
     assert!(notice(Lang::Es, &n).contains("Bea") && notice(Lang::Es, &n).contains("3,05"));
     assert_eq!(centi(7, '.'), "0.07");
 }
+
+#[test]
+fn the_bridge_notice_names_the_button_that_ends_it() {
+    for lang in Lang::ALL {
+        let text = notice(lang, &Notice::Bridging { status: None });
+        let button = label(lang, Label::EndConference);
+        assert!(text.contains(button), "{text} names {button}");
+    }
+}
