@@ -196,7 +196,7 @@ test('embed: an iframe without allow="microphone" shows the clear message inside
   // Signing in anyway fails with the same words, not a bare "permission denied".
   const user = freshUser();
   const ws = phone.byTestId('ws-url');
-  if (!(await ws.isVisible())) await phone.page.locator('details summary').first().click();
+  if (!(await ws.isVisible())) await phone.page.locator('details', { has: ws }).locator('summary').first().click();
   await ws.fill(config.wsUrl);
   await phone.byTestId('sip-uri').fill(`sip:${user}@${config.sipDomain}`);
   await phone.byTestId('password').fill(`pw${user}`);

@@ -42,7 +42,9 @@ function keepPeers() {
 /** The audio the browser sends and receives on its open connection: codec and packets. */
 function rtpStats(page) {
   return page.evaluate(async () => {
-    const pc = window.__e2ePeers.filter((p) => p.connectionState !== 'closed').at(-1);
+    // The call's connection, not the warm spare the phone keeps for the next call (that one
+    // has no remote description).
+    const pc = window.__e2ePeers.filter((p) => p.connectionState !== 'closed' && p.remoteDescription).at(-1);
     if (!pc) return null;
     const stats = [...(await pc.getStats()).values()];
     const codec = (id) => stats.find((s) => s.id === id)?.mimeType ?? null;
