@@ -2,6 +2,8 @@
 //! focusable (`aria-disabled`, not `disabled`), and says why (E2) three ways: a tooltip, a
 //! description screen readers read with the button, and a bubble shown on keyboard focus.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use leptos::prelude::*;
 use web::Control;
 
@@ -31,7 +33,10 @@ pub(crate) fn ControlButton(
 ) -> impl IntoView {
     let lang = use_lang();
     let why = move || control.get().reason.map(|r| reason(lang.get(), r));
-    let id = format!("why-{testid}");
+    // Unique per button: a control repeated per row (each row's Disconnect) shares its testid,
+    // and two equal ids would point `aria-describedby` at the wrong row's reason.
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let id = format!("why-{testid}-{}", NEXT.fetch_add(1, Ordering::Relaxed));
     let described = id.clone();
     let off = move || !control.get().enabled;
     // The name is the label (and the row's party) alone: without it the reason inside the
