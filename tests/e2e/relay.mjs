@@ -8,7 +8,7 @@
 // host candidate on the relay, a socket per side. Neither browser then knows the other's
 // address, so every packet of the leg (ICE checks, DTLS, SRTP, SRTCP) goes through the relay.
 // Which leg a description belongs to is told by the SDP's o= session id, which a
-// RTCPeerConnection keeps through every renegotiation (RFC 8829 section 5.2.1).
+// RTCPeerConnection keeps through every renegotiation (RFC 8829 sections 5.2.2 and 5.3.2).
 
 import dgram from 'node:dgram';
 
