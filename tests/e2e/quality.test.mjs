@@ -3,7 +3,8 @@
 // and on each Contact Info row, with the figures in its tooltip and accessible text.
 // (Turning one leg poor needs induced loss: WebRTC's degraded-network field trial,
 // `--force-fieldtrials=WebRTC-FakeNetworkSendConfig/loss_percent:30/`, changed nothing in
-// Chromium 156 here; the engine's side of poor legs is in crates/phone/tests/call_quality.rs.)
+// Chromium 156 here, so quality-loss.test.mjs puts the legs through a UDP relay of its own
+// that drops packets; the engine's side of poor legs is in crates/phone/tests/call_quality.rs.)
 // Run: cargo xtask e2e --grep quality
 
 import { test, before, after } from 'node:test';
