@@ -160,7 +160,7 @@ const STEPS = [
 function report(results) {
   const fmt = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1)).padStart(8);
   const lines = [];
-  lines.push(`${'step'.padEnd(58)} ${'ours'.padStart(8)} ${'spread'.padStart(17)} ${'JsSIP'.padStart(8)} ${'spread'.padStart(17)} ${'ratio'.padStart(6)}`);
+  lines.push(`${'step'.padEnd(66)} ${'ours'.padStart(8)} ${'spread'.padStart(17)} ${'JsSIP'.padStart(8)} ${'spread'.padStart(17)} ${'ratio'.padStart(6)}`);
   for (const [stun, label] of [['none', 'no ICE servers'], ['silent', 'a STUN server that never answers']]) {
     for (const [key, step] of STEPS) {
       // The page and the sign-in do not touch ICE: shown once, from the rounds without it.
@@ -168,7 +168,7 @@ function report(results) {
       const ours = results.ours[stun].map((r) => r[key]);
       const theirs = results.jssip[stun].map((r) => r[key]);
       const spread = (xs) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`.padStart(17);
-      const name = `${step} (${label})`.padEnd(58);
+      const name = `${step} (${label})`.padEnd(66);
       const ratio = (median(ours) / median(theirs)).toFixed(2).padStart(6);
       lines.push(`${name} ${fmt(median(ours))} ${spread(ours)} ${fmt(median(theirs))} ${spread(theirs)} ${ratio}`);
     }
