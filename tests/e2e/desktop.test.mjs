@@ -1,7 +1,7 @@
 // The agent desktop, clicked like a person: every test starts from a plain call and uses
 // only what the call card, the number field, Recents and the questions offer. Audio is
 // checked by tone after every step (A 440 Hz, B 660 Hz, C 880 Hz).
-// Run: cargo xtask e2e --grep "E4|C3|C6|C15|E5|transfer|notification|keyboard"
+// Run: cargo xtask e2e --grep "E4|C3|C6|C15|E5|transfer|notification|keyboard|directory"
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -188,4 +188,38 @@ test('keyboard: answer, hold, retrieve, mute and end a call with the shortcuts a
   // The help lists the shortcuts.
   await a.page.keyboard.press('?');
   await a.waitForText('shortcuts-help', /Alt\+A/);
+});
+
+test('directory: what the agent types in the number field filters the Directory, in any case and with accents', async (t) => {
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
+  t.after(() => a.close());
+  await a.signIn(freshUser());
+  await a.byTestId('tab-directory').click();
+  // The rows shown, by number, once they are `want` (www/directory.json: 1001 Ana García,
+  // 1002 Ben Okafor, 1003 Carla Rossi, 1004 Dev Patel).
+  const shows = async (typed, want) => {
+    await a.byTestId('number').fill(typed);
+    await a.page
+      .waitForFunction(
+        (w) => {
+          const rows = [...document.querySelectorAll('[data-testid="book-entry"]')].map((e) => e.dataset.number);
+          return rows.join(' ') === w.join(' ');
+        },
+        want,
+        { timeout: 5_000, polling: 50 },
+      )
+      .catch(async () => {
+        const rows = await a.page.locator('[data-testid="book-entry"]').evaluateAll((es) => es.map((e) => e.dataset.number));
+        assert.fail(`typed ${JSON.stringify(typed)}: rows ${JSON.stringify(rows)}, want ${JSON.stringify(want)}`);
+      });
+  };
+  await shows('', ['1001', '1002', '1003', '1004']);
+  // Not ASCII: the page lowers it with the browser's toLowerCase (crates/app/src/state/book.rs).
+  await shows('GARCÍA', ['1001']);
+  await shows('garcía', ['1001']);
+  await shows('García', ['1001']);
+  await shows('garcia', []);
+  await shows('ROSSI', ['1003']);
+  await shows('100', ['1001', '1002', '1003', '1004']);
+  await shows('1002', ['1002']);
 });

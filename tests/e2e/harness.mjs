@@ -119,11 +119,25 @@ export async function startStaticServer(root = config.dist, port = config.httpPo
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${rel}\n`);
       return;
     }
-    res.writeHead(200, {
+    const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+    const headers = {
       'Content-Type': mimeType(file),
-      'Content-Length': stat.size,
-      'Cache-Control': 'no-store',
-    });
+      'Cache-Control': cacheControl(file),
+      ETag: etag,
+      Vary: 'Accept-Encoding',
+    };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers).end();
+      return;
+    }
+    const packed = precompressed(file, req.headers['accept-encoding']);
+    if (packed) {
+      headers['Content-Encoding'] = packed.encoding;
+      file = packed.file;
+      stat = packed.stat;
+    }
+    headers['Content-Length'] = stat.size;
+    res.writeHead(200, headers);
     if (req.method === 'HEAD') res.end();
     else fs.createReadStream(file).pipe(res);
   });
@@ -145,6 +159,33 @@ export async function startStaticServer(root = config.dist, port = config.httpPo
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * How long a browser may keep `file`, the way a deployment sets it: trunk names the app's
+ * script, wasm and styles by a hash of their content (`app-<hash>_bg.wasm`), so they never
+ * change under a name and are kept a year without asking again; every other file (index.html,
+ * which names the hashed ones, the worklet, dsp.wasm, the JSON files) is asked about on every
+ * use (`no-cache`: a revalidation that a 304 answers while it has not changed).
+ */
+export function cacheControl(file) {
+  return /-[0-9a-f]{8,}(_bg)?\.[a-z0-9]+$/.test(path.basename(file))
+    ? 'public, max-age=31536000, immutable'
+    : 'no-cache';
+}
+
+/**
+ * The `.br` or `.gz` made beside `file` at build time (cargo xtask precompress), if the
+ * client accepts that encoding: `{ file, stat, encoding }`, or null to send `file` as it is.
+ */
+function precompressed(file, acceptEncoding = '') {
+  const accepted = acceptEncoding.split(',').map((e) => e.split(';')[0].trim());
+  for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']]) {
+    if (!accepted.includes(encoding)) continue;
+    const stat = statOrNull(file + suffix);
+    if (stat?.isFile()) return { file: file + suffix, stat, encoding };
+  }
+  return null;
 }
 
 function statOrNull(file) {

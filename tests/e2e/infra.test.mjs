@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import {
   config,
   describeTone,
@@ -76,6 +77,40 @@ describe('infra', () => {
       assert.ok(!escape.includes('root:'), 'no file outside the root is served');
       const wasm = await (await fetch(server.url + '/app.wasm')).arrayBuffer();
       assert.ok(WebAssembly.validate(wasm), 'served wasm is intact');
+    } finally {
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('infra: the static server caches like a deployment and sends the precompressed files', async () => {
+    const dir = tempSite();
+    const hashed = 'app-0123456789abcdef_bg.wasm';
+    fs.copyFileSync(path.join(dir, 'app.wasm'), path.join(dir, hashed));
+    fs.writeFileSync(path.join(dir, 'app.js.gz'), gzipSync(fs.readFileSync(path.join(dir, 'app.js'))));
+    const server = await startStaticServer(dir, 0);
+    try {
+      const get = (p, headers = {}) => fetch(server.url + p, { headers });
+      // Hashed names never change content: kept a year. The rest is revalidated each time.
+      assert.equal((await get(`/${hashed}`)).headers.get('cache-control'), 'public, max-age=31536000, immutable');
+      for (const p of ['/', '/app.wasm', '/app.js']) {
+        assert.equal((await get(p)).headers.get('cache-control'), 'no-cache', p);
+      }
+      const first = await get('/app.js');
+      const etag = first.headers.get('etag');
+      assert.ok(etag, 'an ETag to revalidate with');
+      assert.equal((await get('/app.js', { 'If-None-Match': etag })).status, 304);
+      assert.equal((await get('/app.js', { 'If-None-Match': '"other"' })).status, 200);
+      // The .gz beside app.js goes to a client that takes gzip (fetch decodes it), and the
+      // plain file to one that does not.
+      const packed = await get('/app.js', { 'Accept-Encoding': 'gzip' });
+      assert.equal(packed.headers.get('content-encoding'), 'gzip');
+      assert.equal(await packed.text(), 'export const x = 1;\n');
+      const plain = await get('/app.js', { 'Accept-Encoding': 'identity' });
+      assert.equal(plain.headers.get('content-encoding'), null);
+      assert.equal(await plain.text(), 'export const x = 1;\n');
+      const css = await get('/style.css', { 'Accept-Encoding': 'gzip' });
+      assert.equal(css.headers.get('content-encoding'), null, 'no .gz beside style.css: sent as it is');
     } finally {
       await server.close();
       fs.rmSync(dir, { recursive: true, force: true });

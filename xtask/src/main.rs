@@ -57,7 +57,8 @@ usage: cargo xtask <command>
                      (ARGS: --seconds S --rounds R --legs 2,4 --variants f,a --json FILE)
   bench startup [--rounds N] [--no-build]
                      build, then headless Chromium: page, sign-in, ringing and answer times
-                     with and without a silent STUN server, ours beside a bare JsSIP page
+                     with and without a silent STUN server, and the page again with its code
+                     cached (second visit), ours beside a bare JsSIP page: medians and ratios
 ";
 
 fn main() -> ExitCode {

@@ -228,8 +228,9 @@ impl UserAgent {
     /// A user agent that does nothing until the transport is up and `register` is called.
     pub fn new(cfg: UaConfig) -> Self {
         let mut rng = Rng::new(cfg.seed);
-        let via_host = format!("{}.invalid", rng.token(12).to_lowercase());
-        let contact_user = rng.token(8).to_lowercase();
+        // The tokens are ASCII: std's Unicode case tables would weigh on the page for nothing.
+        let via_host = format!("{}.invalid", rng.token(12).to_ascii_lowercase());
+        let contact_user = rng.token(8).to_ascii_lowercase();
         let registration = Registration::new(&mut rng);
         Self {
             cfg,
