@@ -45,8 +45,8 @@ pub(crate) fn run_bench(args: &[String]) -> Result {
     }
 }
 
-/// Builds dsp.wasm into `target/<dir>`, with or without simd128, at opt-level 3 (as the Trunk
-/// pre_build hook does for the app, in `target/dsp`).
+/// Builds dsp.wasm into `target/<dir>`, with or without simd128, at opt-level 3 and with the
+/// noise suppressor (as the Trunk pre_build hook does for the app, in `target/dsp`).
 fn build_dsp(dir: &str, simd: bool) -> Result<PathBuf> {
     let target_dir = root().join("target").join(dir);
     let mut c = cmd("cargo");
@@ -58,14 +58,16 @@ fn build_dsp(dir: &str, simd: bool) -> Result<PathBuf> {
             "--release",
             "--target",
             "wasm32-unknown-unknown",
+            "--features",
+            "denoise",
         ])
         .arg("--target-dir")
         .arg(&target_dir)
         .args(["--config", "profile.release.package.dsp.opt-level=3"]);
     if simd {
-        c.env("RUSTFLAGS", "-C target-feature=+simd128");
+        c.env("RUSTFLAGS", "-C target-feature=+simd128 -C strip=symbols");
     } else {
-        c.env_remove("RUSTFLAGS");
+        c.env("RUSTFLAGS", "-C strip=symbols");
     }
     run(&mut c)?;
     Ok(target_dir.join("wasm32-unknown-unknown/release/dsp.wasm"))
