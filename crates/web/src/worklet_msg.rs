@@ -6,6 +6,8 @@ use js_sys::{Array, Object, Reflect};
 use phone::{Tone, ToneRegion};
 use wasm_bindgen::JsValue;
 
+use crate::audio::NoiseSuppression;
+
 /// One message to the worklet.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum WorkletMsg<'a> {
@@ -37,6 +39,8 @@ pub(crate) enum WorkletMsg<'a> {
     },
     /// Fade out the ringer.
     RingerStop,
+    /// The microphone's noise suppression.
+    Denoise(NoiseSuppression),
 }
 
 /// The worklet's name for a tone (its `TONES` table).
@@ -92,6 +96,11 @@ impl WorkletMsg<'_> {
                 put("region", region_name(region).into());
             }
             Self::RingerStop => put("type", "ringer-stop".into()),
+            Self::Denoise(noise) => {
+                put("type", "denoise".into());
+                put("on", noise.on.into());
+                put("strength", noise.strength.into());
+            }
         }
         msg.into()
     }
