@@ -36,10 +36,9 @@
 // A malformed message is dropped and answered with { type: "error", message }.
 //
 // Messages from the processor:
-//   { type: "meters", levels, voice }  at most 20 times a second: `levels[port] = [rms, peak]`
-//                                      (linear) for every input port; absent inputs read [0, 0];
-//                                      `voice`: the suppressor's voice activity (0..1) on the
-//                                      microphone, 0 while it is off
+//   { type: "meters", levels }         at most 20 times a second: `levels[port] = [rms, peak]`
+//                                      (linear) for every input port; absent inputs read [0, 0]
+//                                      (port 0 is measured after the noise suppressor)
 //   { type: "error", message }
 
 const BLOCK = 128;
@@ -181,8 +180,7 @@ class SoftphoneMixer extends AudioWorkletProcessor {
     for (let port = 0; port < this.ports; port++) {
       levels.push([this.meterView[2 * port], this.meterView[2 * port + 1]]);
     }
-    const voice = typeof this.dsp.denoise_vad === "function" ? this.dsp.denoise_vad() : 0;
-    this.port.postMessage({ type: "meters", levels, voice });
+    this.port.postMessage({ type: "meters", levels });
   }
 
   reject(message) {

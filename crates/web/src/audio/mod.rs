@@ -86,8 +86,6 @@ struct Inner {
     processing: Cell<MicProcessing>,
     /// The worklet's noise suppression of the microphone, as last set.
     noise: Cell<NoiseSuppression>,
-    /// The suppressor's voice activity on the microphone (0..1), from the meters messages.
-    voice: Rc<Cell<f32>>,
     /// The latest `[rms, peak]` of every input port, from the worklet's meters messages.
     levels: Rc<RefCell<Vec<(f32, f32)>>>,
 }
@@ -256,21 +254,12 @@ impl AudioEngine {
         });
         node.set_onprocessorerror(Some(on_processor_error.as_ref().unchecked_ref()));
         // The worklet answers a malformed message with {type: "error", message}, and reports
-        // levels with {type: "meters", levels: [[rms, peak], ...], voice} up to 20 times a
-        // second.
+        // levels with {type: "meters", levels: [[rms, peak], ...]} up to 20 times a second.
         let levels: Rc<RefCell<Vec<(f32, f32)>>> = Rc::default();
-        let voice: Rc<Cell<f32>> = Rc::default();
         let sink = Rc::clone(&levels);
-        let voice_sink = Rc::clone(&voice);
         let on_port_message =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 let data = e.data();
-                if let Some(v) = Reflect::get(&data, &JsValue::from_str("voice"))
-                    .ok()
-                    .and_then(|v| v.as_f64())
-                {
-                    voice_sink.set(v as f32);
-                }
                 if let Ok(list) = Reflect::get(&data, &JsValue::from_str("levels")) {
                     if let Some(list) = list.dyn_ref::<Array>() {
                         let read = |v: JsValue, i: u32| {
@@ -346,7 +335,6 @@ impl AudioEngine {
                 ringtone: Cell::new(None),
                 processing: Cell::new(processing),
                 noise: Cell::new(noise),
-                voice,
                 levels,
             }),
         })

@@ -81,12 +81,6 @@ impl AudioEngine {
     pub fn noise_suppression(&self) -> NoiseSuppression {
         self.inner.noise.get()
     }
-
-    /// The suppressor's voice activity on the microphone (0..1) as of the worklet's last
-    /// meters message; 0 while it is off.
-    pub fn voice_activity(&self) -> f32 {
-        self.inner.voice.get()
-    }
 }
 
 /// `track.applyConstraints({noiseSuppression})`: the browser may refuse (a device that
