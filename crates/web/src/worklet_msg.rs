@@ -130,6 +130,18 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
+    fn the_suppressor_message_carries_its_switch_and_strength() {
+        let noise = NoiseSuppression {
+            on: true,
+            strength: 0.75,
+        };
+        let msg = WorkletMsg::Denoise(noise).to_js();
+        assert_eq!(field(&msg, "type"), "denoise");
+        assert_eq!(field(&msg, "on"), true);
+        assert_eq!(field(&msg, "strength"), 0.75);
+    }
+
+    #[wasm_bindgen_test]
     fn the_matrix_is_rows_of_numbers() {
         let gains = vec![vec![0.0, 1.0], vec![1.0, 0.0]];
         let msg = WorkletMsg::Matrix { gains: &gains }.to_js();
@@ -164,5 +176,6 @@ mod names {
         for region in [ToneRegion::NorthAmerica, ToneRegion::Uk, ToneRegion::Europe] {
             assert!(js.contains(&format!("{}:", region_name(region))));
         }
+        assert!(js.contains(r#"message?.type === "denoise""#));
     }
 }
