@@ -1,7 +1,7 @@
 // Noise suppression of the agent's microphone (RNNoise in the worklet's dsp.wasm): agent A's
 // fake microphone plays espeak-ng speech with white noise under it (xtask/src/speech.rs, made
-// when the run starts); B hears it with A's suppression off, then on, switched in A's Settings
-// during the call, and remembered across a reload.
+// when the run starts); B hears it with A's suppression off, then on, then at half strength,
+// each switched in A's Settings during the call, and remembered across a reload.
 // Run: cargo xtask e2e --grep "noise suppression"
 
 import { test, before, after } from 'node:test';
@@ -93,6 +93,15 @@ test('noise suppression: B hears the noise in A\'s pauses at least 15 dB lower w
   assert.ok(noiseDrop <= -15, `the noise in the pauses fell only ${noiseDrop.toFixed(1)} dB`);
   assert.ok(Math.abs(speechChange) <= 3, `the speech changed ${speechChange.toFixed(2)} dB`);
 
+  // Half strength: half the network's output and half the microphone, so in the pauses about
+  // half the noise (-6 dB) is left.
+  await a.byTestId('noise-strength').fill('50');
+  await sleep(1_000);
+  const half = await listen(b, LISTEN_MS);
+  const halfDrop = db(half.pause / off.pause);
+  t.diagnostic(`half strength: pauses ${db(half.pause).toFixed(1)} dBFS, ${halfDrop.toFixed(1)} dB from off`);
+  assert.ok(halfDrop >= -9 && halfDrop <= -3, `half strength left the noise ${halfDrop.toFixed(1)} dB from off`);
+
   await a.hangUp();
   await b.waitForCallState('Idle');
 
@@ -100,4 +109,5 @@ test('noise suppression: B hears the noise in A\'s pauses at least 15 dB lower w
   await a.signIn(ua);
   await a.byTestId('devices').click();
   assert.equal(await a.byTestId('noise-suppression').isChecked(), true, 'remembered across a reload');
+  assert.equal(await a.byTestId('noise-strength').inputValue(), '50', 'the strength too');
 });
