@@ -9,8 +9,10 @@
 //     numberOfInputs: ports, numberOfOutputs: ports + 1,   // + 1: the ringer (optional)
 //     outputChannelCount: Array(ports + 1).fill(1),
 //     channelCount: 1, channelCountMode: "explicit",
-//     processorOptions: { module, ports, gains },   // gains (optional): initial matrix, as below
+//     processorOptions: { module, ports, gains, denoise },
 //   });
+//   gains (optional): the initial matrix, as below; denoise (optional): the initial noise
+//   suppression, as the "denoise" message below (absent: off).
 //
 // Messages on `node.port` (each applies from the next render quantum; gains ramp in the DSP):
 //   { type: "gain", from, to, gain }   one link of the matrix: `to` hears `from` at `gain`
@@ -25,6 +27,9 @@
 //                                      play a tone ("ring" is the incoming-call ring) on the
 //                                      ringer output, replacing what it played
 //   { type: "ringer-stop" }            fade out the ringer
+//   { type: "denoise", on, strength }  the microphone's noise suppression (input 0, before the
+//                                      mix): `on` a boolean, `strength` 0..1 (1: the network's
+//                                      full output)
 // Port 0 is the local microphone (input) and speaker (output); ports 1..16 are remote legs.
 // Output `ports`, when the node has it, is the ringer: outside the matrix, so the page can send
 // it to another device than the speaker.
@@ -33,6 +38,7 @@
 // Messages from the processor:
 //   { type: "meters", levels }         at most 20 times a second: `levels[port] = [rms, peak]`
 //                                      (linear) for every input port; absent inputs read [0, 0]
+//                                      (port 0 is measured after the noise suppressor)
 //   { type: "error", message }
 
 const BLOCK = 128;
@@ -67,6 +73,9 @@ class SoftphoneMixer extends AudioWorkletProcessor {
     // An initial matrix applies from the very first quantum (messages arrive later).
     if (options.processorOptions.gains !== undefined) {
       this.onMessage({ type: "matrix", gains: options.processorOptions.gains });
+    }
+    if (options.processorOptions.denoise !== undefined) {
+      this.onMessage({ type: "denoise", ...options.processorOptions.denoise });
     }
     this.port.onmessage = (event) => this.onMessage(event.data);
   }
@@ -150,6 +159,17 @@ class SoftphoneMixer extends AudioWorkletProcessor {
       this.dsp.ringer_start(codes[0], codes[1], gain);
     } else if (message?.type === "ringer-stop") {
       this.dsp.ringer_stop();
+    } else if (message?.type === "denoise") {
+      const { on, strength } = message;
+      if (typeof on !== "boolean" || !Number.isFinite(strength)) {
+        this.reject(`bad denoise message: on ${on}, strength ${strength}`);
+        return;
+      }
+      if (typeof this.dsp.denoise_set !== "function") {
+        this.reject("this dsp.wasm was built without the noise suppressor");
+        return;
+      }
+      this.dsp.denoise_set(on ? 1 : 0, strength);
     } else {
       this.reject(`unknown message type: ${message?.type}`);
     }

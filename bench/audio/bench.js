@@ -8,6 +8,7 @@
 //   s  the sources straight to the destination (what every row pays besides its processing)
 //   f  JS worklet that only copies each input to its output (the floor)
 //   a  our worklet, www/mixer-worklet.js + dsp.wasm (Rust, simd128)
+//   d  the same with the microphone's noise suppressor on (RNNoise on port 0 before the mix)
 //   b  the same work in a plain JS worklet (js-mixer-worklet.js)
 //   c  native Web Audio: a GainNode per link, a DynamicsCompressorNode per output as limiter,
 //      an AnalyserNode per input read 20 times a second (suspend/resume of the offline context)
@@ -116,11 +117,12 @@ async function build(ctx, variant, ports, sink) {
     if (variant === "f") {
       await ctx.audioWorklet.addModule("copy-worklet.js");
       node = new AudioWorkletNode(ctx, "bench-copy", workletOptions);
-    } else if (variant === "a") {
+    } else if (variant === "a" || variant === "d") {
       await ctx.audioWorklet.addModule("mixer-worklet.js");
+      const denoise = { on: variant === "d", strength: 1 };
       node = new AudioWorkletNode(ctx, "softphone-mixer", {
         ...workletOptions,
-        processorOptions: { module: await dsp(), ports, gains: matrix(ports) },
+        processorOptions: { module: await dsp(), ports, gains: matrix(ports), denoise },
       });
     } else if (variant === "b") {
       await ctx.audioWorklet.addModule("js-mixer-worklet.js");
@@ -173,10 +175,17 @@ async function verify(variant, ports) {
     // (f) copies: output `to` holds input `to` only. The mixers: every input but `to`.
     const copies = variant === "f" || variant === "s";
     const hears = (from) => (copies ? from === to : from !== to);
-    const heard = powers.filter((_, from) => hears(from)).sort((p, q) => p - q);
+    // (d): the suppressor takes port 0's steady sine for noise, so port 0 is not measured;
+    // it must still be no louder than the others.
+    const measured = (from) => variant !== "d" || from !== 0;
+    const heard = powers.filter((_, from) => hears(from) && measured(from)).sort((p, q) => p - q);
     const median = heard[Math.floor(heard.length / 2)];
     const expected = ((AMPLITUDE * (copies ? 1 : LINK_GAIN)) ** 2) / 4;
     for (let from = 0; from < ports; from++) {
+      if (!measured(from)) {
+        if (!(powers[from] < median * 1.26)) problems.push(`output ${to}: the suppressed microphone is louder than the legs`);
+        continue;
+      }
       if (!hears(from)) {
         if (!(powers[from] < median * 1e-6)) {
           problems.push(`output ${to} hears input ${from} (${(10 * Math.log10(powers[from] / median)).toFixed(1)} dB)`);

@@ -1,14 +1,17 @@
 // `cargo xtask bench audio`: the browser benchmark of issue 5. Headless Chromium renders
-// 60 s of 48 kHz audio in an OfflineAudioContext for each variant (s, f, a, b, c; see bench.js) at
+// 60 s of 48 kHz audio in an OfflineAudioContext for each variant (s, f, a, b, c, d; see bench.js) at
 // N = 2, 4, 8, 16 legs, after checking that each variant's outputs hold exactly the inputs
 // they should. Each round runs every row, in an order that alternates from round to round;
 // the page is reloaded before every render (Chromium keeps finished offline contexts alive while
 // a page lives). Prints the median of the rounds, and the ratios as the median of the per-round
 // ratios: a round runs every variant of a row back to back, so the machine's load at the time
 // cancels out of its ratios (more robust than a ratio of medians on a shared machine).
+// With (d), the rows with the microphone's noise suppressor on follow: the whole worklet DSP's
+// share of real time ((d) - (f)), and the suppressor alone per 10 ms frame ((d) - (a), divided
+// by the frames rendered), each the median of the per-round figures.
 //
 //   node bench/audio/run.mjs --dsp <dsp.wasm> [--seconds 60] [--rounds 5] [--legs 2,4,8,16]
-//                            [--variants s,f,a,b,c] [--json out.json]
+//                            [--variants s,f,a,b,c,d] [--json out.json]
 //
 // Reuses the e2e harness (tests/e2e) for its MIME table and its Playwright install.
 
@@ -24,7 +27,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
 
 function options(argv) {
-  const o = { seconds: 60, rounds: 5, legs: [2, 4, 8, 16], variants: ['s', 'f', 'a', 'b', 'c'], dsp: null, json: null };
+  const o = { seconds: 60, rounds: 5, legs: [2, 4, 8, 16], variants: ['s', 'f', 'a', 'b', 'c', 'd'], dsp: null, json: null };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     switch (argv[i]) {
@@ -121,6 +124,11 @@ async function main() {
     const m = (variant, legs) => (times[`${variant}${legs}`] ? median(times[`${variant}${legs}`]) : NaN);
     // Round r of every variant of a row ran back to back: ratios are taken within a round.
     const roundTime = (variant, legs, round) => times[`${variant}${legs}`]?.[round] ?? NaN;
+    // One figure per round from every variant's time in that round, as `{ s, f, a, b, c, d }`.
+    const perRoundOf = (legs, figure) =>
+      Array.from({ length: o.rounds }, (_, r) =>
+        figure(Object.fromEntries(['s', 'f', 'a', 'b', 'c', 'd'].map((v) => [v, roundTime(v, legs, r)]))),
+      );
     const perRound = (legs, ratio) =>
       Array.from({ length: o.rounds }, (_, r) => ratio(...['s', 'f', 'a', 'b', 'c'].map((v) => roundTime(v, legs, r))));
     console.log(`\nrender time of ${o.seconds} s of audio, ms (median of ${o.rounds}; % of real time)`);
@@ -143,9 +151,22 @@ async function main() {
         runs: Object.fromEntries(o.variants.map((v) => [v, times[`${v}${legs}`]])),
       });
     }
+    const suppressor = [];
+    if (o.variants.includes('d')) {
+      const frames = o.seconds * 100;
+      console.log(`\nwith the microphone's noise suppressor on (d): the worklet DSP's share of real time, and the suppressor alone`);
+      console.log(['N', '(d)', '(d-f)/budget', '(d-a) per 10 ms frame'].map((s) => s.padStart(24)).join(''));
+      for (const legs of o.legs) {
+        const share = ratioMedian(perRoundOf(legs, (v) => v.d - v.f).map((x) => x / budget));
+        const perFrameUs = ratioMedian(perRoundOf(legs, (v) => v.d - v.a).map((x) => (1000 * x) / frames));
+        const d = m('d', legs);
+        console.log([String(legs), `${d.toFixed(1)} ms`, `${(100 * share).toFixed(2)}%`, `${perFrameUs.toFixed(1)} µs (${(perFrameUs / 100).toFixed(2)}%)`].map((s) => s.padStart(24)).join(''));
+        suppressor.push({ legs, d, dspShareOfBudget: share, suppressorPerFrameUs: perFrameUs });
+      }
+    }
     if (o.json) {
       const ratios = 'dspRatio and nativeRatio are medians of the per-round ratios in rounds; the *OfMedians are ratios of the median times';
-      fs.writeFileSync(o.json, JSON.stringify({ seconds: o.seconds, rounds: o.rounds, ratios, summary }, null, 2));
+      fs.writeFileSync(o.json, JSON.stringify({ seconds: o.seconds, rounds: o.rounds, ratios, summary, suppressor }, null, 2));
     }
   } finally {
     await context.close().catch(() => {});

@@ -1,6 +1,8 @@
 // Proves the simd128 build of dsp.wasm mixes exactly like the scalar build: both modules get the
 // same 17 ports of noise, tones and a changing gain matrix (ramps always running), and every
-// output and meter block must match bit for bit. Also checks both have no imports.
+// output and meter block must match bit for bit, with the microphone's noise suppressor switched
+// on and off at changing strengths (its network and FFT run on input 0 for most of the blocks).
+// Also checks both have no imports.
 //
 //   node bench/audio/simd-check.mjs <scalar dsp.wasm> <simd128 dsp.wasm>
 //
@@ -39,6 +41,7 @@ function drive(dsp, blocks, rate) {
     }
     if (n % 50 === 0) dsp.tone_start(n % ports, n % 4, n % 3, 0.3);
     if (n % 50 === 25) dsp.tone_stop((n - 25) % ports);
+    if (n % 300 === 0) dsp.denoise_set(n % 900 === 600 ? 0 : 1, (n % 4) / 3);
     let mask = 0;
     for (let port = 0; port < ports; port++) {
       if ((n + port) % 7 === 0) continue; // some inputs absent

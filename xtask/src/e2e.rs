@@ -12,6 +12,7 @@ use crate::cluster::{self, Cluster};
 use crate::kamailio::{self, SIP_DOMAIN, WS_URL};
 use crate::lab::{self, Lab};
 use crate::restart::{RestartService, Slot};
+use crate::speech;
 use crate::util::{bail, cmd, output, root, run, Context, Result};
 use crate::wav;
 
@@ -42,10 +43,11 @@ const TONES: [(&str, f64); 5] = [
     ("E", 1500.0),
 ];
 
-/// Writes the agents' WAV fixtures; returns `(letter, path)` for each.
+/// Writes the agents' WAV fixtures; returns `(name, path)` for each: the tones by letter, and
+/// `SPEECH`, the noise-suppression test's speech over noise (`SOFTPHONE_WAV_<name>`).
 pub(crate) fn fixtures() -> Result<Vec<(&'static str, PathBuf)>> {
     let dir = root().join("tests/fixtures");
-    TONES
+    let mut files = TONES
         .iter()
         .map(|&(letter, hz)| {
             let file = dir.join(format!("agent-{}-{hz}hz.wav", letter.to_lowercase()));
@@ -53,7 +55,11 @@ pub(crate) fn fixtures() -> Result<Vec<(&'static str, PathBuf)>> {
             wav::write_if_changed(&file, &wav::tone(hz, AGENT_AMP, 10))?;
             Ok((letter, file))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    let file = dir.join("agent-speech-noise.wav");
+    speech::write(&file)?;
+    files.push(("SPEECH", file));
+    Ok(files)
 }
 
 /// The JsSIP peer page's script: the npm package (tests/e2e/node_modules/jssip) bundled for
@@ -123,6 +129,7 @@ pub(crate) fn run_e2e(opts: &Options) -> Result {
     }
     node.env("SOFTPHONE_DIST", &dist)
         .env("SOFTPHONE_AGENT_AMP", AGENT_AMP.to_string())
+        .env("SOFTPHONE_SPEECH_PAUSE", speech::PAUSE_SECONDS.to_string())
         .env("SOFTPHONE_HTTP_PORT", HTTP_PORT.to_string())
         .env("SOFTPHONE_WS_URL", WS_URL)
         .env("SOFTPHONE_SIP_DOMAIN", SIP_DOMAIN)

@@ -17,6 +17,7 @@ mod restart;
 mod rtpengine;
 mod setup;
 mod size;
+mod speech;
 mod tally;
 mod util;
 mod wav;
@@ -267,6 +268,8 @@ fn test() -> Result {
                 "clippy",
                 "-p",
                 "dsp",
+                "--features",
+                "dsp/denoise",
                 "-p",
                 "web",
                 "-p",
@@ -290,8 +293,8 @@ fn test() -> Result {
         ),
         (
             "cargo test (dsp with noise suppression)",
-            // The suppressor is behind dsp's `denoise` feature (std, not yet in the worklet's
-            // no_std cdylib), so the plain `cargo test` does not build it.
+            // The suppressor is behind dsp's `denoise` feature (std crates; the worklet's build
+            // turns it on), so the plain `cargo test` does not build it.
             Box::new(|| {
                 tally::run_cargo_test(cmd("cargo").args([
                     "test",

@@ -15,8 +15,15 @@ pub(crate) fn tone(freq: f64, amp: f64, seconds: u32) -> Vec<u8> {
 
 /// [`tone`] at another sample rate (the desk phone's G.711 is 8 kHz).
 pub(crate) fn tone_at(rate: u32, freq: f64, amp: f64, seconds: u32) -> Vec<u8> {
-    let frames = rate * seconds;
-    let data_len = frames * 2;
+    let w = std::f64::consts::TAU * freq / f64::from(rate);
+    let samples = (0..rate * seconds).map(|i| amp * (w * f64::from(i)).sin());
+    pcm16(rate, samples)
+}
+
+/// A 16-bit mono PCM WAV of `samples` (full scale = 1.0, clipped beyond it).
+pub(crate) fn pcm16(rate: u32, samples: impl ExactSizeIterator<Item = f64>) -> Vec<u8> {
+    #[allow(clippy::cast_possible_truncation)] // a WAV fixture is far below 4 GiB
+    let data_len = (samples.len() * 2) as u32;
     let mut out = Vec::with_capacity(44 + data_len as usize);
     out.extend_from_slice(b"RIFF");
     out.extend_from_slice(&(36 + data_len).to_le_bytes());
@@ -30,9 +37,8 @@ pub(crate) fn tone_at(rate: u32, freq: f64, amp: f64, seconds: u32) -> Vec<u8> {
     out.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
     out.extend_from_slice(b"data");
     out.extend_from_slice(&data_len.to_le_bytes());
-    let w = std::f64::consts::TAU * freq / f64::from(rate);
-    for i in 0..frames {
-        let s = (amp * (w * f64::from(i)).sin() * 32767.0).round();
+    for x in samples {
+        let s = (x.clamp(-1.0, 1.0) * 32767.0).round();
         #[allow(clippy::cast_possible_truncation)] // |s| <= 32767
         out.extend_from_slice(&(s as i16).to_le_bytes());
     }

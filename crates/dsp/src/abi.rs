@@ -15,6 +15,15 @@
 //! | `ringer_start(tone: u32, region: u32, gain: f32) -> u32` | play a tone on the ringer output; 1 if accepted |
 //! | `ringer_stop()` | fade out the ringer |
 //! | `block_frames() -> u32`, `max_ports() -> u32` | [`BLOCK`] and [`MAX_PORTS`], for the glue to check |
+//! | `denoise_set(on: u32, strength: f32)` | with the `denoise` feature: suppress noise on input 0 (the microphone) before the mix |
+//! | `denoise_vad() -> f32` | with the `denoise` feature: the suppressor's voice activity (0..1) of its last frame |
+//!
+//! With the `denoise` feature, `init` also makes the suppressor (the one allocation, at start;
+//! see [`crate::denoise`]), off until `denoise_set` switches it on. While it is on, input 0 is
+//! its output, [`LATENCY_SAMPLES`](crate::denoise::LATENCY_SAMPLES) late; while off, input 0
+//! passes untouched and the network does not run. Switching it on restarts its framing from
+//! silence and switching off drops what it held back: one jump of 19.33 ms in what the legs
+//! hear of the microphone, once per switch.
 //!
 //! The buffer addresses never change, but the glue must re-create its views if
 //! `memory.buffer` changes (this module never grows memory; the check is cheap insurance).
@@ -29,6 +38,11 @@
 // buffers through raw addresses into wasm memory, outside anything Rust's borrow checker sees.
 #![allow(unsafe_code)]
 
+#[cfg(feature = "denoise")]
+use alloc::boxed::Box;
+
+#[cfg(feature = "denoise")]
+use crate::denoise::Denoiser;
 use crate::{Block, Mixer, OnsetGuard, Region, Tone, ToneGenerator, BLOCK, MAX_PORTS};
 
 struct State {
@@ -41,6 +55,12 @@ struct State {
     /// another device than the speaker (a loudspeaker while the agent wears a headset).
     ringer: ToneGenerator,
     ringer_output: Block,
+    /// The microphone's noise suppressor; `None` before `init`.
+    #[cfg(feature = "denoise")]
+    denoiser: Option<Box<Denoiser>>,
+    /// Whether input 0 goes through [`State::denoiser`].
+    #[cfg(feature = "denoise")]
+    denoise_on: bool,
 }
 
 static mut STATE: State = State {
@@ -50,6 +70,10 @@ static mut STATE: State = State {
     guards: [OnsetGuard::ZERO; MAX_PORTS],
     ringer: ToneGenerator::new(),
     ringer_output: [0.0; BLOCK],
+    #[cfg(feature = "denoise")]
+    denoiser: None,
+    #[cfg(feature = "denoise")]
+    denoise_on: false,
 };
 
 /// The only way to reach [`STATE`]. Each export calls it once and drops the reference before
@@ -74,6 +98,12 @@ pub extern "C" fn init(sample_rate: f32, ports: u32) {
     state.guards = [OnsetGuard::new(sample_rate); MAX_PORTS];
     state.ringer = ToneGenerator::new();
     state.ringer_output = [0.0; BLOCK];
+    #[cfg(feature = "denoise")]
+    {
+        // The one allocation of this module, at start and never on the render path.
+        state.denoiser = Some(Denoiser::new());
+        state.denoise_on = false;
+    }
 }
 
 /// Address of input `port`'s block of [`BLOCK`] floats, or null if `port >= MAX_PORTS`.
@@ -107,6 +137,12 @@ pub extern "C" fn set_gain(from: u32, to: u32, gain: f32) {
 #[cfg_attr(target_arch = "wasm32", no_mangle)]
 pub extern "C" fn process(active_inputs_mask: u32) {
     let state = state();
+    #[cfg(feature = "denoise")]
+    if state.denoise_on && active_inputs_mask & 1 != 0 {
+        if let Some(denoiser) = state.denoiser.as_mut() {
+            denoiser.process(&mut state.inputs[0]);
+        }
+    }
     for (port, (guard, input)) in state.guards.iter_mut().zip(&mut state.inputs).enumerate() {
         if active_inputs_mask & (1 << port) != 0 {
             guard.process(input);
@@ -171,6 +207,35 @@ pub extern "C" fn ringer_stop() {
     state().ringer.stop();
 }
 
+/// Switches the microphone's noise suppression on (`on != 0`) or off, at `strength` (0..1,
+/// clamped; see [`Denoiser::set_strength`](crate::denoise::Denoiser::set_strength)). Does
+/// nothing before `init`.
+#[cfg(feature = "denoise")]
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn denoise_set(on: u32, strength: f32) {
+    let state = state();
+    let Some(denoiser) = state.denoiser.as_mut() else {
+        return;
+    };
+    let on = on != 0;
+    if on && !state.denoise_on {
+        denoiser.restart();
+    }
+    denoiser.set_strength(strength);
+    state.denoise_on = on;
+}
+
+/// The suppressor's voice-activity probability (0..1) for its last frame; 0 while it is off.
+#[cfg(feature = "denoise")]
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
+pub extern "C" fn denoise_vad() -> f32 {
+    let state = state();
+    match state.denoiser.as_ref() {
+        Some(d) if state.denoise_on => d.voice_activity(),
+        _ => 0.0,
+    }
+}
+
 /// [`BLOCK`], so the glue can check it agrees on the render quantum.
 #[cfg_attr(target_arch = "wasm32", no_mangle)]
 pub extern "C" fn block_frames() -> u32 {
@@ -183,10 +248,16 @@ pub extern "C" fn max_ports() -> u32 {
     MAX_PORTS as u32
 }
 
-// `no_std` on wasm32 needs a panic handler. Nothing here should panic (no indexing that the
+// `no_std` on wasm32 needs a panic handler; with `denoise`, std comes in with the suppressor
+// (nnnoiseless and its FFT are std crates) and brings its own, which also aborts. Nothing here should panic (no indexing that the
 // compiler cannot prove in range, no allocation); if something does, trap: the worklet's
 // `process` throws and the browser stops the node, which is better than mixing garbage.
-#[cfg(all(target_arch = "wasm32", not(test), feature = "panic-handler"))]
+#[cfg(all(
+    target_arch = "wasm32",
+    not(test),
+    feature = "panic-handler",
+    not(feature = "denoise")
+))]
 #[panic_handler]
 fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
     core::arch::wasm32::unreachable()
@@ -256,5 +327,51 @@ mod tests {
         assert_eq!(state().inputs[1], [0.0; BLOCK]);
         process(0b10);
         assert_eq!(state().outputs[0], [0.0; BLOCK]);
+        #[cfg(feature = "denoise")]
+        suppressor_sits_on_input_0();
+    }
+
+    /// With `denoise`: input 0 goes through the suppressor only while it is on.
+    #[cfg(feature = "denoise")]
+    fn suppressor_sits_on_input_0() {
+        use crate::denoise::{FRAMING_SAMPLES, LATENCY_SAMPLES};
+        init(48_000.0, 2);
+        set_gain(0, 1, 1.0);
+        let quantum = |n: usize| -> Block {
+            core::array::from_fn(|i| libm::sinf((n * BLOCK + i) as f32 * 0.07) * 0.3)
+        };
+        // Off (as after init): the microphone reaches leg 1 in the first quantum.
+        state().inputs[0] = quantum(0);
+        process(0b1);
+        assert!(state().outputs[1].iter().any(|s| *s != 0.0));
+        assert_eq!(denoise_vad(), 0.0);
+        // On: the suppressor's latency of silence first, then sound.
+        denoise_set(1, 1.0);
+        let mut heard = Vec::new();
+        for n in 0..40 {
+            state().inputs[0] = quantum(n);
+            process(0b1);
+            heard.extend_from_slice(&state().outputs[1]);
+        }
+        // Silence while the framing fills; the network's first frame then holds the current
+        // input's spectrum smeared back in time a little (its gains are per band), so the
+        // latency window is nearly silent rather than exactly.
+        assert!(heard[..FRAMING_SAMPLES].iter().all(|s| *s == 0.0));
+        let early = heard[..LATENCY_SAMPLES]
+            .iter()
+            .fold(0.0f32, |m, s| m.max(s.abs()));
+        assert!(
+            early < 0.03,
+            "peak {early} before the latency (input peak 0.3)"
+        );
+        assert!(heard[LATENCY_SAMPLES..].iter().any(|s| *s != 0.0));
+        let vad = denoise_vad();
+        assert!((0.0..=1.0).contains(&vad));
+        // Off again: the input passes at once, bit for bit (the gain has long settled).
+        denoise_set(0, 1.0);
+        state().inputs[0] = quantum(41);
+        process(0b1);
+        assert_eq!(state().outputs[1], quantum(41));
+        assert_eq!(denoise_vad(), 0.0);
     }
 }

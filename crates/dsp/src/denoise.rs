@@ -27,8 +27,6 @@
 //! scratch buffers are allocated on first use); after it, [`Denoiser::process`] allocates
 //! nothing (checked by `tests/no_alloc.rs`).
 
-extern crate alloc;
-
 use alloc::boxed::Box;
 
 use nnnoiseless::DenoiseState;
@@ -133,6 +131,18 @@ impl Denoiser {
         self.on = on;
     }
 
+    /// Starts the framing again from silence, keeping what the network has learnt of the
+    /// noise: for a suppressor that was out of the signal path and comes back into it, so
+    /// that it does not hand out samples held from before. The output is
+    /// [`LATENCY_SAMPLES`] of silence, then the input from this call on. Allocates nothing.
+    pub fn restart(&mut self) {
+        self.filled = 0;
+        self.previous = [0.0; FRAME];
+        self.queue = [0.0; QUEUE];
+        self.head = 0;
+        self.queued = FRAMING_SAMPLES;
+    }
+
     /// The network's voice-activity probability for the last frame (0..1).
     pub fn voice_activity(&self) -> f32 {
         self.vad
@@ -207,6 +217,31 @@ mod tests {
         assert!(out[..LATENCY_SAMPLES].iter().all(|&x| x == 0.0));
         for i in LATENCY_SAMPLES..n {
             assert_eq!(out[i], input[i - LATENCY_SAMPLES], "sample {i}");
+        }
+    }
+
+    #[test]
+    fn restart_drops_what_was_held_and_keeps_the_latency() {
+        let mut d = Denoiser::new();
+        d.set_on(false);
+        let mut b = [0.7; BLOCK];
+        for _ in 0..10 {
+            d.process(&mut b);
+            b = [0.7; BLOCK];
+        }
+        d.restart();
+        let mut out = Vec::new();
+        for k in 0..20 {
+            let mut b = [0.0; BLOCK];
+            for (i, s) in b.iter_mut().enumerate() {
+                *s = (k * BLOCK + i) as f32 / 10_000.0;
+            }
+            d.process(&mut b);
+            out.extend_from_slice(&b);
+        }
+        assert!(out[..LATENCY_SAMPLES].iter().all(|&x| x == 0.0));
+        for (i, &x) in out.iter().enumerate().skip(LATENCY_SAMPLES) {
+            assert_eq!(x, (i - LATENCY_SAMPLES) as f32 / 10_000.0, "sample {i}");
         }
     }
 

@@ -22,7 +22,11 @@
 //! and meter loops are written over four-lane vectors: `v128` when the crate is built for wasm32
 //! with `-C target-feature=+simd128`, four scalars otherwise, with identical results.
 //!
-//! Nothing allocates: all state is fixed-size arrays (checked by `tests/no_alloc.rs`).
+//! With the `denoise` feature, input 0 (the microphone) first goes through RNNoise
+//! ([`denoise`]) while the page has it on.
+//!
+//! Nothing allocates in `process`: all state is fixed-size arrays, and the suppressor's heap
+//! state is made once by `init` (checked by `tests/no_alloc.rs`).
 #![cfg_attr(not(test), no_std)]
 #![warn(missing_docs)]
 
@@ -30,6 +34,9 @@
 // panic handler; the wasm32 cdylib brings its own (see `abi`).
 #[cfg(not(target_arch = "wasm32"))]
 extern crate std;
+// The suppressor's state lives on the heap (made once, at start).
+#[cfg(feature = "denoise")]
+extern crate alloc;
 
 pub mod abi;
 #[cfg(feature = "denoise")]

@@ -203,3 +203,103 @@ fn strength_zero_leaves_the_noise_and_half_lowers_it_less() {
     assert!(none.abs() < 0.5, "{none}");
     assert!(full < half && half < none - 3.0, "{none} {half} {full}");
 }
+
+/// Which should light the speaking indicators, the level meter (`Meter`'s RMS above the app's
+/// 0.02, about -34 dBFS) or the network's voice activity (above 0.5)? Speech between pauses of
+/// 1.5 s over white noise at -30 dBFS, judged per quantum where the answer is plain: in the
+/// pauses (the clean track silent 300 ms either side) and where someone speaks (the clean
+/// quantum above -30 dBFS). On the raw microphone the meter calls the noise speech; after the
+/// suppressor it tells them apart as well as the voice activity does, so the indicators keep
+/// the meter (see README, Noise suppression).
+#[test]
+fn after_suppression_the_level_meter_tells_pauses_from_speech() {
+    const SPEAKING_RMS: f32 = 0.02;
+    let s = speech();
+    let gain = 0.1 / rms(&s);
+    let pad = 3 * RATE / 2;
+    let mut clean = vec![0.0f32; pad];
+    clean.extend(s.iter().map(|x| x * gain));
+    clean.extend(std::iter::repeat_n(0.0, pad));
+    clean.extend(s.iter().map(|x| x * gain));
+    clean.extend(std::iter::repeat_n(0.0, pad));
+    let seconds = clean.len() / RATE + 1;
+    // `white` is uniform: its RMS is its amplitude / sqrt(3).
+    let noise = white(seconds, 0.0316 * 3f32.sqrt());
+    let mixed: Vec<f32> = clean.iter().zip(&noise).map(|(c, n)| c + n).collect();
+
+    let mut d = Denoiser::new();
+    let (mut raw_meter, mut out_meter) = (dsp::Meter::new(48_000.0), dsp::Meter::new(48_000.0));
+    // Per quantum: (raw meter says speaking, suppressed meter says speaking, voice activity).
+    let mut calls = Vec::new();
+    for chunk in mixed.chunks_exact(BLOCK) {
+        let mut b = [0.0; BLOCK];
+        b.copy_from_slice(chunk);
+        raw_meter.process(&b);
+        d.process(&mut b);
+        out_meter.process(&b);
+        calls.push((
+            raw_meter.rms() > SPEAKING_RMS,
+            out_meter.rms() > SPEAKING_RMS,
+            d.voice_activity() > 0.5,
+        ));
+    }
+    let lag = LATENCY_SAMPLES.div_ceil(BLOCK);
+    let margin = 3 * RATE / 10 / BLOCK;
+    let quanta = clean.len() / BLOCK;
+    let quiet: Vec<bool> = (0..quanta)
+        .map(|q| clean[q * BLOCK..(q + 1) * BLOCK].iter().all(|x| *x == 0.0))
+        .collect();
+    // (pause, speech) counts of each detector's "speaking", judged `lag` quanta late for what
+    // passed through the suppressor (the raw meter without lag).
+    let mut tally = [[0usize; 2]; 3];
+    let (mut pauses, mut speaking) = (0usize, 0usize);
+    for q in (RATE / BLOCK + margin)..(quanta - margin - lag) {
+        let pause = (q - margin..=q + margin).all(|k| quiet[k]);
+        let speech = rms(&clean[q * BLOCK..(q + 1) * BLOCK]) > 0.0316;
+        if !pause && !speech {
+            continue;
+        }
+        let row = usize::from(speech);
+        if pause {
+            pauses += 1;
+        } else {
+            speaking += 1;
+        }
+        let (raw, _, _) = calls[q];
+        let (_, out, vad) = calls[q + lag];
+        for (i, said) in [raw, out, vad].into_iter().enumerate() {
+            tally[i][row] += usize::from(said);
+        }
+    }
+    let pct = |n: usize, of: usize| 100.0 * n as f32 / of.max(1) as f32;
+    for (i, name) in [
+        "level meter, raw microphone",
+        "level meter, suppressed",
+        "voice activity > 0.5",
+    ]
+    .iter()
+    .enumerate()
+    {
+        println!(
+            "{name}: speaking in {:.0} % of {pauses} pause quanta, in {:.0} % of {speaking} speech quanta",
+            pct(tally[i][0], pauses),
+            pct(tally[i][1], speaking),
+        );
+    }
+    assert!(
+        pauses > 100 && speaking > 100,
+        "{pauses} pauses, {speaking} speech"
+    );
+    assert!(
+        pct(tally[0][0], pauses) > 90.0,
+        "the raw meter should take the noise for speech"
+    );
+    assert!(
+        pct(tally[1][0], pauses) < 5.0,
+        "the meter after suppression lit in pauses"
+    );
+    assert!(
+        pct(tally[1][1], speaking) > 80.0,
+        "the meter after suppression missed speech"
+    );
+}

@@ -21,7 +21,7 @@ mod transport;
 mod worklet_msg;
 
 pub use account::{parse_edges, Account, SignInError};
-pub use audio::{can_choose_outputs, AudioEngine, MicProcessing};
+pub use audio::{can_choose_outputs, AudioEngine, MicProcessing, NoiseSuppression};
 pub use devices::{audio_devices, AudioDevice, DeviceKind, DeviceWatch};
 pub use error::WebError;
 pub use notify::{ask_notification_permission, notify_if_hidden, page_hidden};

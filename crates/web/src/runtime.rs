@@ -8,13 +8,13 @@ use std::rc::{Rc, Weak};
 use phone::{Command, Input, Instant, Output, Phone, PhoneView};
 
 use crate::account::{Account, SignInError};
-use crate::audio::{AudioEngine, MicProcessing};
+use crate::audio::{AudioEngine, MicProcessing, NoiseSuppression};
 use crate::media::Media;
 use crate::timer::Timer;
 use crate::transport::{TransportEvent, WsTransport};
 
 /// The audio devices to start with (deviceIds; `None` for the browser's default).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeviceChoice {
     /// The microphone.
     pub microphone: Option<String>,
@@ -26,6 +26,9 @@ pub struct DeviceChoice {
     /// The browser's echo cancellation, noise suppression and automatic gain; `None`:
     /// [`MicProcessing::default`] (on for agents, off in the test build).
     pub voice_processing: Option<bool>,
+    /// Our noise suppression in the worklet (the browser's is off while it is on); `None`:
+    /// [`NoiseSuppression::default`] (on for agents, off in the test build).
+    pub noise_suppression: Option<NoiseSuppression>,
 }
 
 type OnView = Box<dyn Fn(PhoneView)>;
@@ -218,11 +221,15 @@ impl Runtime {
 async fn start_audio(ports: u32, devices: &DeviceChoice) -> Result<AudioEngine, SignInError> {
     let processing = devices
         .voice_processing
-        .map_or_else(MicProcessing::default, |voice| MicProcessing { voice });
-    let audio =
-        AudioEngine::start_with_microphone("./", ports, devices.microphone.as_deref(), processing)
-            .await
-            .map_err(SignInError::Audio)?;
+        .map_or_else(MicProcessing::default, |voice| MicProcessing {
+            voice,
+            ..MicProcessing::default()
+        });
+    let noise = devices.noise_suppression.unwrap_or_default();
+    let microphone = devices.microphone.as_deref();
+    let audio = AudioEngine::start_with_microphone("./", ports, microphone, processing, noise)
+        .await
+        .map_err(SignInError::Audio)?;
     if let Some(speaker) = &devices.speaker {
         // A speaker that is gone, or a browser that cannot choose, leaves the default.
         let _ = audio.use_speaker(speaker).await;

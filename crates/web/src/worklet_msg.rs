@@ -6,6 +6,8 @@ use js_sys::{Array, Object, Reflect};
 use phone::{Tone, ToneRegion};
 use wasm_bindgen::JsValue;
 
+use crate::audio::NoiseSuppression;
+
 /// One message to the worklet.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum WorkletMsg<'a> {
@@ -37,6 +39,8 @@ pub(crate) enum WorkletMsg<'a> {
     },
     /// Fade out the ringer.
     RingerStop,
+    /// The microphone's noise suppression.
+    Denoise(NoiseSuppression),
 }
 
 /// The worklet's name for a tone (its `TONES` table).
@@ -92,6 +96,11 @@ impl WorkletMsg<'_> {
                 put("region", region_name(region).into());
             }
             Self::RingerStop => put("type", "ringer-stop".into()),
+            Self::Denoise(noise) => {
+                put("type", "denoise".into());
+                put("on", noise.on.into());
+                put("strength", noise.strength.into());
+            }
         }
         msg.into()
     }
@@ -118,6 +127,18 @@ mod tests {
         assert_eq!(field(&msg, "port"), 2);
         assert_eq!(field(&msg, "tone"), "call-waiting");
         assert_eq!(field(&msg, "region"), "eu");
+    }
+
+    #[wasm_bindgen_test]
+    fn the_suppressor_message_carries_its_switch_and_strength() {
+        let noise = NoiseSuppression {
+            on: true,
+            strength: 0.75,
+        };
+        let msg = WorkletMsg::Denoise(noise).to_js();
+        assert_eq!(field(&msg, "type"), "denoise");
+        assert_eq!(field(&msg, "on"), true);
+        assert_eq!(field(&msg, "strength"), 0.75);
     }
 
     #[wasm_bindgen_test]
@@ -155,5 +176,6 @@ mod names {
         for region in [ToneRegion::NorthAmerica, ToneRegion::Uk, ToneRegion::Europe] {
             assert!(js.contains(&format!("{}:", region_name(region))));
         }
+        assert!(js.contains(r#"message?.type === "denoise""#));
     }
 }

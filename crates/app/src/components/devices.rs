@@ -8,8 +8,8 @@ use web::{audio_devices, can_choose_outputs, AudioDevice, DeviceKind, DeviceWatc
 use super::{AudioStatus, DriverSlot};
 use crate::i18n::{label, Label};
 use crate::state::{
-    load_voice_processing, save_voice_processing, use_lang, DeviceChoice, Ringtone,
-    RINGER_SYSTEM_DEFAULT,
+    load_noise_suppression, load_voice_processing, save_noise_suppression, save_voice_processing,
+    strength_percent, use_lang, DeviceChoice, Ringtone, RINGER_SYSTEM_DEFAULT,
 };
 
 /// How long the ringtone preview plays: two cadences of the longest ringtone would be 12 s,
@@ -33,6 +33,16 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
     let notice = RwSignal::new(None::<DeviceNotice>);
     // The product default is on: agents use laptop speakers.
     let voice = RwSignal::new(load_voice_processing().unwrap_or(!cfg!(feature = "test-hooks")));
+    // Ours applies at once to the running call (the worklet and the microphone's constraint).
+    let noise = RwSignal::new(load_noise_suppression());
+    let set_noise = move |change: &dyn Fn(&mut web::NoiseSuppression)| {
+        noise.update(|n| change(n));
+        let chosen = noise.get_untracked();
+        save_noise_suppression(chosen);
+        if let Some(audio) = driver.get_value().and_then(|d| d.audio()) {
+            audio.set_noise_suppression(chosen);
+        }
+    };
     // Once the audio is up (it starts beside registration): did the chosen microphone
     // have to give way to the default one?
     let audio_status = use_context::<AudioStatus>();
@@ -239,6 +249,25 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                     } />
                 {move || label(lang.get(), Label::VoiceProcessing)}
                 <small>{move || label(lang.get(), Label::AppliesNextSignIn)}</small>
+            </label>
+            <label class="check">
+                <input type="checkbox" data-testid="noise-suppression"
+                    prop:checked=move || noise.with(|n| n.on)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        set_noise(&|n| n.on = on);
+                    } />
+                {move || label(lang.get(), Label::NoiseSuppression)}
+            </label>
+            <label class="strength">{move || label(lang.get(), Label::NoiseStrength)}
+                <input type="range" min="0" max="100" step="5" data-testid="noise-strength"
+                    prop:value=move || strength_percent(noise.get()).to_string()
+                    disabled=move || noise.with(|n| !n.on)
+                    on:change=move |ev| {
+                        let Ok(p) = event_target_value(&ev).parse::<u8>() else { return };
+                        set_noise(&|n| n.strength = f32::from(p.min(100)) / 100.0);
+                    } />
+                <output>{move || format!("{} %", strength_percent(noise.get()))}</output>
             </label>
             <Show when=move || notice.with(Option::is_some)>
                 <p class="notice" data-testid="device-notice" role="status">

@@ -76,8 +76,13 @@ impl Words for En {
             L::MoreCallOptions => "More ways to call",
             L::IncomingCall => "Incoming call",
             L::Settings => "Settings",
-            L::VoiceProcessing => "Echo cancellation, noise suppression and automatic gain",
+            L::VoiceProcessing => {
+                "The browser's echo cancellation and automatic gain (and its noise suppression \
+                 while ours is off)"
+            }
             L::AppliesNextSignIn => "Applies from the next sign-in",
+            L::NoiseSuppression => "Noise suppression (on this computer, before the call hears you)",
+            L::NoiseStrength => "Strength",
             L::HangUpQuestionText => "End the conference for everyone, or leave it to the others?",
             L::ResultAnswered => "Answered",
             L::ResultMissed => "Missed",

@@ -80,8 +80,15 @@ impl Words for Es {
             L::MoreCallOptions => "Más formas de llamar",
             L::IncomingCall => "Llamada entrante",
             L::Settings => "Configuración",
-            L::VoiceProcessing => "Cancelación de eco, supresión de ruido y ganancia automática",
+            L::VoiceProcessing => {
+                "Cancelación de eco y ganancia automática del navegador (y su supresión de \
+                 ruido mientras la nuestra está apagada)"
+            }
             L::AppliesNextSignIn => "Se aplica al próximo inicio de sesión",
+            L::NoiseSuppression => {
+                "Supresión de ruido (en este equipo, antes de que la llamada le oiga)"
+            }
+            L::NoiseStrength => "Intensidad",
             L::HangUpQuestionText => "¿Finalizar la conferencia para todos o dejarla a los demás?",
             L::ResultAnswered => "Contestada",
             L::ResultMissed => "Perdida",

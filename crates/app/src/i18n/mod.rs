@@ -133,6 +133,8 @@ pub(crate) enum Label {
     Settings,
     VoiceProcessing,
     AppliesNextSignIn,
+    NoiseSuppression,
+    NoiseStrength,
     HangUpQuestionText,
     ResultAnswered,
     ResultMissed,

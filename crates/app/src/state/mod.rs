@@ -63,6 +63,7 @@ impl DeviceChoice {
             speaker: some(&self.speaker),
             ringer: self.ringer_sink().map(str::to_owned),
             voice_processing: load_voice_processing(),
+            noise_suppression: Some(load_noise_suppression()),
         }
     }
 
@@ -171,6 +172,35 @@ pub(crate) fn save_voice_processing(on: bool) {
     if let Some(s) = storage() {
         let _ = s.set_item(KEY_VOICE, if on { "on" } else { "off" });
     }
+}
+
+const KEY_NOISE: &str = "softphone.noise_suppression";
+const KEY_NOISE_STRENGTH: &str = "softphone.noise_strength";
+
+/// The agent's noise suppression: what it chose in this browser, else the product default
+/// (on, full strength; off in the test build).
+pub(crate) fn load_noise_suppression() -> web::NoiseSuppression {
+    let default = web::NoiseSuppression::default();
+    web::NoiseSuppression {
+        on: load(KEY_NOISE).map_or(default.on, |v| v == "on"),
+        strength: load(KEY_NOISE_STRENGTH)
+            .and_then(|v| v.parse::<u8>().ok())
+            .filter(|p| *p <= 100)
+            .map_or(default.strength, |p| f32::from(p) / 100.0),
+    }
+}
+
+/// Remembers the agent's noise suppression; the strength in whole percent.
+pub(crate) fn save_noise_suppression(noise: web::NoiseSuppression) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(KEY_NOISE, if noise.on { "on" } else { "off" });
+        let _ = s.set_item(KEY_NOISE_STRENGTH, &strength_percent(noise).to_string());
+    }
+}
+
+/// The strength as the Settings slider shows it, 0..=100.
+pub(crate) fn strength_percent(noise: web::NoiseSuppression) -> u8 {
+    (noise.strength.clamp(0.0, 1.0) * 100.0).round() as u8
 }
 
 const KEY_LANG: &str = "softphone.lang";

@@ -13,14 +13,28 @@ use crate::error::{await_promise, window, JsResultExt, WebError};
 pub struct MicProcessing {
     /// Echo cancellation, noise suppression and automatic gain, as the browser does them.
     pub voice: bool,
+    /// Our suppressor runs in the worklet: the browser's noise suppression stays off whatever
+    /// [`voice`](Self::voice) says, so that the two do not fight (its echo cancellation and
+    /// automatic gain still follow `voice`).
+    pub noise_in_worklet: bool,
+}
+
+impl MicProcessing {
+    /// The browser's `noiseSuppression` constraint.
+    pub fn browser_noise_suppression(self) -> bool {
+        self.voice && !self.noise_in_worklet
+    }
 }
 
 impl Default for MicProcessing {
-    /// On for agents (laptop speakers echo); the test build turns it off so that the fake
-    /// microphones' tones reach the far end unaltered.
+    /// On for agents (laptop speakers echo), with noise suppressed in the worklet rather than
+    /// by the browser; the test build turns it all off so that the fake microphones' tones
+    /// reach the far end unaltered.
     fn default() -> Self {
+        let agents = !cfg!(feature = "test-hooks");
         Self {
-            voice: !cfg!(feature = "test-hooks"),
+            voice: agents,
+            noise_in_worklet: agents,
         }
     }
 }
@@ -35,9 +49,11 @@ fn mic_constraints(
         set(&exact, "exact", &id.into())?;
         set(&audio, "deviceId", &exact)?;
     }
-    for key in ["echoCancellation", "noiseSuppression", "autoGainControl"] {
+    for key in ["echoCancellation", "autoGainControl"] {
         set(&audio, key, &JsValue::from_bool(processing.voice))?;
     }
+    let noise = processing.browser_noise_suppression();
+    set(&audio, "noiseSuppression", &JsValue::from_bool(noise))?;
     let constraints = MediaStreamConstraints::new();
     constraints.set_audio(&audio);
     constraints.set_video(&JsValue::FALSE);
@@ -88,7 +104,8 @@ impl AudioEngine {
             .navigator()
             .media_devices()
             .op("navigator.mediaDevices")?;
-        let (mic, fell_back) = open_microphone(&devices, device, self.inner.processing).await?;
+        let (mic, fell_back) =
+            open_microphone(&devices, device, self.inner.processing.get()).await?;
         let source = self
             .inner
             .ctx

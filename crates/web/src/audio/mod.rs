@@ -27,10 +27,12 @@ use web_sys::{
 };
 
 mod microphone;
+mod noise;
 mod outputs;
 mod remote;
 
 pub use microphone::MicProcessing;
+pub use noise::NoiseSuppression;
 pub use outputs::can_choose_outputs;
 
 use microphone::{open_microphone, stop_tracks};
@@ -79,8 +81,11 @@ struct Inner {
     /// The agent's ringtone: a cadence of the tone plans the DSP knows (`None`: the
     /// engine's region, like the call-progress tones).
     ringtone: Cell<Option<phone::ToneRegion>>,
-    /// The browser's voice processing of the microphone, kept when it is switched.
-    processing: MicProcessing,
+    /// The browser's voice processing of the microphone, kept when it is switched (and its
+    /// noise suppression turned off while ours is on).
+    processing: Cell<MicProcessing>,
+    /// The worklet's noise suppression of the microphone, as last set.
+    noise: Cell<NoiseSuppression>,
     /// The latest `[rms, peak]` of every input port, from the worklet's meters messages.
     levels: Rc<RefCell<Vec<(f32, f32)>>>,
 }
@@ -146,25 +151,37 @@ impl AudioEngine {
     /// Call it from a user gesture (a click) if you can: the AudioContext is created before
     /// the first await, so it starts running; otherwise it starts suspended and
     /// [`resume`](Self::resume) must be called from a gesture later. Asks for the default
-    /// microphone with the browser's voice processing as [`MicProcessing::default`] says.
+    /// microphone with the browser's voice processing as [`MicProcessing::default`] says, and
+    /// our noise suppression as [`NoiseSuppression::default`] does.
     pub async fn start(base_url: &str, ports: u32) -> Result<Self, WebError> {
-        Self::start_with_microphone(base_url, ports, None, MicProcessing::default()).await
+        let (processing, noise) = (MicProcessing::default(), NoiseSuppression::default());
+        Self::start_with_microphone(base_url, ports, None, processing, noise).await
     }
 
     /// [`start`](Self::start) with the microphone `device` (a `deviceId`); when that device
     /// is gone the default microphone is used instead and
-    /// [`microphone_fell_back`](Self::microphone_fell_back) says so.
+    /// [`microphone_fell_back`](Self::microphone_fell_back) says so. `noise` is the worklet's
+    /// suppression from the first quantum; it decides `processing.noise_in_worklet`.
     pub async fn start_with_microphone(
         base_url: &str,
         ports: u32,
         device: Option<&str>,
         processing: MicProcessing,
+        noise: NoiseSuppression,
     ) -> Result<Self, WebError> {
         if ports == 0 {
             return Err(WebError::BadPort(0));
         }
+        let processing = MicProcessing {
+            noise_in_worklet: noise.on,
+            ..processing
+        };
         let window = window()?;
-        let ctx = AudioContext::new().op("new AudioContext")?;
+        // 48 kHz whatever the device runs at: the suppressor's network works on 10 ms frames
+        // of 480 samples, and WebRTC's Opus runs at 48 kHz too, so nothing resamples twice.
+        let options = web_sys::AudioContextOptions::new();
+        options.set_sample_rate(noise::RATE);
+        let ctx = AudioContext::new_with_context_options(&options).op("new AudioContext")?;
         let mut guard = CtxGuard(Some(ctx.clone()));
 
         // Start the three slow things together; await them one by one.
@@ -196,7 +213,7 @@ impl AudioEngine {
             }
         };
 
-        let result = Self::build(&ctx, &module, mic.clone(), ports, processing);
+        let result = Self::build(&ctx, &module, mic.clone(), ports, processing, noise);
         if let Ok(engine) = &result {
             engine.inner.mic_fell_back.set(fell_back);
         }
@@ -214,10 +231,12 @@ impl AudioEngine {
         mic: MediaStream,
         ports: u32,
         processing: MicProcessing,
+        noise: NoiseSuppression,
     ) -> Result<Self, WebError> {
         let processor_options = Object::new();
         set(&processor_options, "module", module)?;
         set(&processor_options, "ports", &ports.into())?;
+        set(&processor_options, "denoise", &noise.to_js())?;
         // One output per port, then the ringer's.
         let channel_counts: Array = (0..=ports).map(|_| JsValue::from(1)).collect();
         let options = AudioWorkletNodeOptions::new();
@@ -314,7 +333,8 @@ impl AudioEngine {
                 closed: Cell::new(false),
                 mic_fell_back: Cell::new(false),
                 ringtone: Cell::new(None),
-                processing,
+                processing: Cell::new(processing),
+                noise: Cell::new(noise),
                 levels,
             }),
         })
