@@ -229,6 +229,17 @@ export async function deskReceived({ phone = desk, events } = {}) {
   return counts.reduce((x, y) => x + y, 0);
 }
 
+/**
+ * The direction the desk phone's audio stream has now, as its side of the last offer/answer
+ * set it (`sendrecv`, `sendonly`, `recvonly`, `inactive`; `audio_debug`).
+ */
+export async function deskDirection({ phone = desk, events } = {}) {
+  const text = events ? await events.command('audio_debug') : await deskCommand('audio_debug', '', { phone });
+  const m = /\baudio dir=(\w+)/.exec(text);
+  if (!m) throw new Error(`the desk phone reported no audio direction: ${text}`);
+  return m[1];
+}
+
 /** Packets the desk phone receives in `ms` milliseconds of the call (its own count). */
 export async function deskReceivesIn(ms, { phone = desk, events } = {}) {
   const before = await deskReceived({ phone, events });

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AgentPage, config, freshUser, goertzelPower, startStaticServer } from './harness.mjs';
 import { keepPeers, rtpStats } from './peer-stats.mjs';
-import { assertDeskPlayed, desk, deskCommand, deskHeard, deskPlayed, deskReceivesIn, deskRegistered } from './deskphone.mjs';
+import { assertDeskPlayed, desk, deskCommand, deskDirection, deskHeard, deskPlayed, deskReceivesIn, deskRegistered } from './deskphone.mjs';
 
 let server;
 
@@ -92,12 +92,14 @@ test('interop: an agent calls the baresip desk phone and hears its tone; baresip
   await a.waitForText('call-hold', /on hold/i, { what: '"On hold"' });
   await agentHearsNothing(t, a, 'A holds');
   // The agent offered sendonly and the desk phone answered recvonly: it sends nothing.
+  assert.equal(await deskDirection(), 'recvonly', 'the desk phone, held by the agent, only receives');
   const held = await agentReceivesIn(a, 1500);
   t.diagnostic(`A holds: A's browser received ${held} RTP packets in 1.5 s`);
   assert.equal(held, 0, 'the desk phone sends no RTP to the agent who holds the call');
   await a.byTestId('retrieve').click();
   await a.waitForText('call-hold', (s) => !/on hold/i.test(s), { what: 'no "On hold"' });
   await agentHearsDesk(t, a);
+  assert.equal(await deskDirection(), 'sendrecv', 'the desk phone sends and receives again after the retrieve');
   const flowing = await agentReceivesIn(a, 1000);
   t.diagnostic(`A retrieved: A's browser received ${flowing} RTP packets in 1 s`);
   assert.ok(flowing >= FLOWING, `A retrieved: A's browser received ${flowing} RTP packets in 1 s, fewer than ${FLOWING}`);
@@ -126,6 +128,7 @@ test('interop: the baresip desk phone calls the agent, who answers in the UI; ea
   await a.waitForText('call-hold', /holding you/, { what: '"holding you"' });
   await agentHearsNothing(t, a, 'the desk phone holds');
   // The desk phone offered sendonly and the agent answered recvonly: no RTP toward it at all.
+  assert.equal(await deskDirection(), 'sendonly', 'the desk phone that holds only sends');
   const held = [Date.now()];
   const n = await deskReceivesIn(2500);
   held.push(Date.now());
@@ -134,6 +137,7 @@ test('interop: the baresip desk phone calls the agent, who answers in the UI; ea
   await deskCommand('resume');
   await a.waitForText('call-hold', (s) => !/holding you/.test(s), { what: 'no "holding you"' });
   await agentHearsDesk(t, a);
+  assert.equal(await deskDirection(), 'sendrecv', 'the desk phone sends and receives again after the resume');
   await deskReceives(t, 'the desk phone resumed');
   const resumed = [Date.now()];
   await sleep(2500);
