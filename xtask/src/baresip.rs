@@ -1,7 +1,9 @@
 //! The desk phones: baresip, a SIP phone that is not a browser (plain RTP, G.711, UDP), as
 //! accounts 1100 and 1101 of tests/kamailio/kamailio.cfg. Each answers every call by itself,
 //! plays a known tone from a WAV file, records what it hears (one `dump-<time>-dec.wav` per
-//! call) and is driven over its TCP control socket (netstring-framed JSON) by the e2e tests.
+//! call, up to its first hold; and what its player plays, on through re-INVITEs, in the
+//! `heard-<ms>.raw` files of xtask/src/desk_ear.rs) and is driven over its TCP control socket
+//! (netstring-framed JSON) by the e2e tests.
 //! 1100 speaks PCMU and PCMA and meets the browser's PCMU as it is; 1101 speaks PCMU only and
 //! Kamailio has rtpengine transcode its calls to Opus on the browser side.
 
@@ -13,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
+use crate::desk_ear::Ear;
 use crate::util::{bail, cmd, stop_child, track, wait_ready, Context, Result};
 
 /// One desk phone: its account and where it listens. Instances sit two ports apart (baresip
@@ -57,8 +60,8 @@ pub(crate) const TONE_RATE: u32 = 8000;
 /// aufile ends the call when the file ends: ten minutes is longer than any test or demo call.
 pub(crate) const TONE_SECONDS: u32 = 600;
 
-/// baresip 1.0's configuration: no sound card (alsa is loaded but never opened for playback
-/// of a file source), G.711 only, DNS pinned to loopback (it resolves nothing anyway).
+/// baresip 1.0's configuration: no sound card (its player is the ALSA PCM of `asoundrc`, which
+/// the ear reads), G.711 only, DNS pinned to loopback (it resolves nothing anyway).
 fn config(desk: &Desk, tone: &Path, recordings: &Path) -> String {
     format!(
         "poll_method\t\tepoll\n\
@@ -66,7 +69,7 @@ fn config(desk: &Desk, tone: &Path, recordings: &Path) -> String {
          dns_server\t\t127.0.0.1:53\n\
          rtp_ports\t\t{rtp}\n\
          audio_path\t\t/usr/share/baresip\n\
-         audio_player\t\talsa,null\n\
+         audio_player\t\talsa,{EAR_PCM}\n\
          audio_alert\t\talsa,null\n\
          audio_source\t\taufile,{tone}\n\
          ausrc_srate\t\t{TONE_RATE}\n\
@@ -93,6 +96,17 @@ fn config(desk: &Desk, tone: &Path, recordings: &Path) -> String {
     )
 }
 
+/// The ALSA PCM its player writes into: the ear's FIFO (xtask/src/desk_ear.rs), over `null`.
+const EAR_PCM: &str = "deskear";
+
+/// ALSA reads `~/.asoundrc`; baresip runs with HOME at its directory so that this is it.
+fn asoundrc(fifo: &Path) -> String {
+    format!(
+        "pcm.{EAR_PCM} {{\n\ttype file\n\tslave.pcm \"null\"\n\tfile \"{}\"\n\tformat \"raw\"\n}}\n",
+        fifo.display()
+    )
+}
+
 /// Its account line (baresip's `accounts` format). It registers every 10 s, so a restarted
 /// Kamailio (the fault tests) knows it again within seconds, as a real desk phone with a
 /// short interval would.
@@ -112,6 +126,8 @@ pub(crate) struct DeskPhone {
     user: &'static str,
     pub(crate) log: PathBuf,
     pub(crate) recordings: PathBuf,
+    /// Dropped after the child is stopped (Drop below): its player's end of the FIFO closes.
+    _ear: Ear,
 }
 
 /// One control command; the text of its response (None when baresip does not answer).
@@ -148,11 +164,15 @@ impl DeskPhone {
         fs::write(dir.join("config"), config(&desk, tone, &recordings))
             .context("write baresip config")?;
         fs::write(dir.join("accounts"), accounts(&desk)).context("write baresip accounts")?;
+        let fifo = dir.join("ear.fifo");
+        fs::write(dir.join(".asoundrc"), asoundrc(&fifo)).context("write baresip .asoundrc")?;
+        let ear = Ear::start(&fifo, &recordings)?;
         let log = dir.join("baresip.log");
         let out = File::create(&log).context(format_args!("create {}", log.display()))?;
         let err = out.try_clone().context("dup log file")?;
         let mut c = cmd("baresip");
-        c.arg("-f")
+        c.env("HOME", dir)
+            .arg("-f")
             .arg(dir)
             .args(["-n", "127.0.0.1"])
             .stdin(Stdio::null())
@@ -168,6 +188,7 @@ impl DeskPhone {
             user: desk.user,
             log,
             recordings,
+            _ear: ear,
         };
         // Ready once `reginfo` lists the account with "OK": the registrar answered 200.
         wait_ready(

@@ -7,6 +7,7 @@ mod build;
 mod cluster;
 mod crm_server;
 mod csp;
+mod desk_ear;
 mod e2e;
 mod embed_types;
 mod fuzz;
