@@ -36,6 +36,7 @@ pub use phone::{
     CallQuality, Command, ConferenceView, Control, Controls, Direction, Failure, Instant, LineId,
     LineState, LineView, MediaError, MediaHealth, MergeConfirm, Notice, Outcome, Participant,
     PartyStatus, PhoneView, QualityLevel, Reason, RegFailure, RegStatus, TargetError, ToneRegion,
+    Unsent, HELD_LIMIT,
 };
 
 /// 64 bits from the platform's CSPRNG (`crypto.getRandomValues`) for the engine's seed:
