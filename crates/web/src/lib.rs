@@ -10,6 +10,8 @@ mod audio;
 pub mod crm;
 mod devices;
 mod error;
+#[cfg(feature = "test-hooks")]
+mod heap;
 mod media;
 mod notify;
 mod peer;
