@@ -353,3 +353,36 @@ test('fault (cluster): an agent hangs up while its socket is down; the far end g
   await a.waitForCallState('Idle');
   t.diagnostic(`edge 1 down ${readyAt - killedAt} ms; B's call ended ${Date.now() - readyAt} ms or less after it was back`);
 });
+
+test('fault (cluster): a hang-up made while the socket stays down past the 32 s limit is never sent; the agent is told, and the far end ends the call itself', async (t) => {
+  t.after(bothUp);
+  const [a, b] = await launch(t, ['A', 'B']);
+  // As above: A knows edge 1 only, B is on edge 2.
+  const ua = freshUser();
+  await a.signIn(ua, { wsUrl: clusterConfig().clusterWsUrls[0] });
+  const ub = await signInOn(b, 2);
+  await Promise.all([waitForEdge(ua, 1, 2), waitForEdge(ub, 2, 1)]);
+  await a.dial(ub);
+  await b.waitForCallState('Incoming');
+  await b.answer();
+  await Promise.all([a.waitForCallState('Connected'), b.waitForCallState('Connected')]);
+
+  await control({ action: 'kill', edges: [1] });
+  await a.waitForText('badge-reconnecting', /reconnecting/i);
+  await a.hangUp();
+  // The BYE waits for the socket at most sip::HELD_LIMIT (32 s), then A says it never left.
+  await a.waitForText('notice', (s) => /Could not send your hang-up to .*more than 32 seconds/.test(s), {
+    timeout: 45_000,
+    what: 'the notice that the hang-up was not sent',
+  });
+  const { readyAt } = await control({ action: 'start', edges: [1] });
+  // After a minute of refused connections A retries at most every 30 s (Backoff::max).
+  await reRegistered(a, readyAt, { timeout: 45_000 });
+  await sleep(2_000);
+  // Back online, A sent nothing for the old call: B is still in it, and ends it itself
+  // (A, which has forgotten that dialog, answers B's BYE).
+  assert.match(await b.text('call-state'), /Connected/);
+  await b.hangUp();
+  await b.waitForCallState('Idle', { timeout: 20_000 });
+  assert.match(await a.text('call-state'), /Idle/);
+});

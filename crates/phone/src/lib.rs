@@ -27,10 +27,11 @@ pub use mix::{MixMatrix, Tone, ToneRegion};
 pub use quality::{
     mos_from_r, CallQuality, EModel, LegStats, QualityLevel, OPUS_BPL, OPUS_DELAY, OPUS_IE,
 };
+pub use sip::HELD_LIMIT;
 pub use target::{parse_target, TargetError};
 pub use view::{
     ConferenceView, Control, Controls, Direction, HangUpQuestion, LineId, LineState, LineView,
     MediaHealth, MergeConfirm, Outcome, Participant, PartyStatus, PhoneView, RegStatus,
 };
 pub use web_time::Instant;
-pub use words::{Failure, MediaError, Notice, Reason, RegFailure};
+pub use words::{Failure, MediaError, Notice, Reason, RegFailure, Unsent};

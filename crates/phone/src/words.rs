@@ -109,6 +109,33 @@ pub enum Notice {
         /// Its estimated MOS, in hundredths.
         mos_centi: u16,
     },
+    /// Something the agent did while the connection was down never left: it waited
+    /// `sip::HELD_LIMIT` for the connection and was given up, so the far end knows nothing
+    /// of it (the line is as if the far end had not answered).
+    NotSent {
+        /// The party it was for.
+        party: String,
+        /// What it was.
+        what: Unsent,
+    },
+}
+
+/// What the agent did that could not be sent ([`Notice::NotSent`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Unsent {
+    /// A hang-up (BYE) or the cancelling of a call still ringing (CANCEL).
+    HangUp,
+    /// Putting the call on hold.
+    Hold,
+    /// Taking the call off hold.
+    Retrieve,
+    /// A transfer (REFER).
+    Transfer,
+    /// Keypad tones sent as SIP INFO.
+    Dtmf,
+    /// A new call.
+    Call,
 }
 
 /// Why a control is disabled (E2). Each names the rule of `spec/CONFERENCE.md` behind it.

@@ -54,7 +54,7 @@ pub use rng::Rng;
 pub use ua::DTMF_RELAY;
 pub use ua::{
     caller_label, is_dtmf, percent_encode_header, CallId, EndReason, Malformed, Timer, UaConfig,
-    UaError, UaEvent, UserAgent, T1, T2, TIMER_64T1, TIMER_C,
+    UaError, UaEvent, UserAgent, HELD_LIMIT, T1, T2, TIMER_64T1, TIMER_C,
 };
 pub use uri::Uri;
 pub use vec_map::VecMap;

@@ -165,8 +165,8 @@ fn a_bye_made_while_down_goes_out_once_the_transport_is_back() {
     wire.uas[0].transport_down(now);
     wire.uas[0].hangup(alice, now).unwrap();
     wire.trace.clear();
-    // Longer than Timer F: the BYE's transaction starts when it is sent.
-    wire.run_for(Duration::from_secs(60));
+    // Just short of the limit: the BYE's own Timer F starts when it is sent.
+    wire.run_for(sip::HELD_LIMIT - Duration::from_secs(1));
     assert!(
         !wire.trace.iter().any(|f| f.starts_with("BYE")),
         "{:?}",
@@ -186,4 +186,41 @@ fn a_bye_made_while_down_goes_out_once_the_transport_is_back() {
             ..
         }
     )));
+}
+
+#[test]
+fn a_bye_held_past_the_limit_is_never_sent_and_says_so() {
+    let mut wire = Wire::new(&["alice", "bob"]);
+    let (alice, _) = wire.call(0, 1);
+    let now = wire.now;
+    wire.uas[0].transport_down(now);
+    wire.uas[0].hangup(alice, now).unwrap();
+    wire.take_events(0);
+    wire.trace.clear();
+    wire.run_for(sip::HELD_LIMIT + Duration::from_secs(1));
+    let events = wire.take_events(0);
+    // The wire calls bob's Contact, so that is whom the BYE was for.
+    let bob = wire.uas[1].contact_uri();
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            UaEvent::NotSent { call: Some(c), method: sip::Method::Bye, peer: Some(p) }
+                if *c == alice && p.uri.user == bob.user
+        )),
+        "{events:?}"
+    );
+    // Back after ten minutes: nothing of that call goes out, and bob's call is untouched.
+    wire.run_for(Duration::from_secs(600));
+    let now = wire.now;
+    wire.uas[0].transport_up(now);
+    wire.pump();
+    assert!(
+        !wire.trace.iter().any(|f| f.starts_with("BYE")),
+        "{:?}",
+        wire.trace
+    );
+    assert!(!wire
+        .take_events(1)
+        .iter()
+        .any(|e| matches!(e, UaEvent::Ended { .. })));
 }

@@ -10,6 +10,8 @@ mod audio;
 pub mod crm;
 mod devices;
 mod error;
+#[cfg(feature = "test-hooks")]
+mod heap;
 mod media;
 mod notify;
 mod peer;
@@ -36,6 +38,7 @@ pub use phone::{
     CallQuality, Command, ConferenceView, Control, Controls, Direction, Failure, Instant, LineId,
     LineState, LineView, MediaError, MediaHealth, MergeConfirm, Notice, Outcome, Participant,
     PartyStatus, PhoneView, QualityLevel, Reason, RegFailure, RegStatus, TargetError, ToneRegion,
+    Unsent, HELD_LIMIT,
 };
 
 /// 64 bits from the platform's CSPRNG (`crypto.getRandomValues`) for the engine's seed:

@@ -5,7 +5,9 @@
 //! window.softphoneProbe.contextState(); // "running" | "suspended" | "closed"
 //! ```
 //! `samples` is the latest `fftSize` (8192) samples of mixer output 0, the speaker mix;
-//! `window.softphoneProbe.ringerSamples()` gives the same for the ringer output.
+//! `window.softphoneProbe.ringerSamples()` gives the same for the ringer output;
+//! `window.softphoneProbe.heap()` is `{ bytes, blocks }` still allocated on the Rust heap
+//! (`heap.rs`), for the soak.
 
 #[cfg(feature = "test-hooks")]
 pub(crate) use hooks::{install, Probe};
@@ -40,6 +42,7 @@ mod hooks {
         _speaker_samples: Closure<dyn FnMut() -> JsValue>,
         _ringer_samples: Closure<dyn FnMut() -> JsValue>,
         _context_state: Closure<dyn FnMut() -> JsValue>,
+        _heap: Closure<dyn FnMut() -> JsValue>,
     }
 
     fn set(target: &JsValue, key: &str, value: &JsValue) -> Result<(), WebError> {
@@ -78,7 +81,16 @@ mod hooks {
             JsValue::from(ctx.state())
         });
 
+        let heap = Closure::<dyn FnMut() -> JsValue>::new(|| {
+            let (bytes, blocks) = crate::heap::live();
+            let out = Object::new();
+            let _ = Reflect::set(&out, &"bytes".into(), &(bytes as f64).into());
+            let _ = Reflect::set(&out, &"blocks".into(), &(blocks as f64).into());
+            out.into()
+        });
+
         let object = Object::new();
+        set(&object, "heap", heap.as_ref())?;
         set(&object, "speakerSamples", speaker_samples.as_ref())?;
         set(&object, "ringerSamples", ringer_samples.as_ref())?;
         set(&object, "contextState", context_state.as_ref())?;
@@ -88,6 +100,7 @@ mod hooks {
             _speaker_samples: speaker_samples,
             _ringer_samples: ringer_samples,
             _context_state: context_state,
+            _heap: heap,
         }))
     }
 

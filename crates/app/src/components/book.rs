@@ -6,7 +6,7 @@ use web::{Command, PhoneView};
 
 use super::DriverSlot;
 use crate::i18n::{label, Label};
-use crate::state::{use_lang, CallRecord, DirEntry, Directory, Favorites, History};
+use crate::state::{sweep, use_lang, CallRecord, DirEntry, Directory, Favorites, History};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -27,6 +27,14 @@ pub(crate) fn Book(
     let l = move |what| label(lang.get(), what);
     let tab = RwSignal::new(Tab::Recents);
     let favorites = RwSignal::new(Favorites::load());
+    // Rows come and go as the number is typed and calls end, and each row's star reads the
+    // favourites, which rarely change: sweep them whenever the rows may have changed.
+    Effect::new(move |_| {
+        number.track();
+        tab.track();
+        history.track();
+        sweep(favorites);
+    });
     let call = move |n: String| {
         number.set(n.clone());
         if let Some(d) = driver.get_value() {

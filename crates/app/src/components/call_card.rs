@@ -1,27 +1,16 @@
-//! The call card of the selected call: who, state, timer, and every control a desk phone
-//! has, each enabled or disabled (with its reason) by the engine's view.
+//! The call card of the selected call: who, state, timer, badges, and the call's controls
+//! (`call_controls`) while it is live.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use web::{Command, Control, Instant, LineState, LineView, MediaHealth, PhoneView, Reason};
+use web::{Instant, LineState, MediaHealth, PhoneView};
 
-use super::control_button::ControlButton;
-use super::icons::Icon;
-use super::keypad::Keypad;
+use super::call_controls::CallControls;
 use super::quality::QualityBadge;
-use super::transfer::TransferPanel;
 use super::DriverSlot;
 use crate::i18n::{self, label, Label};
 use crate::state::use_lang;
-
-/// Which panel under the controls is open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Panel {
-    None,
-    Keypad,
-    Transfer,
-}
 
 #[component]
 pub(crate) fn CallCard(
@@ -34,13 +23,13 @@ pub(crate) fn CallCard(
     let l = move |what| label(lang.get(), what);
     let line = Memo::new(move |_| view_state.with(|v| v.line.clone()));
     // A call ringing here is answered in the incoming panel, not from the card.
-    let live = move || {
+    let live = Memo::new(move |_| {
         line.with(|l| {
             l.as_ref()
-                .is_some_and(|l| !matches!(l.state, LineState::Ended(_)) && !l.can_answer)
+                .filter(|l| !matches!(l.state, LineState::Ended(_)) && !l.can_answer)
+                .map(|l| l.id)
         })
-    };
-    let panel = RwSignal::new(Panel::None);
+    });
     let tick = RwSignal::new(0u64);
     let handle = set_interval_with_handle(move || tick.update(|t| *t += 1), Duration::from_secs(1));
     on_cleanup(move || {
@@ -48,11 +37,6 @@ pub(crate) fn CallCard(
             h.clear();
         }
     });
-    let send = move |cmd: Command| {
-        if let Some(d) = driver.get_value() {
-            d.command(cmd);
-        }
-    };
     let state_text = move || {
         line.with(|current| match current {
             Some(line) => i18n::line_state(lang.get(), &line.state),
@@ -67,30 +51,6 @@ pub(crate) fn CallCard(
                 .map(|t| i18n::duration(Instant::now().saturating_duration_since(t).as_secs()))
         })
     };
-    // A control of the selected line; with no live line, off for the given reason.
-    let of_line = move |f: fn(&LineView) -> Control| {
-        Signal::derive(move || {
-            line.with(|l| {
-                l.as_ref()
-                    .filter(|l| !matches!(l.state, LineState::Ended(_)))
-                    .map_or(Control::off(Reason::NotConnected), f)
-            })
-        })
-    };
-    let phone = move |f: fn(&PhoneView) -> Control| Signal::derive(move || view_state.with(f));
-    let line_id = move || line.with(|l| l.as_ref().map(|l| l.id));
-    let held = Signal::derive(move || line.with(|l| l.as_ref().is_some_and(|l| l.held)));
-    let muted = Signal::derive(move || view_state.with(|v| v.muted));
-    let in_conference = move || view_state.with(|v| v.conference.is_some());
-    let end_call = Signal::derive(move || {
-        line.with(|l| {
-            Control::when(
-                l.as_ref().is_some_and(|l| l.can_hang_up && !l.can_answer),
-                Reason::NotConnected,
-            )
-        })
-    });
-    let toggle = move |p: Panel| panel.update(|cur| *cur = if *cur == p { Panel::None } else { p });
     let badges = move || {
         line.with(|l| {
             let Some(l) = l
@@ -160,55 +120,8 @@ pub(crate) fn CallCard(
                     </span>
                 }))}
             </div>
-            <Show when=live>
-                <div class="call-controls" role="toolbar" aria-label=move || l(Label::Calls)>
-                    <Show
-                        when=move || held.get()
-                        fallback=move || view! {
-                            <ControlButton label=Label::Hold testid="hold" icon=Icon::Hold control=of_line(|l| l.hold)
-                                on_press=Callback::new(move |()| if let Some(id) = line_id() { send(Command::Hold(id)) }) />
-                        }
-                    >
-                        <ControlButton label=Label::Retrieve testid="retrieve" icon=Icon::Play control=of_line(|l| l.retrieve)
-                            on_press=Callback::new(move |()| if let Some(id) = line_id() { send(Command::Retrieve(id)) }) />
-                    </Show>
-                    <ControlButton label=Label::Mute testid="mute" icon=Icon::Mic pressed=muted
-                        control=of_line(|l| Control::when(l.state == LineState::Connected, Reason::NotConnected))
-                        on_press=Callback::new(move |()| send(Command::Mute(!muted.get_untracked()))) />
-                    <ControlButton label=Label::Keypad testid="keypad-toggle" icon=Icon::Keypad
-                        pressed=Signal::derive(move || panel.get() == Panel::Keypad)
-                        control=of_line(|l| Control::when(l.state == LineState::Connected && !l.held, Reason::NotConnected))
-                        on_press=Callback::new(move |()| toggle(Panel::Keypad)) />
-                    <ControlButton label=Label::Consult testid="consult" icon=Icon::Plus control=phone(|v| v.controls.dial)
-                        on_press=Callback::new(move |()| {
-                            if let Some(input) = number_field.get() {
-                                let _ = input.focus();
-                                input.select();
-                            }
-                        }) />
-                    <ControlButton label=Label::Merge testid="merge" icon=Icon::Merge control=phone(|v| v.controls.merge)
-                        on_press=Callback::new(move |()| send(Command::Merge)) />
-                    <ControlButton label=Label::Transfer testid="transfer" icon=Icon::Transfer
-                        pressed=Signal::derive(move || panel.get() == Panel::Transfer)
-                        control=of_line(|l| l.transfer)
-                        on_press=Callback::new(move |()| toggle(Panel::Transfer)) />
-                    <Show when=in_conference>
-                        <ControlButton label=Label::Leave testid="leave" icon=Icon::Leave control=phone(|v| v.controls.leave)
-                            on_press=Callback::new(move |()| send(Command::Leave)) />
-                        <ControlButton label=Label::EndConference testid="end-conference" icon=Icon::Close class="danger"
-                            control=phone(|v| v.controls.end_conference)
-                            on_press=Callback::new(move |()| send(Command::EndConference)) />
-                    </Show>
-                    <ControlButton label=Label::EndCall testid="hang-up" icon=Icon::Phone class="danger end"
-                        control=end_call on_press=Callback::new(move |()| send(Command::HangUp)) />
-                </div>
-                <Show when=move || panel.get() == Panel::Keypad>
-                    <Keypad driver />
-                </Show>
-                <Show when=move || panel.get() == Panel::Transfer>
-                    <TransferPanel view_state driver on_done=Callback::new(move |()| panel.set(Panel::None)) />
-                </Show>
-            </Show>
+            // Made for the live line and dropped with it (see call_controls).
+            {move || live.get().map(|id| view! { <CallControls view_state driver number_field id /> })}
         </section>
     }
 }

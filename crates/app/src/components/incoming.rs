@@ -29,8 +29,13 @@ pub(crate) fn Incoming(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> i
     // One notification per new call, only while the page is out of sight.
     let notified = StoredValue::new(Vec::new());
     Effect::new(move |_| {
-        for line in ringing.get() {
-            if notified.with_value(|n: &Vec<_>| n.contains(&line.id)) {
+        let ringing = ringing.get();
+        // Only calls still ringing need remembering.
+        notified.update_value(|n: &mut Vec<web::LineId>| {
+            n.retain(|id| ringing.iter().any(|l| l.id == *id))
+        });
+        for line in ringing {
+            if notified.with_value(|n| n.contains(&line.id)) {
                 continue;
             }
             notified.update_value(|n| n.push(line.id));

@@ -2,6 +2,7 @@
 
 mod book;
 mod call_card;
+mod call_controls;
 mod contact_info;
 mod control_button;
 mod devices;
@@ -21,7 +22,9 @@ use web::crm::{AppRequest, Bridge, CrmAnswer, ErrorReason};
 use web::{PhoneView, RegStatus, Runtime};
 
 use crate::i18n::{self, label, sign_in_error, Label, Lang};
-use crate::state::{instance_id, load_directory, load_lang, save_lang, Directory, History};
+use crate::state::{
+    instance_id, load_directory, load_lang, save_lang, set_swept, sweep, Directory, History,
+};
 use web::SignInError;
 
 /// Where the deployment puts its directory (beside index.html).
@@ -103,22 +106,27 @@ pub fn App() -> impl IntoView {
     // Said at once, before any sign-in: the CRM forgot `allow="microphone"` on its iframe.
     let mic_blocked = embedded && web::crm::frame_allows_microphone() == Some(false);
     let history = RwSignal::new(History::load());
-    // Every ended call goes to Recents once.
-    Effect::new(move |_| {
+    // Every ended call goes to Recents once. When a line goes, so do its views: the
+    // language, which a shift never changes, is swept of their subscriptions.
+    Effect::new(move |lines_before: Option<usize>| {
         view_state.with(|v| {
             let mut changed = false;
             history.update_untracked(|h| changed = h.observe(&v.lines));
             if changed {
-                history.notify();
+                sweep(history);
             }
-        });
+            if lines_before.is_some_and(|n| v.lines.len() < n) {
+                sweep(lang);
+            }
+            v.lines.len()
+        })
     });
     // Input levels per mixer port for the speaking indicators (E3), five times a second.
     let levels = RwSignal::new(Vec::<f32>::new());
     let poll = set_interval_with_handle(
         move || {
             if let Some(d) = driver.get_value() {
-                levels.set(d.levels().iter().map(|(rms, _)| *rms).collect());
+                set_swept(levels, d.levels().iter().map(|(rms, _)| *rms).collect());
             }
         },
         std::time::Duration::from_millis(200),

@@ -7,7 +7,7 @@ use web::{Account, PhoneView, Runtime, SignInError};
 
 use super::{use_bridge, AudioStatus, DriverSlot};
 use crate::i18n::{label, sign_in_error, Label};
-use crate::state::{use_lang, DeviceChoice, Ringtone, Settings};
+use crate::state::{set_swept, use_lang, DeviceChoice, Ringtone, Settings};
 
 /// Signs in with `account` and hands the running phone to the page, and to the CRM when the
 /// phone is embedded: the form and the CRM's `sign_in` command both come here.
@@ -24,7 +24,7 @@ pub(crate) async fn start(
         if let Some(b) = &observer {
             b.observe(&v);
         }
-        view_state.set(v);
+        set_swept(view_state, v);
     };
     audio.set(None);
     let audio_bridge = bridge.clone();

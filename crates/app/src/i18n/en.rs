@@ -2,7 +2,7 @@
 
 use web::{
     CallQuality, Failure, LineState, MediaError, MediaHealth, Notice, Outcome, PartyStatus,
-    QualityLevel, Reason, RegFailure, RegStatus, SignInError, TargetError,
+    QualityLevel, Reason, RegFailure, RegStatus, SignInError, TargetError, Unsent, HELD_LIMIT,
 };
 
 use super::{Label, Words};
@@ -227,6 +227,19 @@ impl Words for En {
                 "The audio with {party} is poor (estimated MOS {}): the network is losing or delaying packets",
                 super::centi(u32::from(*mos_centi), '.')
             ),
+            N::NotSent { party, what } => {
+                let what = match what {
+                    Unsent::HangUp => "hang-up",
+                    Unsent::Hold => "hold",
+                    Unsent::Retrieve => "retrieve",
+                    Unsent::Transfer => "transfer",
+                    Unsent::Dtmf => "keypad tones",
+                    Unsent::Call => "call",
+                    _ => "request",
+                };
+                let secs = HELD_LIMIT.as_secs();
+                format!("Could not send your {what} to {party}: the connection was down for more than {secs} seconds")
+            }
             _ => "Something went wrong".into(),
         }
     }

@@ -2,7 +2,7 @@
 
 use web::{
     CallQuality, Failure, LineState, MediaError, MediaHealth, Notice, Outcome, PartyStatus,
-    QualityLevel, Reason, RegFailure, RegStatus, SignInError, TargetError,
+    QualityLevel, Reason, RegFailure, RegStatus, SignInError, TargetError, Unsent, HELD_LIMIT,
 };
 
 use super::{Label, Words};
@@ -242,6 +242,19 @@ impl Words for Es {
                 "El audio con {party} es malo (MOS estimado {}): la red está perdiendo o retrasando paquetes",
                 super::centi(u32::from(*mos_centi), ',')
             ),
+            N::NotSent { party, what } => {
+                let what = match what {
+                    Unsent::HangUp => "el fin de la llamada",
+                    Unsent::Hold => "la retención",
+                    Unsent::Retrieve => "la recuperación de la llamada",
+                    Unsent::Transfer => "la transferencia",
+                    Unsent::Dtmf => "los tonos del teclado",
+                    Unsent::Call => "la llamada",
+                    _ => "la solicitud",
+                };
+                let secs = HELD_LIMIT.as_secs();
+                format!("No fue posible enviar {what} a {party}: la conexión estuvo caída más de {secs} segundos")
+            }
             _ => "Algo salió mal".into(),
         }
     }

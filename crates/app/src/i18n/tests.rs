@@ -1,5 +1,5 @@
 use super::*;
-use web::Outcome;
+use web::{Outcome, Unsent};
 
 #[test]
 fn durations() {
@@ -72,6 +72,39 @@ fn notices_carry_their_data() {
         assert!(text.contains("Alice") && text.contains("488"), "{text}");
     }
     assert_ne!(notice(Lang::En, &n), notice(Lang::Es, &n));
+}
+
+#[test]
+fn a_request_never_sent_names_what_whom_and_the_limit() {
+    let secs = web::HELD_LIMIT.as_secs().to_string();
+    for what in [
+        Unsent::HangUp,
+        Unsent::Hold,
+        Unsent::Retrieve,
+        Unsent::Transfer,
+        Unsent::Dtmf,
+        Unsent::Call,
+    ] {
+        let n = Notice::NotSent {
+            party: "Alice".into(),
+            what,
+        };
+        let [en, es] = [Lang::En, Lang::Es].map(|lang| notice(lang, &n));
+        for text in [&en, &es] {
+            assert!(text.contains("Alice") && text.contains(&secs), "{text}");
+        }
+        assert_ne!(en, es);
+    }
+    let hold = |what| {
+        notice(
+            Lang::En,
+            &Notice::NotSent {
+                party: "Alice".into(),
+                what,
+            },
+        )
+    };
+    assert_ne!(hold(Unsent::Hold), hold(Unsent::HangUp));
 }
 
 #[test]

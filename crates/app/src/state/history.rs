@@ -160,6 +160,10 @@ impl History {
             );
             changed = true;
         }
+        // A line gone from the view is over for good: what was kept for it can go too.
+        self.recorded.retain(|id| lines.iter().any(|l| l.id == *id));
+        self.started
+            .retain(|(id, _)| lines.iter().any(|l| l.id == *id));
         if changed {
             self.calls.truncate(KEEP);
             self.save();

@@ -8,9 +8,11 @@ use crate::i18n::Lang;
 
 mod book;
 mod history;
+mod sweep;
 
 pub(crate) use book::{load_directory, DirEntry, Directory, Favorites};
 pub(crate) use history::{CallRecord, CallResult, History};
+pub(crate) use sweep::{set_swept, sweep};
 
 /// The sign-in settings. The secrets (the password, the TURN credential) are here only when
 /// the agent ticked "remember"; otherwise they live in the form and the running phone alone.

@@ -12,6 +12,7 @@ mod peer;
 mod roster;
 mod snapshot;
 mod transfer;
+mod unsent;
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -399,6 +400,9 @@ impl Phone {
             }
             UaEvent::ConferenceState { call, body, ended } => {
                 self.conference_state(call, &body, ended);
+            }
+            UaEvent::NotSent { call, method, peer } => {
+                self.not_sent(call, &method, peer.as_ref());
             }
             _ => {}
         }

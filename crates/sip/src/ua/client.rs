@@ -328,6 +328,7 @@ impl UserAgent {
         cancel.headers.push("CSeq", format!("{seq} CANCEL"));
         // The CANCEL shares the INVITE's branch; track it under its own key for Timer F.
         let key = format!("{branch}/cancel");
+        let held = !self.transport_up;
         if self.transport_up {
             self.transmit_text(cancel.to_string());
         } else {
@@ -341,7 +342,12 @@ impl UserAgent {
                 method: Method::Cancel,
                 owner: Owner::Cancel,
                 request: cancel,
-                deadline: now + super::TIMER_64T1,
+                deadline: now
+                    + if held {
+                        super::HELD_LIMIT
+                    } else {
+                        super::TIMER_64T1
+                    },
             },
         );
     }

@@ -14,6 +14,7 @@
 mod client;
 mod conference;
 mod dtmf;
+mod held;
 mod keepalive;
 mod malformed;
 mod prack;
@@ -27,6 +28,7 @@ mod update;
 
 pub use client::caller_label;
 pub use dtmf::{is_dtmf, DTMF_RELAY};
+pub use held::HELD_LIMIT;
 pub use malformed::Malformed;
 pub use refer::percent_encode_header;
 pub use timers::Timer;
@@ -214,7 +216,7 @@ pub struct UserAgent {
     transactions: VecMap<String, ClientTransaction>,
     /// Client transactions whose request was made while the transport was down (a hang-up,
     /// a hold, a transfer during an outage): sent, and their Timer B/F started, once it is
-    /// back, instead of being lost to a dead socket.
+    /// back, instead of being lost to a dead socket; given up after [`HELD_LIMIT`].
     held: Vec<String>,
     /// REFERs with Replaces we were asked to carry out: the Replaces value and who asked
     /// (the referring dialog's peer), so our INVITE can say so in Referred-By (RFC 3892) and
@@ -576,7 +578,8 @@ impl UserAgent {
                 method: req.method.clone(),
                 owner,
                 request: req,
-                deadline: now + TIMER_64T1,
+                // Held, it waits at most HELD_LIMIT for the transport; sent, Timer B or F.
+                deadline: now + if hold { HELD_LIMIT } else { TIMER_64T1 },
             };
             self.transactions.insert(branch.clone(), tx);
         }
@@ -590,16 +593,6 @@ impl UserAgent {
 
     fn send_response(&mut self, resp: &Response) {
         self.transmit_text(resp.to_string());
-    }
-
-    /// The transport is back: send what waited for it, in the order it was made.
-    fn send_held(&mut self, now: Instant) {
-        for key in std::mem::take(&mut self.held) {
-            if let Some(tx) = self.transactions.get_mut(&key) {
-                tx.deadline = now + TIMER_64T1;
-                self.transmit.push_back(tx.request.to_string());
-            }
-        }
     }
 
     fn transmit_text(&mut self, text: String) {

@@ -11,7 +11,8 @@ use super::UserAgent;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Timer {
     /// Timer B (INVITE) or F (non-INVITE): a client transaction got no final response
-    /// (RFC 3261 §17.1; reliable transport, so no retransmission timers A/E).
+    /// (RFC 3261 §17.1; reliable transport, so no retransmission timers A/E); or a request
+    /// held while the transport is down waited [`super::HELD_LIMIT`] for it.
     TransactionTimeout,
     /// Our 2xx to an INVITE is sent again at T1, 2T1, ... until the ACK, and given up at
     /// 64*T1 (RFC 3261 §13.3.1.4, the UAS core's own Timers G and H).
@@ -43,12 +44,7 @@ impl UserAgent {
     #[must_use]
     pub fn timer(&self, timer: Timer) -> Option<Instant> {
         match timer {
-            Timer::TransactionTimeout => self
-                .transactions
-                .iter()
-                .filter(|(b, _)| !self.held.contains(b))
-                .map(|(_, t)| t.deadline)
-                .min(),
+            Timer::TransactionTimeout => self.transactions.values().map(|t| t.deadline).min(),
             Timer::Retransmit2xx => self
                 .calls
                 .values()
@@ -85,11 +81,16 @@ impl UserAgent {
         let expired: Vec<String> = self
             .transactions
             .iter()
-            .filter(|(b, t)| t.deadline <= now && !self.held.contains(b))
+            .filter(|(_, t)| t.deadline <= now)
             .map(|(b, _)| b.clone())
             .collect();
         for branch in expired {
-            if let Some(tx) = self.transactions.remove(&branch) {
+            let Some(tx) = self.transactions.remove(&branch) else {
+                continue;
+            };
+            if self.held.contains(&branch) {
+                self.held_expired(&branch, tx, now);
+            } else {
                 self.on_transaction_timeout(tx, now);
             }
         }

@@ -182,6 +182,18 @@ pub enum UaEvent {
         /// 0-9, *, #, A-D.
         digit: char,
     },
+    /// A request made while the transport was down waited [`super::HELD_LIMIT`] for it and
+    /// was given up, never sent: the far end knows nothing of it. Its owner has already
+    /// been told as after a timeout (a hang-up's call has ended here, a transfer failed);
+    /// a held re-INVITE leaves the session as it was, with no other event.
+    NotSent {
+        /// The call it belonged to, if any.
+        call: Option<CallId>,
+        /// BYE, INVITE, re-INVITE (INVITE with a call that was up), REFER, CANCEL...
+        method: crate::Method,
+        /// Whom it was for (its To header).
+        peer: Option<NameAddr>,
+    },
     /// The registrar stopped answering keep-alives (RFC 5626): the WebSocket is dead even if
     /// the browser has not noticed. Close it and reconnect.
     FlowFailed,
