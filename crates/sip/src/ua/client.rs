@@ -222,11 +222,13 @@ impl UserAgent {
             .to()
             .ok()
             .and_then(|t| t.tag().map(str::to_owned));
+        let resp_seq = resp.headers.cseq().ok().map(|s| s.seq);
         let found = self.calls.iter().find_map(|(_, c)| {
             let d = c.dialog.as_ref().filter(|d| d.call_id == call_id)?;
             let seq = c.invite.headers.cseq().map_or(1, |s| s.seq);
             if to_tag.as_deref() == Some(d.remote_tag.as_str()) {
-                return Some((d.ack(seq), None));
+                // The 2xx may answer a re-INVITE we gave up on: the ACK takes its CSeq.
+                return Some((d.ack(resp_seq.unwrap_or(seq)), None));
             }
             let mut fork = Dialog::as_uac(&c.invite, resp).ok()?;
             fork.local_seq = seq;

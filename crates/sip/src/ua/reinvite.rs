@@ -1,5 +1,6 @@
 //! re-INVITE (RFC 3261 §14): changing a session that exists, for hold and resume, with 491
-//! glare resolved exactly as §14.1 says.
+//! glare resolved exactly as §14.1 says, and a re-INVITE the peer never received (lost on
+//! its dead connection) not allowed to refuse the peer's offers until Timer B.
 
 use std::time::Duration;
 
@@ -14,6 +15,8 @@ pub(super) struct Outgoing {
     offer: String,
     /// Some while waiting out the §14.1 back-off; None while the request is in flight.
     pub(super) retry_at: Option<Instant>,
+    /// We answered an offer of the peer's with 491 while this attempt was in flight.
+    refused_one: bool,
 }
 
 impl Outgoing {
@@ -21,6 +24,7 @@ impl Outgoing {
         Self {
             offer,
             retry_at: None,
+            refused_one: false,
         }
     }
 }
@@ -110,6 +114,7 @@ impl UserAgent {
             return;
         };
         out.retry_at = None;
+        out.refused_one = false;
         let mut req = dialog.request(Method::Invite);
         req.headers.push("Contact", contact);
         req.headers.push("Allow", super::ALLOW);
@@ -249,14 +254,40 @@ impl UserAgent {
         self.take_reoffer(call, req);
     }
 
-    /// Whether a new offer from the peer must wait: 491 while ours is in flight (glare,
-    /// §14.2 and RFC 3311 §5.2), 500 while the previous one is not finished.
-    pub(super) fn offer_conflict(&self, call: CallId) -> Option<u16> {
-        let c = self.calls.get(&call)?;
-        if c.reinvite.as_ref().is_some_and(|r| r.retry_at.is_none()) {
-            return Some(491);
+    /// Whether a new offer from the peer must wait: 491 while ours is pending (glare, §14.2
+    /// and RFC 3311 §5.2), 500 while the previous one is not finished.
+    ///
+    /// Ours stops counting as pending when a second offer of the peer's arrives while it
+    /// still has no final answer. A peer may not start an offer while it holds ours (§14.1),
+    /// and in true glare it answers ours with 491 on receipt, on the same ordered path and
+    /// before its retry. So a retry with ours unanswered means ours never reached the peer:
+    /// it went into the peer's connection as that connection died (flow-bound Contacts after
+    /// a network blip), and nothing would answer it before Timer B, 32 s of 491s and a BYE.
+    pub(super) fn offer_conflict(&mut self, call: CallId) -> Option<u16> {
+        let c = self.calls.get_mut(&call)?;
+        if let Some(out) = c.reinvite.as_mut().filter(|r| r.retry_at.is_none()) {
+            if !out.refused_one {
+                out.refused_one = true;
+                return Some(491);
+            }
+            self.forget_lost_reinvite(call);
         }
+        let c = self.calls.get(&call)?;
         (c.reoffer.is_some() || c.retransmit.is_some()).then_some(500)
+    }
+
+    /// Our re-INVITE never reached the peer: its transaction goes, so neither its Timer B
+    /// nor its offer stands in the way of the peer's; the engine learns it failed with no
+    /// answer (408). Should an answer come after all, it is acknowledged as any 2xx whose
+    /// transaction is gone.
+    fn forget_lost_reinvite(&mut self, call: CallId) {
+        self.transactions
+            .retain(|_, t| t.owner != Owner::Reinvite(call));
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.reinvite = None;
+        }
+        self.events
+            .push_back(UaEvent::RenegotiationFailed { call, status: 408 });
     }
 
     /// Refuses a new offer with `status`; a 500 says when to try again (§14.2).
