@@ -114,8 +114,6 @@ fn mixing_never_allocates() {
             if n % 300 == 0 {
                 abi::denoise_set(u32::from(n % 900 != 600), (n % 4) as f32 / 3.0);
             }
-            #[cfg(feature = "denoise")]
-            std::hint::black_box(abi::denoise_vad());
             // Some quanta absent, some inputs silent: the onset guards fade them back in.
             let mask = if n % 10 == 0 { 0x1_5555 } else { 0x1_ffff };
             abi::process(mask);

@@ -44,7 +44,10 @@ pub(crate) fn inverse(plan: &Plan, input: &[Complex32], out: &mut [f32]) {
     let m = plan.len / 2;
     assert!(input.len() == m + 1 && out.len() == plan.len);
     // The output's samples, in pairs, are the complex FFT's buffer: z[n] = x[2n] + i·x[2n+1].
-    let z: &mut [Complex32] = bytemuck::cast_slice_mut(out);
+    // (try_: bytemuck's own panic would format its error, and that machinery into dsp.wasm)
+    let Ok(z) = bytemuck::try_cast_slice_mut::<f32, Complex32>(out) else {
+        panic!("f32 pairs are Complex32s");
+    };
     // Slot 0 always holds index 0 (plan::digit_reversed).
     let (x0, xm) = (input[0].re, input[m].re);
     z[0] = Complex32::new(x0 + xm, -(x0 - xm));
