@@ -16,7 +16,6 @@
 //! | `ringer_stop()` | fade out the ringer |
 //! | `block_frames() -> u32`, `max_ports() -> u32` | [`BLOCK`] and [`MAX_PORTS`], for the glue to check |
 //! | `denoise_set(on: u32, strength: f32)` | with the `denoise` feature: suppress noise on input 0 (the microphone) before the mix |
-//! | `denoise_vad() -> f32` | with the `denoise` feature: the suppressor's voice activity (0..1) of its last frame |
 //!
 //! With the `denoise` feature, `init` also makes the suppressor (the one allocation, at start;
 //! see [`crate::denoise`]), off until `denoise_set` switches it on. While it is on, input 0 is
@@ -225,17 +224,6 @@ pub extern "C" fn denoise_set(on: u32, strength: f32) {
     state.denoise_on = on;
 }
 
-/// The suppressor's voice-activity probability (0..1) for its last frame; 0 while it is off.
-#[cfg(feature = "denoise")]
-#[cfg_attr(target_arch = "wasm32", no_mangle)]
-pub extern "C" fn denoise_vad() -> f32 {
-    let state = state();
-    match state.denoiser.as_ref() {
-        Some(d) if state.denoise_on => d.voice_activity(),
-        _ => 0.0,
-    }
-}
-
 /// [`BLOCK`], so the glue can check it agrees on the render quantum.
 #[cfg_attr(target_arch = "wasm32", no_mangle)]
 pub extern "C" fn block_frames() -> u32 {
@@ -344,7 +332,6 @@ mod tests {
         state().inputs[0] = quantum(0);
         process(0b1);
         assert!(state().outputs[1].iter().any(|s| *s != 0.0));
-        assert_eq!(denoise_vad(), 0.0);
         // On: the suppressor's latency of silence first, then sound.
         denoise_set(1, 1.0);
         let mut heard = Vec::new();
@@ -365,13 +352,10 @@ mod tests {
             "peak {early} before the latency (input peak 0.3)"
         );
         assert!(heard[LATENCY_SAMPLES..].iter().any(|s| *s != 0.0));
-        let vad = denoise_vad();
-        assert!((0.0..=1.0).contains(&vad));
         // Off again: the input passes at once, bit for bit (the gain has long settled).
         denoise_set(0, 1.0);
         state().inputs[0] = quantum(41);
         process(0b1);
         assert_eq!(state().outputs[1], quantum(41));
-        assert_eq!(denoise_vad(), 0.0);
     }
 }

@@ -23,9 +23,9 @@
 //! as it was, in between a lighter suppression.
 //!
 //! # Allocation
-//! [`Denoiser::new`] allocates the network's state (about 100 KB) and warms up its FFT (whose
-//! scratch buffers are allocated on first use); after it, [`Denoiser::process`] allocates
-//! nothing (checked by `tests/no_alloc.rs`).
+//! [`Denoiser::new`] allocates the network's state (about 100 KB, with its FFT's plans: our
+//! own transform, `crates/fft960`, which needs no scratch); after it, [`Denoiser::process`]
+//! allocates nothing, from its first frame on (checked by `tests/no_alloc.rs`).
 
 use alloc::boxed::Box;
 
@@ -86,10 +86,10 @@ pub struct Denoiser {
 }
 
 impl Denoiser {
-    /// A suppressor at full strength, switched on, its FFT warmed up, and its output already
+    /// A suppressor at full strength, switched on, and its output already
     /// [`LATENCY_SAMPLES`] behind (silence first).
     pub fn new() -> Box<Self> {
-        let mut d = Box::new(Self {
+        Box::new(Self {
             state: DenoiseState::new(),
             input: [0.0; FRAME],
             filled: 0,
@@ -102,12 +102,7 @@ impl Denoiser {
             strength: 1.0,
             on: true,
             vad: 0.0,
-        });
-        // The FFT allocates its scratch on first use: do that now, not on the audio thread.
-        let silence = [0.0; FRAME];
-        d.state.process_frame(&mut d.wet, &silence);
-        d.wet = [0.0; FRAME];
-        d
+        })
     }
 
     /// How much to suppress: 0 (off in effect) to 1 (the network's full output); other
