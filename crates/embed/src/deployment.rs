@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use crate::json::{self, Value};
+
 /// The deployment's embedding settings. With none, or an empty allowlist, the phone listens
 /// to no page at all.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -24,7 +26,34 @@ impl Deployment {
         if text.len() > MAX_CONFIG_BYTES {
             return Self::default();
         }
-        serde_json::from_str(text).unwrap_or_default()
+        Self::read(text).unwrap_or_default()
+    }
+
+    /// What the derive reads: an object whose known fields, each at most once, have their
+    /// types; other fields are ignored.
+    fn read(text: &str) -> Option<Self> {
+        let Some(Value::Object(members)) = json::parse(text) else {
+            return None;
+        };
+        let mut deployment = Self::default();
+        let (mut origins, mut credentials) = (false, false);
+        for (key, value) in &members {
+            match key.as_str() {
+                "allowed_origins" if !std::mem::replace(&mut origins, true) => {
+                    deployment.allowed_origins = value
+                        .as_array()?
+                        .iter()
+                        .map(|o| o.as_str().map(str::to_owned))
+                        .collect::<Option<_>>()?;
+                }
+                "credentials_sign_in" if !std::mem::replace(&mut credentials, true) => {
+                    deployment.credentials_sign_in = value.as_bool()?;
+                }
+                "allowed_origins" | "credentials_sign_in" => return None,
+                _ => {}
+            }
+        }
+        Some(deployment)
     }
 
     /// Whether `origin` (as the browser reports it: `scheme://host[:port]`) is on the list.
@@ -65,5 +94,26 @@ mod tests {
         );
         let star = Deployment::parse(r#"{"allowed_origins": ["*"]}"#);
         assert!(!star.allows("https://any.example.com"));
+    }
+
+    /// The hand-written reader reads what the serde derive reads, and refuses what it refuses.
+    #[test]
+    fn the_reader_agrees_with_the_derive() {
+        let files = [
+            r#"{"allowed_origins": ["https://a.example"], "credentials_sign_in": true}"#,
+            r#"{"credentials_sign_in": false, "other": [1, {"x": null}]}"#,
+            r#"{}"#,
+            r#"{"allowed_origins": null}"#,
+            r#"{"allowed_origins": [1]}"#,
+            r#"{"allowed_origins": [], "allowed_origins": []}"#,
+            r#"{"credentials_sign_in": "yes"}"#,
+            r#"{"credentials_sign_in": true, "credentials_sign_in": true}"#,
+            r#"{"allowed_origins": ["https://b.example"]} x"#,
+            r#""allowed_origins""#,
+        ];
+        for text in files {
+            let derive = serde_json::from_str::<Deployment>(text).ok();
+            assert_eq!(Deployment::read(text), derive, "{text}");
+        }
     }
 }

@@ -21,8 +21,10 @@
 mod command;
 mod deployment;
 mod event;
+mod json;
 mod parse;
 mod reply;
+mod wire;
 
 pub use command::{Command, DirectoryEntry, Language, Request};
 pub use deployment::Deployment;

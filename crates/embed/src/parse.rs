@@ -1,8 +1,7 @@
 //! Reading a command from untrusted text: limits first, then the envelope, then the command,
 //! so every refusal says why and carries the id whenever the id could be read.
 
-use serde_json::Value;
-
+use crate::json::{self, Value};
 use crate::{Command, DirectoryEntry, ErrorReason, Language, Request, VERSION};
 
 /// The largest message read, in bytes of JSON text: room for a Directory of a few thousand
@@ -28,14 +27,14 @@ pub struct Rejected {
     pub reason: ErrorReason,
 }
 
-/// Reads one message from the CRM. Never panics; serde_json's nesting limit (128) bounds
-/// recursion, [`MAX_MESSAGE_BYTES`] the rest.
+/// Reads one message from the CRM. Never panics; the reader's nesting limit (127, serde_json's)
+/// bounds recursion, [`MAX_MESSAGE_BYTES`] the rest.
 pub fn parse_request(text: &str) -> Result<Request, Rejected> {
     let reject = |id: Option<String>, reason| Err(Rejected { id, reason });
     if text.len() > MAX_MESSAGE_BYTES {
         return reject(None, ErrorReason::TooLarge);
     }
-    let Ok(Value::Object(mut envelope)) = serde_json::from_str::<Value>(text) else {
+    let Some(envelope @ Value::Object(_)) = json::parse(text) else {
         return reject(None, ErrorReason::Malformed);
     };
     let id = match envelope.get("id") {
@@ -48,7 +47,7 @@ pub fn parse_request(text: &str) -> Result<Request, Rejected> {
     if version != u64::from(VERSION) {
         return reject(Some(id), ErrorReason::UnsupportedVersion);
     }
-    let Some(command) = envelope.remove("command") else {
+    let Some(command) = envelope.get("command") else {
         return reject(Some(id), ErrorReason::Malformed);
     };
     let Some(kind) = command.get("type").and_then(Value::as_str) else {
@@ -57,7 +56,7 @@ pub fn parse_request(text: &str) -> Result<Request, Rejected> {
     if !Command::TYPES.contains(&kind) {
         return reject(Some(id), ErrorReason::UnknownCommand);
     }
-    match decode(kind, &command) {
+    match decode(kind, command) {
         Some(command) if within_limits(&command) => Ok(Request {
             softphone: VERSION,
             id,

@@ -120,12 +120,6 @@ impl Reply {
             },
         }
     }
-
-    /// The JSON text posted.
-    pub fn to_json(&self) -> String {
-        // A tree of strings, numbers and enums: serializing cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
-    }
 }
 
 impl crate::Notice {
@@ -135,10 +129,5 @@ impl crate::Notice {
             softphone: crate::VERSION,
             event,
         }
-    }
-
-    /// The JSON text posted.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
     }
 }

@@ -1,10 +1,12 @@
 //! The conference event package body (RFC 4575 `application/conference-info+xml`): the focus
 //! tells every subscribed participant who is in the conference.
 
+mod xml;
+
 use std::fmt::Write;
 
-use quick_xml::events::Event;
-use quick_xml::Reader;
+pub use xml::XmlError;
+use xml::{attribute, escape, local_name, resolve, Reader, Token};
 
 /// The media type of the body.
 pub const CONFERENCE_INFO: &str = "application/conference-info+xml";
@@ -107,17 +109,13 @@ pub enum ConferenceInfoError {
     #[error("conference-info is not well-formed XML at byte {offset}: {reason}")]
     Xml {
         /// Where.
-        offset: u64,
-        /// What the XML reader said.
-        reason: String,
+        offset: usize,
+        /// What is wrong there.
+        reason: XmlError,
     },
     /// No `<conference-info>` root, or a required attribute missing.
     #[error("conference-info: {0}")]
     Invalid(&'static str),
-}
-
-fn escape(s: &str) -> String {
-    quick_xml::escape::escape(s).into_owned()
 }
 
 impl ConferenceInfo {
@@ -212,63 +210,62 @@ impl ConferenceInfo {
         if xml.len() > MAX_BYTES {
             return Err(ConferenceInfoError::TooLarge(xml.len()));
         }
-        let mut reader = Reader::from_str(xml);
+        let mut reader = Reader::new(xml);
         let mut info: Option<Self> = None;
         let mut user: Option<ConferenceUser> = None;
         let mut text_of: Option<&'static str> = None;
         let mut text = String::new();
-        // Element names from the root down to the current one.
-        let mut path: Vec<Vec<u8>> = Vec::new();
+        // Local names of the elements from the root down to the current one.
+        let mut path: Vec<&str> = Vec::new();
         loop {
-            let event = reader.read_event().map_err(|e| ConferenceInfoError::Xml {
-                offset: reader.buffer_position(),
-                reason: e.to_string(),
+            let token = reader.next().map_err(|reason| ConferenceInfoError::Xml {
+                offset: reader.offset(),
+                reason,
             })?;
-            let opens = matches!(event, Event::Start(_));
-            match event {
-                Event::Start(e) | Event::Empty(e) => {
-                    let parent = path.last().cloned().unwrap_or_default();
-                    if opens {
+            match token {
+                Some(Token::Start {
+                    name,
+                    attributes,
+                    empty,
+                }) => {
+                    let parent = path.last().copied().unwrap_or_default();
+                    let name = local_name(name);
+                    if !empty {
                         if path.len() >= MAX_DEPTH {
                             return Err(ConferenceInfoError::Invalid("nested too deep"));
                         }
-                        path.push(e.local_name().as_ref().to_vec());
+                        path.push(name);
                     }
-                    let attr = |name: &[u8]| -> Option<String> {
-                        e.attributes()
-                            .flatten()
-                            .find(|a| a.key.local_name().as_ref() == name)
-                            .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
-                    };
-                    match e.local_name().as_ref() {
-                        b"conference-info" => {
+                    let attr = |name: &str| attribute(attributes, name);
+                    match name {
+                        "conference-info" => {
                             info = Some(Self {
-                                entity: attr(b"entity")
+                                entity: attr("entity")
                                     .ok_or(ConferenceInfoError::Invalid("no entity"))?,
-                                version: attr(b"version")
+                                version: attr("version")
                                     .and_then(|v| v.parse().ok())
                                     .ok_or(ConferenceInfoError::Invalid("no version"))?,
-                                full: attr(b"state").as_deref() != Some("partial"),
+                                full: attr("state").as_deref() != Some("partial"),
                                 users: Vec::new(),
                             });
                         }
-                        b"user" => {
+                        "user" => {
                             user = Some(ConferenceUser {
-                                entity: attr(b"entity")
+                                entity: attr("entity")
                                     .ok_or(ConferenceInfoError::Invalid("user without entity"))?,
                                 display: None,
                                 status: String::new(),
-                                state: ElementState::from_token(attr(b"state").as_deref()),
+                                state: ElementState::from_token(attr("state").as_deref()),
                             });
                         }
                         // RFC 4575: the user's own name, not an endpoint's or media's.
-                        b"display-text" if parent == b"user" => {
+                        "display-text" if parent == "user" => {
                             text_of = Some("display");
                             text.clear();
                         }
                         // The first endpoint's status, not a media stream's.
-                        b"status"
-                            if parent == b"endpoint"
+                        "status"
+                            if parent == "endpoint"
                                 && user.as_ref().is_some_and(|u| u.status.is_empty()) =>
                         {
                             text_of = Some("status");
@@ -277,27 +274,11 @@ impl ConferenceInfo {
                         _ => {}
                     }
                 }
-                Event::Text(t) if text_of.is_some() => {
-                    let raw = t.decode().map_err(|e| ConferenceInfoError::Xml {
-                        offset: reader.buffer_position(),
-                        reason: e.to_string(),
-                    })?;
-                    text.push_str(&raw);
+                Some(Token::Text(t)) if text_of.is_some() => text.push_str(t),
+                Some(Token::Ref(name)) if text_of.is_some() => {
+                    text.push(resolve(name).ok_or(ConferenceInfoError::Invalid("unknown entity"))?);
                 }
-                Event::GeneralRef(r) if text_of.is_some() => {
-                    // quick-xml reports `&lt;` and friends apart from the text around them.
-                    let name = r.decode().map_err(|e| ConferenceInfoError::Xml {
-                        offset: reader.buffer_position(),
-                        reason: e.to_string(),
-                    })?;
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c),
-                        _ => quick_xml::escape::resolve_predefined_entity(&name)
-                            .and_then(|s| s.chars().next()),
-                    };
-                    text.push(resolved.ok_or(ConferenceInfoError::Invalid("unknown entity"))?);
-                }
-                Event::End(e) => {
+                Some(Token::End(name)) => {
                     path.pop();
                     if let (Some(which), Some(u)) = (text_of.take(), user.as_mut()) {
                         let value = std::mem::take(&mut text).trim().to_owned();
@@ -306,7 +287,7 @@ impl ConferenceInfo {
                             _ => u.status = value,
                         }
                     }
-                    if e.local_name().as_ref() == b"user" {
+                    if local_name(name) == "user" {
                         let (Some(i), Some(u)) = (info.as_mut(), user.take()) else {
                             continue;
                         };
@@ -316,7 +297,7 @@ impl ConferenceInfo {
                         i.users.push(u);
                     }
                 }
-                Event::Eof => break,
+                None => break,
                 _ => {}
             }
         }

@@ -336,8 +336,16 @@ fn hex_of<D: Digest>(parts: &[&str]) -> String {
         }
         h.update(p.as_bytes());
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(64);
+    for b in h.finalize() {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    hex
 }
+
+/// Lowercase hex digits (RFC 7616: the hashes are sent in lowercase hex).
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// The `response` value; `qop` is `Some((cnonce, nc))` for `qop=auth`.
 fn compute(alg: Algorithm, i: &Input<'_>, qop: Option<(&str, u32)>) -> String {

@@ -32,7 +32,8 @@ mod uri;
 mod vec_map;
 
 pub use conference_info::{
-    ConferenceInfo, ConferenceInfoError, ConferenceUser, ElementState, UpdateError, CONFERENCE_INFO,
+    ConferenceInfo, ConferenceInfoError, ConferenceUser, ElementState, UpdateError, XmlError,
+    CONFERENCE_INFO,
 };
 pub use dialog::{Dialog, DialogError};
 pub use digest::{DigestChallenge, DigestCredentials, DigestError};

@@ -3,11 +3,11 @@
 //! this only executes it and reports back what the browser says.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
 use phone::{Input, LineId, MediaAction, MediaError, MixMatrix, PeerState as EnginePeerState};
+use sip::VecMap;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
@@ -16,8 +16,9 @@ use crate::peer::{IceServer, PeerSession, PeerState, SparePeer};
 use crate::runtime::Runtime;
 use crate::worklet_msg::WorkletMsg;
 
-/// A line's peer connection and the mixer port its audio uses.
-type Legs = HashMap<LineId, (Rc<PeerSession>, u32)>;
+/// A line's peer connection and the mixer port its audio uses. A few lines at most: a sorted
+/// Vec, whose code the engine already has, rather than a HashMap and its hasher.
+type Legs = VecMap<LineId, (Rc<PeerSession>, u32)>;
 
 /// The audio engine, which starts beside signalling: registration does not wait for the
 /// microphone, the AudioContext and the worklet, only a call's media does.
@@ -43,7 +44,7 @@ pub(crate) struct Media {
     ice: Rc<Vec<IceServer>>,
     peers: Rc<RefCell<Legs>>,
     /// Lines whose connection waits for the audio; a line closed meanwhile gets none.
-    waiting: Rc<RefCell<HashSet<LineId>>>,
+    waiting: Rc<RefCell<VecMap<LineId, ()>>>,
     /// The next call's connection, gathering candidates before the call exists.
     spare: Rc<RefCell<Option<SparePeer>>>,
 }
@@ -148,9 +149,9 @@ impl Media {
         let audio = match self.audio() {
             Some(audio) => audio,
             None => {
-                self.waiting.borrow_mut().insert(line);
+                self.waiting.borrow_mut().insert(line, ());
                 let audio = self.audio_ready().await;
-                if !self.waiting.borrow_mut().remove(&line) {
+                if self.waiting.borrow_mut().remove(&line).is_none() {
                     return Ok(None);
                 }
                 audio.ok_or(MediaError::PeerConnection)?
@@ -343,13 +344,14 @@ impl Media {
 
     pub(crate) fn close_all(&self) {
         let audio = self.audio();
-        for (_, (peer, port)) in self.peers.borrow_mut().drain() {
+        let peers = std::mem::take(&mut *self.peers.borrow_mut());
+        for (_, (peer, port)) in &peers {
             peer.close();
             if let Some(audio) = &audio {
-                audio.detach_remote(port);
+                audio.detach_remote(*port);
             }
         }
-        self.waiting.borrow_mut().clear();
+        *self.waiting.borrow_mut() = VecMap::new();
         self.spare.borrow_mut().take();
         let before = std::mem::replace(&mut *self.audio.borrow_mut(), AudioSlot::Closed);
         match before {

@@ -5,11 +5,11 @@
 //! else the selected candidate pair's STUN-measured currentRoundTripTime). The engine rates
 //! the quality; this only reads and subtracts.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use js_sys::Reflect;
 use phone::{Input, LegStats, LineId};
+use sip::VecMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
@@ -102,11 +102,11 @@ async fn read(peer: &PeerSession) -> Option<Reading> {
 /// go between readings; a leg's first reading only sets its baseline.
 pub(crate) fn watch(runtime: WeakRuntime) {
     spawn_local(async move {
-        let mut last: HashMap<LineId, Reading> = HashMap::new();
+        let mut last: VecMap<LineId, Reading> = VecMap::new();
         loop {
             crate::timer::sleep(EVERY_MS).await;
             let Some(legs) = runtime.legs() else { break };
-            let mut now = HashMap::new();
+            let mut now = VecMap::new();
             for (line, peer) in legs {
                 let Some(reading) = read(&peer).await else {
                     continue;
