@@ -33,6 +33,9 @@ pub struct DeviceChoice {
 
 type OnView = Box<dyn Fn(PhoneView)>;
 
+/// Where `dsp.wasm` and `mixer-worklet.js` are served: beside index.html.
+const AUDIO_BASE: &str = "./";
+
 struct Inner {
     phone: Phone,
     transport: Option<WsTransport>,
@@ -93,6 +96,13 @@ impl Runtime {
             }
         });
         Ok(runtime)
+    }
+
+    /// Begins the audio's slow start-up (the AudioContext, the worklet script, dsp.wasm) so
+    /// that the next [`sign_in`](Self::sign_in) only asks for the microphone. Call it once
+    /// the sign-in form is painted: creating the context holds the main thread a while.
+    pub fn prepare_audio() {
+        crate::audio::prepare_audio(AUDIO_BASE);
     }
 
     /// The audio engine (device choice), once it has started.
@@ -227,9 +237,10 @@ async fn start_audio(ports: u32, devices: &DeviceChoice) -> Result<AudioEngine, 
         });
     let noise = devices.noise_suppression.unwrap_or_default();
     let microphone = devices.microphone.as_deref();
-    let audio = AudioEngine::start_with_microphone("./", ports, microphone, processing, noise)
-        .await
-        .map_err(SignInError::Audio)?;
+    let audio =
+        AudioEngine::start_with_microphone(AUDIO_BASE, ports, microphone, processing, noise)
+            .await
+            .map_err(SignInError::Audio)?;
     if let Some(speaker) = &devices.speaker {
         // A speaker that is gone, or a browser that cannot choose, leaves the default.
         let _ = audio.use_speaker(speaker).await;
