@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use web::crm::{Bridge, Problem};
 use web::{Account, PhoneView, RegStatus, Runtime, SignInError};
 
-use super::{use_bridge, AudioStatus, DriverSlot};
+use super::{use_bridge, AudioStatus, DeskDue, DriverSlot};
 use crate::i18n::{label, sign_in_error, Label};
 use crate::state::{set_swept, use_lang, DeviceChoice, Ringtone, Settings};
 
@@ -17,8 +17,16 @@ pub(crate) async fn start(
     driver: DriverSlot,
     bridge: Option<Bridge>,
     audio: AudioStatus,
+    desk_due: DeskDue,
 ) -> Result<(), SignInError> {
     let devices = DeviceChoice::load().to_web();
+    desk_due.set(false);
+    set_timeout(
+        move || {
+            desk_due.try_set(true);
+        },
+        std::time::Duration::from_millis(web::SIGNALLING_FIRST_MS.into()),
+    );
     let observer = bridge.clone();
     let on_view = move |v: PhoneView| {
         if let Some(b) = &observer {
@@ -89,6 +97,7 @@ pub(crate) fn SignIn(
     view_state: RwSignal<PhoneView>,
     driver: DriverSlot,
     audio: AudioStatus,
+    desk_due: DeskDue,
 ) -> impl IntoView {
     let lang = use_lang();
     let bridge = use_bridge();
@@ -130,11 +139,14 @@ pub(crate) fn SignIn(
         // From the click, as browsers require; the phone works the same without it.
         web::ask_notification_permission();
         spawn_local(async move {
-            match start(account, view_state, driver, bridge, audio).await {
+            // Still busy once signed in: the form stays until the desktop replaces it.
+            match start(account, view_state, driver, bridge, audio, desk_due).await {
                 Ok(()) => settings.save(),
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    error.set(Some(e));
+                    busy.try_set(false);
+                }
             }
-            busy.set(false);
         });
     };
     // The audio's slow start-up, after the form is painted (web::Runtime::prepare_audio
