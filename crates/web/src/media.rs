@@ -65,7 +65,7 @@ impl Media {
             Some(resolve) => AudioSlot::Starting { ready, resolve },
             None => AudioSlot::Failed,
         };
-        let media = Self {
+        Self {
             audio: Rc::new(RefCell::new(audio)),
             applied: Rc::default(),
             wanted: Rc::default(),
@@ -73,8 +73,7 @@ impl Media {
             peers: Rc::default(),
             waiting: Rc::default(),
             spare: Rc::default(),
-        };
-        media
+        }
     }
 
     /// The audio has started (`Some`) or failed (`None`): calls may have media now, and
