@@ -59,9 +59,13 @@ impl Warm {
         let module: Rc<RefCell<Option<Result<JsValue, WebError>>>> = Rc::default();
         let sink = Rc::clone(&module);
         let url = join(base_url, DSP_FILE);
-        let compiled = wasm_bindgen_futures::future_to_promise(async move {
+        let mut resolve = None;
+        let compiled = Promise::new(&mut |res, _| resolve = Some(res));
+        wasm_bindgen_futures::spawn_local(async move {
             *sink.borrow_mut() = Some(compile_dsp(&url).await);
-            Ok(JsValue::UNDEFINED)
+            if let Some(resolve) = resolve {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
         });
         Ok(Self {
             base_url: base_url.to_owned(),
