@@ -46,9 +46,6 @@ pub(crate) type DriverSlot = StoredValue<Option<Runtime>, LocalStorage>;
 /// `None` while it starts, which registration does not wait for.
 pub(crate) type AudioStatus = RwSignal<Option<Result<(), SignInError>>>;
 
-/// Set once the agent's desktop should show even though the registrar has not answered yet.
-pub(crate) type DeskDue = RwSignal<bool>;
-
 /// The bridge to the CRM page around the phone; `None` when it is not embedded.
 pub(crate) type BridgeSlot = StoredValue<Option<Bridge>, LocalStorage>;
 
@@ -71,7 +68,6 @@ pub fn App() -> impl IntoView {
     let driver: DriverSlot = StoredValue::new_local(None);
     let audio: AudioStatus = RwSignal::new(None);
     provide_context(audio);
-    let desk_due: DeskDue = RwSignal::new(false);
     let directory = RwSignal::new(Directory::default());
     spawn_local(async move {
         let from_file = load_directory(DIRECTORY_URL).await;
@@ -99,15 +95,8 @@ pub fn App() -> impl IntoView {
         AppRequest::SignIn(mut account) => {
             account.instance_id = instance_id();
             spawn_local(async move {
-                let result = sign_in::start(
-                    account,
-                    view_state,
-                    driver,
-                    bridge.get_value(),
-                    audio,
-                    desk_due,
-                )
-                .await;
+                let result =
+                    sign_in::start(account, view_state, driver, bridge.get_value(), audio).await;
                 answer.send_sign_in(result.as_ref().map(|_| ()));
             });
         }
@@ -150,13 +139,15 @@ pub fn App() -> impl IntoView {
     let number = RwSignal::new(String::new());
     let number_field = NodeRef::<leptos::html::Input>::new();
     let help = RwSignal::new(false);
-    // The desktop comes once the registrar has answered the first time (or after
-    // web::SIGNALLING_FIRST_MS): its first render held the REGISTER up as long as the
-    // registrar took to answer. Once shown, it stays through any later re-registering.
+    // The desktop comes once the registrar has answered the first time, or the audio has
+    // come up without that answer (web::SIGNALLING_FIRST_MS): its first render, done at the
+    // click, held the REGISTER up. Once shown, it stays through any later re-registering.
     let signed_in = Memo::new(move |shown: Option<&bool>| {
         view_state.with(|v| match v.registration {
             RegStatus::SignedOut => false,
-            RegStatus::Registering => shown.copied().unwrap_or(false) || desk_due.get(),
+            RegStatus::Registering => {
+                shown.copied().unwrap_or(false) || audio.with(Option::is_some)
+            }
             _ => true,
         })
     });
@@ -174,7 +165,6 @@ pub fn App() -> impl IntoView {
         }
         view_state.set(signed_out());
         audio.set(None);
-        desk_due.set(false);
     };
     let pick_lang = move |ev: leptos::ev::Event| {
         let chosen = Lang::from_tag(&event_target_value(&ev));
@@ -210,7 +200,7 @@ pub fn App() -> impl IntoView {
             </Show>
             <Show
                 when=move || signed_in.get()
-                fallback=move || view! { <SignIn view_state driver audio desk_due /> }
+                fallback=move || view! { <SignIn view_state driver audio /> }
             >
                 <Show when=move || audio.with(|a| matches!(a, Some(Err(_))))>
                     // Registered all the same; calls have no media until the next sign-in.

@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use web::crm::{Bridge, Problem};
 use web::{Account, PhoneView, RegStatus, Runtime, SignInError};
 
-use super::{use_bridge, AudioStatus, DeskDue, DriverSlot};
+use super::{use_bridge, AudioStatus, DriverSlot};
 use crate::i18n::{label, sign_in_error, Label};
 use crate::state::{set_swept, use_lang, DeviceChoice, Ringtone, Settings};
 
@@ -17,16 +17,8 @@ pub(crate) async fn start(
     driver: DriverSlot,
     bridge: Option<Bridge>,
     audio: AudioStatus,
-    desk_due: DeskDue,
 ) -> Result<(), SignInError> {
     let devices = DeviceChoice::load().to_web();
-    desk_due.set(false);
-    set_timeout(
-        move || {
-            desk_due.try_set(true);
-        },
-        std::time::Duration::from_millis(web::SIGNALLING_FIRST_MS.into()),
-    );
     let observer = bridge.clone();
     let on_view = move |v: PhoneView| {
         if let Some(b) = &observer {
@@ -97,7 +89,6 @@ pub(crate) fn SignIn(
     view_state: RwSignal<PhoneView>,
     driver: DriverSlot,
     audio: AudioStatus,
-    desk_due: DeskDue,
 ) -> impl IntoView {
     let lang = use_lang();
     let bridge = use_bridge();
@@ -140,7 +131,7 @@ pub(crate) fn SignIn(
         web::ask_notification_permission();
         spawn_local(async move {
             // Still busy once signed in: the form stays until the desktop replaces it.
-            match start(account, view_state, driver, bridge, audio, desk_due).await {
+            match start(account, view_state, driver, bridge, audio).await {
                 Ok(()) => settings.save(),
                 Err(e) => {
                     error.set(Some(e));
