@@ -1,11 +1,13 @@
-// Starting fast whatever the network does: signalling does not wait for the audio, and a call
-// does not wait for a STUN server that never answers (crates/web/src/peer.rs,
-// GATHER_DEADLINE_MS). Speed is measured by `cargo xtask bench startup`, never asserted here.
+// Starting fast whatever the network does: signalling does not wait for the audio, the audio
+// and the desktop wait for the registrar only so long (crates/web/src/runtime.rs,
+// SIGNALLING_FIRST_MS), and a call does not wait for a STUN server that never answers
+// (crates/web/src/peer.rs, GATHER_DEADLINE_MS). Speed is measured by `cargo xtask bench startup`, never asserted here.
 // Run: cargo xtask e2e --grep startup
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
+import net from 'node:net';
 import { AgentPage, config, describeTone, freshUser, startStaticServer } from './harness.mjs';
 
 let server;
@@ -78,4 +80,50 @@ test('startup: audio that cannot start leaves the agent registered, told why in 
   t.diagnostic(`the phone says: ${banner}`);
   // Still registered, with the banner beside it.
   assert.match(await a.text('reg-status'), /\bRegistered\b/);
+});
+
+/** A TCP port on loopback that takes connections and never says a word: a WebSocket to it
+ *  stays connecting, so the phone never hears from its registrar. */
+async function silentServer() {
+  const sockets = new Set();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `ws://127.0.0.1:${server.address().port}`,
+    accepted: () => sockets.size,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+test('startup: a registrar that never answers still gets the agent the desktop, with the audio up, and a way to sign out', async (t) => {
+  const silent = await silentServer();
+  t.after(() => silent.close());
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
+  t.after(() => a.close());
+  await a.page.goto(server.url);
+  const ws = a.byTestId('ws-url');
+  await a.page.locator('details', { has: ws }).locator('summary').first().click();
+  await ws.fill(silent.url);
+  const user = freshUser();
+  await a.byTestId('sip-uri').fill(`sip:${user}@${config.sipDomain}`);
+  await a.byTestId('password').fill('whatever');
+  await a.byTestId('sign-in').click();
+  // The desktop comes without an answer from the registrar, and the audio has started.
+  await a.byTestId('number').waitFor({ state: 'visible', timeout: 15_000 });
+  const status = await a.text('reg-status');
+  t.diagnostic(`reg-status with a silent registrar: ${status}`);
+  assert.doesNotMatch(status, /^Registered\b/);
+  assert.ok(silent.accepted() > 0, 'the phone did connect to the silent server');
+  await a.page.waitForFunction(() => window.softphoneProbe?.contextState() === 'running', null, { timeout: 15_000 });
+  assert.equal(await a.text('audio-problem'), null, 'no audio problem reported');
+  // And the agent can leave.
+  await a.byTestId('sign-out').click();
+  await a.byTestId('sign-in').waitFor({ state: 'visible', timeout: 15_000 });
 });

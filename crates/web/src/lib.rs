@@ -28,7 +28,7 @@ pub use devices::{audio_devices, AudioDevice, DeviceKind, DeviceWatch};
 pub use error::WebError;
 pub use notify::{ask_notification_permission, notify_if_hidden, page_hidden};
 pub use peer::{IceServer, PeerSession, PeerState, SparePeer, GATHER_DEADLINE_MS};
-pub use runtime::{DeviceChoice, Runtime};
+pub use runtime::{DeviceChoice, Runtime, SIGNALLING_FIRST_MS};
 pub use timer::{now_ms, sleep, Timer};
 pub use transport::{TransportEvent, WsTransport};
 

@@ -57,8 +57,8 @@ fn report(runtime: &Runtime, line: LineId, result: Result<String, MediaError>) {
 }
 
 impl Media {
-    /// Media whose audio is still starting ([`audio_started`](Self::audio_started) follows),
-    /// with a spare connection already gathering.
+    /// Media whose audio is still starting ([`audio_started`](Self::audio_started) follows);
+    /// [`refill_spare`](Self::refill_spare) starts the first spare connection.
     pub(crate) fn new(ice: Vec<IceServer>) -> Self {
         let mut resolve = None;
         let ready = Promise::new(&mut |res, _| resolve = Some(res));
@@ -66,7 +66,7 @@ impl Media {
             Some(resolve) => AudioSlot::Starting { ready, resolve },
             None => AudioSlot::Failed,
         };
-        let media = Self {
+        Self {
             audio: Rc::new(RefCell::new(audio)),
             applied: Rc::default(),
             wanted: Rc::default(),
@@ -74,9 +74,7 @@ impl Media {
             peers: Rc::default(),
             waiting: Rc::default(),
             spare: Rc::default(),
-        };
-        media.refill_spare();
-        media
+        }
     }
 
     /// The audio has started (`Some`) or failed (`None`): calls may have media now, and
@@ -127,7 +125,7 @@ impl Media {
     }
 
     /// A new spare connection if there is none (and the browser can make one).
-    fn refill_spare(&self) {
+    pub(crate) fn refill_spare(&self) {
         if self.spare.borrow().is_some() || matches!(*self.audio.borrow(), AudioSlot::Closed) {
             return;
         }

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use phone::{Command, Input, Instant, Output, Phone, PhoneView};
+use phone::{Command, Input, Instant, Output, Phone, PhoneView, RegStatus};
 
 use crate::account::{Account, SignInError};
 use crate::audio::{AudioEngine, MicProcessing, NoiseSuppression};
@@ -33,6 +33,18 @@ pub struct DeviceChoice {
 
 type OnView = Box<dyn Fn(PhoneView)>;
 
+/// Where `dsp.wasm` and `mixer-worklet.js` are served: beside index.html.
+const AUDIO_BASE: &str = "./";
+
+/// How long, after the click on Sign in, the audio (and the app's desktop) wait for the
+/// registrar's first answer before starting anyway. Opening the microphone and building the
+/// worklet graph hold the main thread, and with it the WebSocket's events: done beside the
+/// REGISTER they doubled the time to Registered, while a registrar answers on a LAN in a few
+/// milliseconds. One that takes longer than this waits for nothing.
+pub const SIGNALLING_FIRST_MS: u32 = 1000;
+
+type Deferred = Box<dyn FnOnce()>;
+
 struct Inner {
     phone: Phone,
     transport: Option<WsTransport>,
@@ -41,6 +53,9 @@ struct Inner {
     on_view: Option<OnView>,
     /// Signing out: the runtime keeps itself alive until the engine says it is over.
     keep_alive: Option<Runtime>,
+    /// Starts the audio: once registration has an outcome, or at `audio_due`.
+    audio_start: Option<Deferred>,
+    audio_due: Option<Timer>,
 }
 
 /// The running phone of the signed-in agent. Cheap to clone.
@@ -49,9 +64,10 @@ pub struct Runtime(Rc<RefCell<Inner>>);
 
 impl Runtime {
     /// Checks the account, connects to the first edge and registers at once; the audio
-    /// (microphone, AudioContext, worklet) starts beside that, and `on_audio` hears how it
-    /// went: a failure there leaves the agent registered, with calls failing for want of
-    /// media, until signed in again. Every new view goes to `on_view`.
+    /// (microphone, AudioContext, worklet) starts once the registrar has answered, or after
+    /// [`SIGNALLING_FIRST_MS`], and `on_audio` hears how it went: a failure there leaves the
+    /// agent registered, with calls failing for want of media, until signed in again. Every
+    /// new view goes to `on_view`.
     pub async fn sign_in(
         account: &Account,
         devices: &DeviceChoice,
@@ -75,24 +91,45 @@ impl Runtime {
             timer: None,
             on_view: Some(Box::new(on_view)),
             keep_alive: None,
+            audio_start: None,
+            audio_due: None,
         })));
-        runtime.handle(Input::Command(Command::SignIn));
-        crate::stats::watch(runtime.downgrade());
         let media = runtime.0.borrow().media.clone();
         let devices = devices.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            match start_audio(ports, &devices).await {
-                Ok(audio) => {
-                    media.audio_started(Some(audio));
-                    on_audio(Ok(()));
+        let audio_start = move || {
+            wasm_bindgen_futures::spawn_local(async move {
+                match start_audio(ports, &devices).await {
+                    Ok(audio) => {
+                        media.audio_started(Some(audio));
+                        on_audio(Ok(()));
+                    }
+                    Err(e) => {
+                        media.audio_started(None);
+                        on_audio(Err(e));
+                    }
                 }
-                Err(e) => {
-                    media.audio_started(None);
-                    on_audio(Err(e));
-                }
-            }
-        });
+            });
+        };
+        let weak = runtime.downgrade();
+        {
+            let mut inner = runtime.0.borrow_mut();
+            inner.audio_start = Some(Box::new(audio_start));
+            inner.audio_due = Some(Timer::once(SIGNALLING_FIRST_MS, move || {
+                weak.start_audio();
+            }));
+        }
+        runtime.handle(Input::Command(Command::SignIn));
+        // After the WebSocket: making a peer connection takes the main thread a few ms.
+        runtime.0.borrow().media.clone().refill_spare();
+        crate::stats::watch(runtime.downgrade());
         Ok(runtime)
+    }
+
+    /// Begins the audio's slow start-up (the AudioContext, the worklet script, dsp.wasm) so
+    /// that the next [`sign_in`](Self::sign_in) only asks for the microphone. Call it once
+    /// the sign-in form is painted: creating the context holds the main thread a while.
+    pub fn prepare_audio() {
+        crate::audio::prepare_audio(AUDIO_BASE);
     }
 
     /// The audio engine (device choice), once it has started.
@@ -143,6 +180,7 @@ impl Runtime {
         let mut media_work = Vec::new();
         let mut connect = None;
         let mut signed_out = false;
+        let mut audio_start = None;
         {
             let mut inner = self.0.borrow_mut();
             let mut view_changed = false;
@@ -170,6 +208,12 @@ impl Runtime {
             }
             if view_changed {
                 let view = inner.phone.view();
+                if matches!(
+                    view.registration,
+                    RegStatus::Registered | RegStatus::Failed(_)
+                ) {
+                    audio_start = inner.audio_start.take();
+                }
                 if let Some(f) = &inner.on_view {
                     f(view);
                 }
@@ -192,8 +236,14 @@ impl Runtime {
         if let Some(url) = connect {
             self.connect(&url);
         }
+        if let Some(start) = audio_start {
+            self.0.borrow_mut().audio_due = None;
+            start();
+        }
         if signed_out {
             let mut inner = self.0.borrow_mut();
+            inner.audio_start = None;
+            inner.audio_due = None;
             inner.transport = None;
             inner.timer = None;
             inner.media.close_all();
@@ -227,9 +277,10 @@ async fn start_audio(ports: u32, devices: &DeviceChoice) -> Result<AudioEngine, 
         });
     let noise = devices.noise_suppression.unwrap_or_default();
     let microphone = devices.microphone.as_deref();
-    let audio = AudioEngine::start_with_microphone("./", ports, microphone, processing, noise)
-        .await
-        .map_err(SignInError::Audio)?;
+    let audio =
+        AudioEngine::start_with_microphone(AUDIO_BASE, ports, microphone, processing, noise)
+            .await
+            .map_err(SignInError::Audio)?;
     if let Some(speaker) = &devices.speaker {
         // A speaker that is gone, or a browser that cannot choose, leaves the default.
         let _ = audio.use_speaker(speaker).await;
@@ -251,6 +302,21 @@ impl WeakRuntime {
         let inner = self.0.upgrade()?;
         let media = inner.borrow().media.clone();
         Some(media.legs())
+    }
+
+    /// Starts the audio now if it has not started.
+    fn start_audio(&self) {
+        let Some(inner) = self.0.upgrade() else {
+            return;
+        };
+        let start = {
+            let mut inner = inner.borrow_mut();
+            inner.audio_due = None;
+            inner.audio_start.take()
+        };
+        if let Some(start) = start {
+            start();
+        }
     }
 
     /// Feeds `input` if the runtime is still there.

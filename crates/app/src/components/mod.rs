@@ -139,7 +139,18 @@ pub fn App() -> impl IntoView {
     let number = RwSignal::new(String::new());
     let number_field = NodeRef::<leptos::html::Input>::new();
     let help = RwSignal::new(false);
-    let signed_in = Memo::new(move |_| view_state.with(|v| v.registration != RegStatus::SignedOut));
+    // The desktop comes once the registrar has answered the first time, or the audio has
+    // come up without that answer (web::SIGNALLING_FIRST_MS): its first render, done at the
+    // click, held the REGISTER up. Once shown, it stays through any later re-registering.
+    let signed_in = Memo::new(move |shown: Option<&bool>| {
+        view_state.with(|v| match v.registration {
+            RegStatus::SignedOut => false,
+            RegStatus::Registering => {
+                shown.copied().unwrap_or(false) || audio.with(Option::is_some)
+            }
+            _ => true,
+        })
+    });
     let registered = move || view_state.with(|v| v.registration == RegStatus::Registered);
     let status = move || view_state.with(|v| i18n::registration(lang.get(), &v.registration));
     let sign_out = move |_| {

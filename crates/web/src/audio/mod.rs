@@ -23,17 +23,19 @@ use wasm_bindgen::prelude::*;
 use web_sys::{
     AnalyserNode, AudioContext, AudioContextState, AudioWorkletNode, AudioWorkletNodeOptions,
     ChannelCountMode, MediaStream, MediaStreamAudioDestinationNode, MediaStreamAudioSourceNode,
-    MediaStreamTrack, Response,
+    MediaStreamTrack,
 };
 
 mod microphone;
 mod noise;
 mod outputs;
 mod remote;
+mod warm;
 
 pub use microphone::MicProcessing;
 pub use noise::NoiseSuppression;
 pub use outputs::can_choose_outputs;
+pub(crate) use warm::prepare_audio;
 
 use microphone::{open_microphone, stop_tracks};
 use outputs::Ringer;
@@ -45,8 +47,6 @@ use crate::worklet_msg::WorkletMsg;
 
 /// The processor name registered by `mixer-worklet.js`.
 const PROCESSOR: &str = "softphone-mixer";
-const WORKLET_FILE: &str = "mixer-worklet.js";
-const DSP_FILE: &str = "dsp.wasm";
 const PROBE_FFT_SIZE: u32 = 8192;
 
 /// The page's audio: one AudioContext, the mixer worklet with `ports` ports (0 is the
@@ -121,36 +121,15 @@ fn has(target: &JsValue, key: &str) -> bool {
     Reflect::get(target, &JsValue::from_str(key)).is_ok_and(|v| !v.is_undefined() && !v.is_null())
 }
 
-/// Fetches and compiles the DSP module on the main thread (the worklet scope cannot fetch).
-async fn compile_dsp(url: &str) -> Result<JsValue, WebError> {
-    let window = window()?;
-    let response: Response = await_promise(window.fetch_with_str(url), "fetch dsp.wasm")
-        .await?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(WebError::Http {
-            url: url.to_owned(),
-            status: response.status(),
-        });
-    }
-    // arrayBuffer + compile rather than compileStreaming: the module is tiny, and this
-    // does not depend on the server sending `Content-Type: application/wasm`.
-    let bytes = await_promise(
-        response.array_buffer().op("Response.arrayBuffer")?,
-        "fetch dsp.wasm",
-    )
-    .await?;
-    await_promise(js_sys::WebAssembly::compile(&bytes), "WebAssembly.compile").await
-}
-
 impl AudioEngine {
     /// Builds the whole graph. `base_url` is where `dsp.wasm` and `mixer-worklet.js` are
     /// served (`"./"` next to index.html). `ports` counts port 0 (the agent) and must be at
     /// least 1.
     ///
-    /// Call it from a user gesture (a click) if you can: the AudioContext is created before
-    /// the first await, so it starts running; otherwise it starts suspended and
-    /// [`resume`](Self::resume) must be called from a gesture later. Asks for the default
+    /// Call it from a user gesture (a click) if you can: the AudioContext (made here, or
+    /// earlier by [`Runtime::prepare_audio`](crate::Runtime::prepare_audio)) is resumed before the first await, so it runs;
+    /// otherwise it stays suspended and [`resume`](Self::resume) must be called from a
+    /// gesture later. Asks for the default
     /// microphone with the browser's voice processing as [`MicProcessing::default`] says, and
     /// our noise suppression as [`NoiseSuppression::default`] does.
     pub async fn start(base_url: &str, ports: u32) -> Result<Self, WebError> {
@@ -177,41 +156,26 @@ impl AudioEngine {
             ..processing
         };
         let window = window()?;
-        // 48 kHz whatever the device runs at: the suppressor's network works on 10 ms frames
-        // of 480 samples, and WebRTC's Opus runs at 48 kHz too, so nothing resamples twice.
-        let options = web_sys::AudioContextOptions::new();
-        options.set_sample_rate(noise::RATE);
-        let ctx = AudioContext::new_with_context_options(&options).op("new AudioContext")?;
+        // Taken ready when the sign-in form prepared it (warm.rs), begun here otherwise.
+        let warm = warm::take_or_begin(base_url)?;
+        let ctx = warm.ctx.clone();
         let mut guard = CtxGuard(Some(ctx.clone()));
-
-        // Start the three slow things together; await them one by one.
-        if !has(&ctx, "audioWorklet") {
-            return Err(WebError::Unsupported(
-                "AudioWorklet (needs https or localhost)",
-            ));
+        // Made before any click, it is suspended; this runs from the agent's click (or after
+        // one: sticky activation), and is not awaited so that a page with no click yet
+        // builds its graph as before and starts playing at `resume`.
+        if let Ok(p) = ctx.resume() {
+            ignore_promise(p);
         }
-        let worklet = ctx.audio_worklet().op("AudioContext.audioWorklet")?;
-        let added = worklet
-            .add_module(&join(base_url, WORKLET_FILE))
-            .op("audioWorklet.addModule")?;
         let navigator = window.navigator();
         if !has(&navigator, "mediaDevices") {
-            ignore_promise(added);
             return Err(WebError::Unsupported(
                 "navigator.mediaDevices (needs https or localhost)",
             ));
         }
         let devices = navigator.media_devices().op("navigator.mediaDevices")?;
-        let module = compile_dsp(&join(base_url, DSP_FILE)).await;
-        let added = await_promise(added, "audioWorklet.addModule").await;
+        // Nothing to ask the microphone for when the mixer cannot run.
+        let module = warm.ready().await?;
         let (mic, fell_back) = open_microphone(&devices, device, processing).await?;
-        let module = match (module, added) {
-            (Ok(module), Ok(_)) => module,
-            (Err(e), _) | (_, Err(e)) => {
-                stop_tracks(&mic);
-                return Err(e);
-            }
-        };
 
         let result = Self::build(&ctx, &module, mic.clone(), ports, processing, noise);
         if let Ok(engine) = &result {
