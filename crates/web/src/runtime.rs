@@ -143,9 +143,9 @@ impl Runtime {
         let mut media_work = Vec::new();
         let mut connect = None;
         let mut signed_out = false;
+        let mut view_changed = false;
         {
             let mut inner = self.0.borrow_mut();
-            let mut view_changed = false;
             while let Some(out) = inner.phone.poll_output() {
                 match out {
                     Output::Transmit(frame) => {
@@ -168,12 +168,6 @@ impl Runtime {
                     _ => {}
                 }
             }
-            if view_changed {
-                let view = inner.phone.view();
-                if let Some(f) = &inner.on_view {
-                    f(view);
-                }
-            }
             let next = inner.phone.poll_timeout();
             inner.timer = next.map(|at| {
                 let ms = at.saturating_duration_since(Instant::now()).as_millis();
@@ -188,6 +182,14 @@ impl Runtime {
         let media = self.0.borrow().media.clone();
         for action in media_work {
             media.apply(action, self);
+        }
+        // After the media work is set going: a new call's offer, made ahead, goes out before
+        // the UI renders the call.
+        if view_changed {
+            let inner = self.0.borrow();
+            if let Some(f) = &inner.on_view {
+                f(inner.phone.view());
+            }
         }
         if let Some(url) = connect {
             self.connect(&url);
