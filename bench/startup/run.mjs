@@ -54,7 +54,7 @@ function recorder() {
   const marks = {};
   window.__benchMarks = marks;
   const now = () => performance.timeOrigin + performance.now();
-  const mark = (k) => {
+  let mark = (k) => {
     if (!(k in marks)) marks[k] = now();
   };
   document.addEventListener(
@@ -76,10 +76,17 @@ function recorder() {
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
   // First received audio: the first time a receiver has counted RTP packets from the far end
-  // (its inbound-rtp stats), looked at every 5 ms once a connection exists; the same for both
-  // phones, whatever they do with the track afterwards.
+  // (its inbound-rtp stats), looked at every 5 ms from the callee's Answer click (callee) or
+  // from Connected (caller: no audio can arrive before the answer is applied), so the polling
+  // does not load the pages while the call is set up; the same for both phones.
   const connections = [];
   const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      connections.push(this);
+    }
+  };
   let poll = null;
   let looking = false;
   const heard = async () => {
@@ -92,21 +99,22 @@ function recorder() {
     }
     return false;
   };
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args) {
-      super(...args);
-      connections.push(this);
-      if (poll !== null) return;
-      poll = setInterval(async () => {
-        if (looking) return;
-        looking = true;
-        if (await heard()) {
-          mark('audio');
-          clearInterval(poll);
-        }
-        looking = false;
-      }, 5);
-    }
+  const listen = () => {
+    if (poll !== null) return;
+    poll = setInterval(async () => {
+      if (looking) return;
+      looking = true;
+      if (await heard()) {
+        mark('audio');
+        clearInterval(poll);
+      }
+      looking = false;
+    }, 5);
+  };
+  const base = mark;
+  mark = (k) => {
+    base(k);
+    if (k === 'click:answer' || k === 'connected') listen();
   };
 }
 
