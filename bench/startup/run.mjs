@@ -13,6 +13,8 @@
 //   sign in           the click on Sign in until the status says Registered
 //   call -> incoming  the caller's click on Start call until the callee shows Incoming
 //   answer -> conn.   the callee's click on Answer until the caller shows Connected
+//   answer -> audio   the callee's click on Answer until each side first receives the other's
+//                     audio (RTP packets counted by a receiver; see recorder())
 // once with no ICE servers and once with a STUN server that never answers (a UDP port of the
 // bench's own). Ours and JsSIP's rounds alternate. Prints the median and the spread (min-max)
 // of each step, and the ratio of the medians (ours / JsSIP's).
@@ -52,7 +54,7 @@ function recorder() {
   const marks = {};
   window.__benchMarks = marks;
   const now = () => performance.timeOrigin + performance.now();
-  const mark = (k) => {
+  let mark = (k) => {
     if (!(k in marks)) marks[k] = now();
   };
   document.addEventListener(
@@ -73,6 +75,47 @@ function recorder() {
     if (/\bConnected\b/i.test(call)) mark('connected');
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+  // First received audio: the first time a receiver has counted RTP packets from the far end
+  // (its inbound-rtp stats), looked at every 5 ms from the callee's Answer click (callee) or
+  // from Connected (caller: no audio can arrive before the answer is applied), so the polling
+  // does not load the pages while the call is set up; the same for both phones.
+  const connections = [];
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      connections.push(this);
+    }
+  };
+  let poll = null;
+  let looking = false;
+  const heard = async () => {
+    for (const pc of connections) {
+      for (const receiver of pc.getReceivers()) {
+        for (const s of (await receiver.getStats()).values()) {
+          if (s.type === 'inbound-rtp' && s.packetsReceived > 0) return true;
+        }
+      }
+    }
+    return false;
+  };
+  const listen = () => {
+    if (poll !== null) return;
+    poll = setInterval(async () => {
+      if (looking) return;
+      looking = true;
+      if (await heard()) {
+        mark('audio');
+        clearInterval(poll);
+      }
+      looking = false;
+    }, 5);
+  };
+  const base = mark;
+  mark = (k) => {
+    base(k);
+    if (k === 'click:answer' || k === 'connected') listen();
+  };
 }
 
 /** A UDP port that takes STUN requests and never answers. */
@@ -124,6 +167,7 @@ async function round(name, url, ice) {
     await waitForMark(callee.page, 'incoming', 90_000);
     await callee.page.getByTestId('answer').first().click();
     await waitForMark(caller.page, 'connected', 90_000);
+    await Promise.all([waitForMark(caller.page, 'audio', 90_000), waitForMark(callee.page, 'audio', 90_000)]);
     const [a, b] = [await marks(caller.page), await marks(callee.page)];
     await caller.page.getByTestId('hang-up').click().catch(() => {});
     await sleep(300);
@@ -137,6 +181,8 @@ async function round(name, url, ice) {
       registered: a.registered - a['click:sign-in'],
       incoming: b.incoming - a['click:start-call'],
       connected: a.connected - b['click:answer'],
+      heardByCaller: a.audio - b['click:answer'],
+      heardByCallee: b.audio - b['click:answer'],
     };
   } finally {
     await Promise.all([caller.agent.close(), callee.agent.close()]);
@@ -155,6 +201,8 @@ const STEPS = [
   ['registered', 'Sign in -> Registered'],
   ['incoming', 'Start call -> callee Incoming'],
   ['connected', 'Answer -> caller Connected'],
+  ['heardByCaller', 'Answer -> caller receives audio'],
+  ['heardByCallee', 'Answer -> callee receives audio'],
 ];
 
 function report(results) {

@@ -1,7 +1,9 @@
 // Starting fast whatever the network does: signalling does not wait for the audio, the audio
 // and the desktop wait for the registrar only so long (crates/web/src/runtime.rs,
 // SIGNALLING_FIRST_MS), and a call does not wait for a STUN server that never answers
-// (crates/web/src/peer.rs, GATHER_DEADLINE_MS). Speed is measured by `cargo xtask bench startup`, never asserted here.
+// (crates/web/src/gathering.rs, GATHER_DEADLINE_MS, counted from when the warm spare connection
+// of crates/web/src/spare.rs started gathering). Speed is measured by `cargo xtask bench
+// startup`, never asserted here.
 // Run: cargo xtask e2e --grep startup
 
 import { test, before, after } from 'node:test';

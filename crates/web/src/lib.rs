@@ -10,6 +10,7 @@ mod audio;
 pub mod crm;
 mod devices;
 mod error;
+mod gathering;
 #[cfg(feature = "test-hooks")]
 mod heap;
 mod media;
@@ -17,6 +18,7 @@ mod notify;
 mod peer;
 mod probe;
 mod runtime;
+mod spare;
 mod stats;
 mod timer;
 mod transport;
@@ -26,9 +28,11 @@ pub use account::{parse_edges, Account, SignInError};
 pub use audio::{can_choose_outputs, AudioEngine, MicProcessing, NoiseSuppression};
 pub use devices::{audio_devices, AudioDevice, DeviceKind, DeviceWatch};
 pub use error::WebError;
+pub use gathering::GATHER_DEADLINE_MS;
 pub use notify::{ask_notification_permission, notify_if_hidden, page_hidden};
-pub use peer::{IceServer, PeerSession, PeerState, SparePeer, GATHER_DEADLINE_MS};
+pub use peer::{IceServer, PeerSession, PeerState};
 pub use runtime::{DeviceChoice, Runtime, SIGNALLING_FIRST_MS};
+pub use spare::SparePeer;
 pub use timer::{now_ms, sleep, Timer};
 pub use transport::{TransportEvent, WsTransport};
 

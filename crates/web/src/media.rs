@@ -12,8 +12,9 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use crate::audio::AudioEngine;
-use crate::peer::{IceServer, PeerSession, PeerState, SparePeer};
+use crate::peer::{IceServer, PeerSession, PeerState};
 use crate::runtime::Runtime;
+use crate::spare::{Spares, Use};
 use crate::worklet_msg::WorkletMsg;
 
 /// A line's peer connection and the mixer port its audio uses. A few lines at most: a sorted
@@ -45,8 +46,8 @@ pub(crate) struct Media {
     peers: Rc<RefCell<Legs>>,
     /// Lines whose connection waits for the audio; a line closed meanwhile gets none.
     waiting: Rc<RefCell<VecMap<LineId, ()>>>,
-    /// The next call's connection, gathering candidates before the call exists.
-    spare: Rc<RefCell<Option<SparePeer>>>,
+    /// The next calls' connections, ready before the calls exist.
+    spares: Rc<Spares>,
 }
 
 fn report(runtime: &Runtime, line: LineId, result: Result<String, MediaError>) {
@@ -58,7 +59,7 @@ fn report(runtime: &Runtime, line: LineId, result: Result<String, MediaError>) {
 
 impl Media {
     /// Media whose audio is still starting ([`audio_started`](Self::audio_started) follows);
-    /// [`refill_spare`](Self::refill_spare) starts the first spare connection.
+    /// [`start_spares`](Self::start_spares) makes the first spare connections.
     pub(crate) fn new(ice: Vec<IceServer>) -> Self {
         let mut resolve = None;
         let ready = Promise::new(&mut |res, _| resolve = Some(res));
@@ -66,14 +67,15 @@ impl Media {
             Some(resolve) => AudioSlot::Starting { ready, resolve },
             None => AudioSlot::Failed,
         };
+        let ice = Rc::new(ice);
         Self {
             audio: Rc::new(RefCell::new(audio)),
             applied: Rc::default(),
             wanted: Rc::default(),
-            ice: Rc::new(ice),
+            spares: Spares::new(ice.clone()),
+            ice,
             peers: Rc::default(),
             waiting: Rc::default(),
-            spare: Rc::default(),
         }
     }
 
@@ -124,15 +126,11 @@ impl Media {
         self.audio()
     }
 
-    /// A new spare connection if there is none (and the browser can make one).
-    pub(crate) fn refill_spare(&self) {
-        if self.spare.borrow().is_some() || matches!(*self.audio.borrow(), AudioSlot::Closed) {
-            return;
-        }
-        match SparePeer::new(&self.ice) {
-            Ok(spare) => *self.spare.borrow_mut() = Some(spare),
-            // The call makes its own connection then, and says if that fails.
-            Err(e) => crate::error::console_warn(&format!("spare connection: {e}")),
+    /// Makes the spare connections calls start from (after the WebSocket: making one takes
+    /// the main thread a few ms).
+    pub(crate) fn start_spares(&self) {
+        if !matches!(*self.audio.borrow(), AudioSlot::Closed) {
+            self.spares.start();
         }
     }
 
@@ -142,6 +140,7 @@ impl Media {
         &self,
         line: LineId,
         port: usize,
+        spare: Use,
         runtime: &Runtime,
     ) -> Result<Option<Rc<PeerSession>>, MediaError> {
         let audio = match self.audio() {
@@ -155,7 +154,7 @@ impl Media {
                 audio.ok_or(MediaError::PeerConnection)?
             }
         };
-        self.new_peer(&audio, line, port, runtime).map(Some)
+        self.new_peer(&audio, line, port, spare, runtime).map(Some)
     }
 
     pub(crate) fn apply(&self, action: MediaAction, runtime: &Runtime) {
@@ -164,7 +163,7 @@ impl Media {
             MediaAction::CreateOffer { line, port } => {
                 let this = self.clone();
                 spawn_local(async move {
-                    let result = match this.peer_for_call(line, port, &runtime).await {
+                    let result = match this.peer_for_call(line, port, Use::Place, &runtime).await {
                         Ok(Some(peer)) => peer
                             .create_offer()
                             .await
@@ -173,13 +172,12 @@ impl Media {
                         Err(e) => Err(e),
                     };
                     report(&runtime, line, result);
-                    this.refill_spare();
                 });
             }
             MediaAction::CreateAnswer { line, port, offer } => {
                 let this = self.clone();
                 spawn_local(async move {
-                    let result = match this.peer_for_call(line, port, &runtime).await {
+                    let result = match this.peer_for_call(line, port, Use::Answer, &runtime).await {
                         Ok(Some(peer)) => peer
                             .answer_offer(&offer)
                             .await
@@ -188,7 +186,6 @@ impl Media {
                         Err(e) => Err(e),
                     };
                     report(&runtime, line, result);
-                    this.refill_spare();
                 });
             }
             MediaAction::RestartIce { line } => {
@@ -306,6 +303,7 @@ impl Media {
         audio: &AudioEngine,
         line: LineId,
         port: usize,
+        spare: Use,
         runtime: &Runtime,
     ) -> Result<Rc<PeerSession>, MediaError> {
         let port = u32::try_from(port).map_err(|_| MediaError::PeerConnection)?;
@@ -318,8 +316,7 @@ impl Media {
                 crate::error::console_warn(&format!("remote audio: {e}"));
             }
         };
-        let spare = self.spare.borrow_mut().take();
-        let peer = match spare {
+        let peer = match self.spares.take(spare) {
             Some(spare) => PeerSession::from_spare(spare, &track, on_remote),
             None => PeerSession::new(&self.ice, &track, on_remote),
         }
@@ -350,7 +347,7 @@ impl Media {
             }
         }
         *self.waiting.borrow_mut() = VecMap::new();
-        self.spare.borrow_mut().take();
+        self.spares.close();
         let before = std::mem::replace(&mut *self.audio.borrow_mut(), AudioSlot::Closed);
         match before {
             AudioSlot::Ready(engine) => engine.close(),

@@ -1,5 +1,6 @@
 //! One RTCPeerConnection per call leg. SDP goes in and out as whole strings: SIP here
-//! carries no trickle ICE, so offers and answers wait for candidate gathering to finish.
+//! carries no trickle ICE, so offers and answers wait for candidate gathering, up to a
+//! deadline ([`crate::gathering`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -7,24 +8,13 @@ use std::rc::Rc;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::{
-    MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceGatheringState, RtcIceServer,
-    RtcPeerConnection, RtcPeerConnectionState, RtcRtpSender, RtcSdpType, RtcSessionDescriptionInit,
-    RtcTrackEvent,
+    MediaStream, MediaStreamTrack, RtcPeerConnection, RtcPeerConnectionState, RtcRtpSender,
+    RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
 };
 
 use crate::error::{await_promise, JsResultExt, WebError};
-use crate::timer::Timer;
-
-/// Longest wait for ICE gathering before the SDP is sent with the candidates found so far.
-/// Host candidates come within milliseconds, and a connection taken from the warm spare
-/// ([`SparePeer`]) has had its STUN/TURN answers since sign-in; a server that has not
-/// answered by now (one that never will takes Chromium about 40 s to give up on) must not
-/// hold up the INVITE or the answer. Candidates found later are not signalled (SIP here
-/// carries no trickle ICE): the far end still learns them as peer-reflexive ones.
-pub const GATHER_DEADLINE_MS: u32 = 400;
-
-/// Candidates gathered ahead, per connection (`iceCandidatePoolSize`).
-const CANDIDATE_POOL: u32 = 1;
+use crate::gathering::Gathering;
+use crate::spare::{Offer, SparePeer};
 
 /// `pc.addTrack(track, stream)`, catching the exception web-sys's binding would let
 /// unwind through Rust.
@@ -74,61 +64,12 @@ impl PeerState {
 pub struct PeerSession {
     pc: RtcPeerConnection,
     sender: RtcRtpSender,
+    gathering: Gathering,
+    /// From an offering spare, its offer; the first [`create_offer`](Self::create_offer)
+    /// takes it.
+    prepared: RefCell<Option<Offer>>,
     _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
     on_state: RefCell<Option<Closure<dyn FnMut()>>>,
-}
-
-fn configuration(ice_servers: &[IceServer]) -> RtcConfiguration {
-    let servers: Array = ice_servers
-        .iter()
-        .map(|s| {
-            let server = RtcIceServer::new();
-            let urls: Array = s.urls.iter().map(|u| JsValue::from_str(u)).collect();
-            server.set_urls(&urls);
-            if let Some(username) = &s.username {
-                server.set_username(username);
-            }
-            if let Some(credential) = &s.credential {
-                server.set_credential(credential);
-            }
-            JsValue::from(server)
-        })
-        .collect();
-    let config = RtcConfiguration::new();
-    config.set_ice_servers(&servers);
-    // Not in web-sys's dictionary: set as a plain property. Gathering starts when the
-    // connection is created, before any offer.
-    let _ = js_sys::Reflect::set(
-        &config,
-        &JsValue::from_str("iceCandidatePoolSize"),
-        &JsValue::from(CANDIDATE_POOL),
-    );
-    config
-}
-
-/// A connection made ahead of a call, already gathering candidates (its pool), for the
-/// next [`PeerSession`]. Dropped unused, it is closed.
-pub struct SparePeer(Option<RtcPeerConnection>);
-
-impl SparePeer {
-    /// A new connection with `ice_servers`, gathering from now on.
-    pub fn new(ice_servers: &[IceServer]) -> Result<Self, WebError> {
-        RtcPeerConnection::new_with_configuration(&configuration(ice_servers))
-            .op("new RTCPeerConnection")
-            .map(|pc| Self(Some(pc)))
-    }
-
-    fn take(mut self) -> Option<RtcPeerConnection> {
-        self.0.take()
-    }
-}
-
-impl Drop for SparePeer {
-    fn drop(&mut self) {
-        if let Some(pc) = self.0.take() {
-            pc.close();
-        }
-    }
 }
 
 fn description(kind: RtcSdpType, sdp: &str) -> RtcSessionDescriptionInit {
@@ -151,21 +92,33 @@ impl PeerSession {
         Self::from_spare(SparePeer::new(ice_servers)?, outgoing, on_remote)
     }
 
-    /// [`new`](Self::new) on a connection made (and gathering) ahead of time.
+    /// [`new`](Self::new) on a connection made (and gathering) ahead of time; on an
+    /// offering one ([`SparePeer::offering`]) the offer is already made.
     pub fn from_spare(
-        spare: SparePeer,
+        mut spare: SparePeer,
         outgoing: &MediaStreamTrack,
         on_remote: impl FnMut(MediaStream) + 'static,
     ) -> Result<Self, WebError> {
-        let Some(pc) = spare.take() else {
+        let Some(parts) = spare.take() else {
             return Err(WebError::Unsupported("a spare connection used twice"));
         };
-        let stream = MediaStream::new().op("new MediaStream")?;
-        let sender = match add_track(&pc, outgoing, &stream) {
-            Ok(sender) => sender,
-            Err(e) => {
-                pc.close();
-                return Err(WebError::js("RTCPeerConnection.addTrack", &e));
+        let pc = parts.pc;
+        let (sender, prepared) = match parts.offer {
+            Some(offer) => {
+                // Not waited for: the track is needed once media flows, not in the offer.
+                crate::error::ignore_promise(offer.sender.replace_track(Some(outgoing)));
+                (offer.sender.clone(), Some(offer))
+            }
+            None => {
+                let added = MediaStream::new().and_then(|stream| add_track(&pc, outgoing, &stream));
+                match added {
+                    Ok(sender) => (sender, None),
+                    Err(e) => {
+                        parts.gathering.stop(&pc);
+                        pc.close();
+                        return Err(WebError::js("RTCPeerConnection.addTrack", &e));
+                    }
+                }
             }
         };
 
@@ -195,6 +148,8 @@ impl PeerSession {
         Ok(Self {
             pc,
             sender,
+            gathering: parts.gathering,
+            prepared: RefCell::new(prepared),
             _on_track: on_track,
             on_state: RefCell::new(None),
         })
@@ -217,11 +172,31 @@ impl PeerSession {
         PeerState::from_js(self.pc.connection_state())
     }
 
-    /// createOffer, setLocalDescription, wait for ICE gathering (at most
-    /// [`GATHER_DEADLINE_MS`]), and the local SDP with its candidates.
+    /// createOffer, setLocalDescription, wait for ICE gathering (see
+    /// [`GATHER_DEADLINE_MS`](crate::GATHER_DEADLINE_MS)), and the local SDP with its
+    /// candidates. On a connection from an offering spare, its offer (the first time).
     pub async fn create_offer(&self) -> Result<String, WebError> {
-        let offer = await_promise(self.pc.create_offer(), "createOffer").await?;
-        self.set_local(offer.unchecked_into()).await?;
+        let prepared = self.prepared.borrow_mut().take();
+        if let Some(offer) = prepared {
+            // Without an await when it is there, so the INVITE leaves before anything else
+            // the click set going (the call card's render) has its turn; a call placed as
+            // the spare is made waits for it.
+            let set = loop {
+                match offer.set.get() {
+                    Some(set) => break set,
+                    None => crate::timer::sleep(5).await,
+                }
+            };
+            if !set {
+                return Err(WebError::Js {
+                    op: "createOffer (ahead)",
+                    message: "rejected".into(),
+                });
+            }
+        } else {
+            let offer = await_promise(self.pc.create_offer(), "createOffer").await?;
+            self.set_local(offer.unchecked_into()).await?;
+        }
         self.gathered_sdp().await
     }
 
@@ -247,7 +222,8 @@ impl PeerSession {
     }
 
     /// setRemoteDescription with the far end's offer, createAnswer, setLocalDescription,
-    /// wait for ICE gathering (at most [`GATHER_DEADLINE_MS`]), and the local SDP.
+    /// wait for ICE gathering (see [`GATHER_DEADLINE_MS`](crate::GATHER_DEADLINE_MS)), and
+    /// the local SDP.
     pub async fn answer_offer(&self, remote_sdp: &str) -> Result<String, WebError> {
         let promise = self
             .pc
@@ -264,6 +240,7 @@ impl PeerSession {
     pub async fn restart_ice(&self) -> Result<String, WebError> {
         let options = web_sys::RtcOfferOptions::new();
         options.set_ice_restart(true);
+        self.gathering.restart();
         let offer = await_promise(
             self.pc.create_offer_with_rtc_offer_options(&options),
             "createOffer (ICE restart)",
@@ -329,19 +306,21 @@ impl PeerSession {
 
     /// Closes the connection; no callback runs after this.
     pub fn close(&self) {
+        self.gathering.stop(&self.pc);
         self.pc.set_ontrack(None);
         self.pc.set_onconnectionstatechange(None);
         self.pc.close();
     }
 
     async fn set_local(&self, desc: RtcSessionDescriptionInit) -> Result<(), WebError> {
+        self.gathering.describing();
         await_promise(self.pc.set_local_description(&desc), "setLocalDescription")
             .await
             .map(drop)
     }
 
     async fn gathered_sdp(&self) -> Result<String, WebError> {
-        wait_for_gathering(&self.pc, GATHER_DEADLINE_MS).await;
+        self.gathering.wait(&self.pc).await;
         self.pc
             .local_description()
             .map(|d| d.sdp())
@@ -358,36 +337,6 @@ fn queue_digit(waiting: &str, digit: char) -> String {
     tones.push_str(waiting);
     tones.push(digit);
     tones
-}
-
-/// Resolves when ICE gathering is complete, or after `cap_ms` whichever comes first.
-async fn wait_for_gathering(pc: &RtcPeerConnection, cap_ms: u32) {
-    if pc.ice_gathering_state() == RtcIceGatheringState::Complete {
-        return;
-    }
-    let mut resolve: Option<Function> = None;
-    let promise = Promise::new(&mut |res, _rej| resolve = Some(res));
-    let Some(resolve) = resolve else {
-        return;
-    };
-    let pc_in = pc.clone();
-    let done = resolve.clone();
-    let on_change = Closure::<dyn FnMut()>::new(move || {
-        if pc_in.ice_gathering_state() == RtcIceGatheringState::Complete {
-            let _ = done.call0(&JsValue::UNDEFINED);
-        }
-    });
-    let listener: &Function = on_change.as_ref().unchecked_ref();
-    // Listeners rather than on* properties, so nobody else's handler is replaced.
-    let _ = pc.add_event_listener_with_callback("icegatheringstatechange", listener);
-    let _ = pc.add_event_listener_with_callback("icecandidate", listener);
-    let timer = Timer::once(cap_ms, move || {
-        let _ = resolve.call0(&JsValue::UNDEFINED);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    drop(timer);
-    let _ = pc.remove_event_listener_with_callback("icegatheringstatechange", listener);
-    let _ = pc.remove_event_listener_with_callback("icecandidate", listener);
 }
 
 impl Drop for PeerSession {

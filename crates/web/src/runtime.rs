@@ -120,7 +120,7 @@ impl Runtime {
         }
         runtime.handle(Input::Command(Command::SignIn));
         // After the WebSocket: making a peer connection takes the main thread a few ms.
-        runtime.0.borrow().media.clone().refill_spare();
+        runtime.0.borrow().media.clone().start_spares();
         crate::stats::watch(runtime.downgrade());
         Ok(runtime)
     }
@@ -181,9 +181,10 @@ impl Runtime {
         let mut connect = None;
         let mut signed_out = false;
         let mut audio_start = None;
+        let mut view_changed = false;
+        let mut new_view = None;
         {
             let mut inner = self.0.borrow_mut();
-            let mut view_changed = false;
             while let Some(out) = inner.phone.poll_output() {
                 match out {
                     Output::Transmit(frame) => {
@@ -214,9 +215,7 @@ impl Runtime {
                 ) {
                     audio_start = inner.audio_start.take();
                 }
-                if let Some(f) = &inner.on_view {
-                    f(view);
-                }
+                new_view = Some(view);
             }
             let next = inner.phone.poll_timeout();
             inner.timer = next.map(|at| {
@@ -232,6 +231,13 @@ impl Runtime {
         let media = self.0.borrow().media.clone();
         for action in media_work {
             media.apply(action, self);
+        }
+        // After the media work is set going: a new call's offer, made ahead, goes out before
+        // the UI renders the call.
+        if let Some(view) = new_view {
+            if let Some(f) = &self.0.borrow().on_view {
+                f(view);
+            }
         }
         if let Some(url) = connect {
             self.connect(&url);

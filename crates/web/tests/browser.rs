@@ -5,7 +5,7 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web::{Account, DeviceChoice, PeerSession, Runtime, SignInError};
+use web::{Account, DeviceChoice, PeerSession, PeerState, Runtime, SignInError, SparePeer};
 use web_sys::{AudioContext, MediaStreamTrack};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -28,6 +28,47 @@ fn direction(sdp: &str) -> &str {
         .into_iter()
         .find(|d| sdp.lines().any(|l| l == format!("a={d}")))
         .unwrap_or("none")
+}
+
+/// Until `peer`'s connection is up (the runner's own limit ends a test that hangs).
+async fn connected(peer: &PeerSession) {
+    let mut resolve = None;
+    let up = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+    let resolve = resolve.unwrap();
+    let done = resolve.clone();
+    peer.on_state_change(move |state| {
+        if state == PeerState::Connected {
+            let _ = done.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
+    });
+    if peer.state() == PeerState::Connected {
+        let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+    }
+    wasm_bindgen_futures::JsFuture::from(up).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_call_on_an_offering_spare_sends_the_offer_made_ahead_and_connects() {
+    let ctx = AudioContext::new().unwrap();
+    // Made, and its offer set, before the call has a track to send.
+    let spare = SparePeer::offering(&[]).unwrap();
+    let a = PeerSession::from_spare(spare, &track(&ctx), |_| {}).unwrap();
+    let b = PeerSession::new(&[], &track(&ctx), |_| {}).unwrap();
+    let offer = a.create_offer().await.unwrap();
+    assert_eq!(direction(&offer), "sendrecv");
+    assert_eq!(offer.matches("m=audio ").count(), 1, "{offer}");
+    assert!(!attr(&offer, "candidate").is_empty(), "{offer}");
+    assert!(!attr(&offer, "msid").is_empty(), "{offer}");
+    let answer = b.answer_offer(&offer).await.unwrap();
+    assert_eq!(direction(&answer), "sendrecv");
+    a.apply_answer(&answer).await.unwrap();
+    connected(&a).await;
+    connected(&b).await;
+    // An ICE restart on it gathers anew, with new credentials.
+    let again = a.restart_ice().await.unwrap();
+    assert_ne!(attr(&again, "ice-ufrag"), attr(&offer, "ice-ufrag"));
+    a.close();
+    b.close();
 }
 
 #[wasm_bindgen_test]
