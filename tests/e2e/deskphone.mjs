@@ -69,6 +69,23 @@ export async function deskRegistered({ timeout = 45_000, phone = desk } = {}) {
   }
 }
 
+/**
+ * The whole netstrings (`<length>:<json>,`, ctrl_tcp's framing of events and responses) at
+ * the start of `buf`, parsed, and what is left of it: the start of one still arriving.
+ */
+function netstrings(buf) {
+  const msgs = [];
+  for (;;) {
+    const colon = buf.indexOf(':');
+    if (colon < 0) break;
+    const len = Number(buf.slice(0, colon));
+    if (buf.length < colon + 1 + len + 1) break;
+    msgs.push(JSON.parse(buf.slice(colon + 1, colon + 1 + len)));
+    buf = buf.slice(colon + 1 + len + 1);
+  }
+  return { msgs, rest: buf };
+}
+
 /** Sends one command (`dial`, `hangup`, ...); resolves to its response's data text. */
 export function deskCommand(command, params = '', { phone = desk } = {}) {
   return new Promise((resolve, reject) => {
@@ -84,23 +101,14 @@ export function deskCommand(command, params = '', { phone = desk } = {}) {
       socket.write(`${Buffer.byteLength(json)}:${json},`);
     });
     socket.on('data', (d) => {
-      buf += d.toString();
-      // netstrings: <length>:<json>, one after another (events and the response)
-      for (;;) {
-        const colon = buf.indexOf(':');
-        if (colon < 0) return;
-        const len = Number(buf.slice(0, colon));
-        if (buf.length < colon + 1 + len + 1) return;
-        const msg = JSON.parse(buf.slice(colon + 1, colon + 1 + len));
-        buf = buf.slice(colon + 1 + len + 1);
-        if (msg.response && msg.token === token) {
-          clearTimeout(timer);
-          socket.end();
-          if (msg.ok === false) reject(new Error(`baresip refused ${command} ${params}: ${msg.data}`));
-          else resolve(msg.data ?? '');
-          return;
-        }
-      }
+      let msgs;
+      ({ msgs, rest: buf } = netstrings(buf + d.toString()));
+      const msg = msgs.find((m) => m.response && m.token === token);
+      if (!msg) return;
+      clearTimeout(timer);
+      socket.end();
+      if (msg.ok === false) reject(new Error(`baresip refused ${command} ${params}: ${msg.data}`));
+      else resolve(msg.data ?? '');
     });
     socket.on('error', (err) => {
       clearTimeout(timer);
@@ -125,14 +133,9 @@ export async function deskEvents({ phone = desk } = {}) {
   let closed = null;
   let buf = '';
   socket.on('data', (d) => {
-    buf += d.toString();
-    for (;;) {
-      const colon = buf.indexOf(':');
-      if (colon < 0) return;
-      const len = Number(buf.slice(0, colon));
-      if (buf.length < colon + 1 + len + 1) return;
-      const msg = JSON.parse(buf.slice(colon + 1, colon + 1 + len));
-      buf = buf.slice(colon + 1 + len + 1);
+    let msgs;
+    ({ msgs, rest: buf } = netstrings(buf + d.toString()));
+    for (const msg of msgs) {
       if (msg.event) events.push({ at: Date.now(), ...msg });
       if (msg.response && waiting.has(msg.token)) {
         waiting.get(msg.token)(msg);

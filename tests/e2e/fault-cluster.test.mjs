@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { AgentPage, askServers, config, freshUser, startStaticServer } from './harness.mjs';
+import { AgentPage, askServers, config, freshUser, goertzelPower, startStaticServer } from './harness.mjs';
 
 let server;
 
@@ -112,38 +112,29 @@ async function signInOn(agent, first) {
 // ---- the longest gap in what an agent hears ------------------------------------------------
 
 /**
- * In the page: every 40 ms, cut the speaker's latest samples (8192, about 170 ms) into 20 ms
- * blocks, and note per block and per tone of `freqs` whether it is there (Goertzel power of at
- * least 1e-4, amplitude 0.01), keyed by the block's time. Overlapping reads fill the same keys.
+ * Starts watching the tones of `freqs` in `agent`'s page: every 40 ms, cut the speaker's
+ * latest samples (8192, about 170 ms) into 20 ms blocks, and note per block and per tone
+ * whether it is there (the harness's `goertzelPower`, run in the page: at least 1e-4,
+ * amplitude 0.01), keyed by the block's time. Overlapping reads fill the same keys.
  */
-function watchTones(freqs) {
-  const block = 960;
-  const goertzel = (x, from, n, rate, f) => {
-    const coeff = 2 * Math.cos((2 * Math.PI * f) / rate);
-    let s1 = 0;
-    let s2 = 0;
-    let wsum = 0;
-    for (let i = 0; i < n; i++) {
-      const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
-      wsum += w;
-      const s0 = x[from + i] * w + coeff * s1 - s2;
-      s2 = s1;
-      s1 = s0;
-    }
-    const amp = (2 * Math.sqrt(Math.max(s1 * s1 + s2 * s2 - coeff * s1 * s2, 0))) / wsum;
-    return amp * amp;
-  };
-  const watch = { freqs, slots: new Map(), timer: 0 };
-  watch.timer = setInterval(() => {
-    const now = performance.now();
-    const { sampleRate, samples } = window.softphoneProbe.speakerSamples();
-    const n = samples.length;
-    for (let end = n; end - block >= 0; end -= block) {
-      const at = now - ((n - end) / sampleRate) * 1000;
-      watch.slots.set(Math.round(at / 20), freqs.map((f) => goertzel(samples, end - block, block, sampleRate, f) >= 1e-4));
-    }
-  }, 40);
-  window.__toneWatch = watch;
+async function watchTones(agent, freqs) {
+  // Through DevTools, as every evaluate: the page's own policy forbids eval.
+  await agent.page.evaluate(`window.__goertzelPower = ${goertzelPower}`);
+  await agent.page.evaluate((freqs) => {
+    const block = 960;
+    const watch = { freqs, slots: new Map(), timer: 0 };
+    watch.timer = setInterval(() => {
+      const now = performance.now();
+      const { sampleRate, samples } = window.softphoneProbe.speakerSamples();
+      const n = samples.length;
+      for (let end = n; end - block >= 0; end -= block) {
+        const at = now - ((n - end) / sampleRate) * 1000;
+        const x = samples.subarray(end - block, end);
+        watch.slots.set(Math.round(at / 20), freqs.map((f) => window.__goertzelPower(x, sampleRate, f) >= 1e-4));
+      }
+    }, 40);
+    window.__toneWatch = watch;
+  }, freqs);
 }
 
 /**
@@ -240,7 +231,7 @@ test('fault (cluster): edge 1 is killed mid-conference; its agents fail over to 
   await everyoneTalks();
 
   // Watch every party's tones across the crash, from a second before it.
-  await Promise.all([a, b, c].map((p) => p.page.evaluate(watchTones, hears[p.name])));
+  await Promise.all([a, b, c].map((p) => watchTones(p, hears[p.name])));
   await sleep(1_000);
   const { killedAt } = await control({ action: 'kill', edges: [1] });
   const back = await Promise.all([a, c].map((p) => reRegistered(p, killedAt)));
@@ -323,10 +314,13 @@ test('fault (cluster): both edges restart at once mid-call; every agent register
   await Promise.all([a.waitForCallState('Idle'), b.waitForCallState('Idle')]);
 });
 
-test('fault (cluster): an agent hangs up while its socket is down; the far end gets the BYE once the socket is back', async (t) => {
-  t.after(bothUp);
+/**
+ * A (on edge 1 alone, so its socket stays down while edge 1 is) calls B (on edge 2), who
+ * answers, and both hear each other; edge 1 is killed, and A hangs up while it says
+ * "reconnecting". Resolves to the agents and when edge 1 was killed.
+ */
+async function hangUpWhileDown(t) {
   const [a, b] = await launch(t, ['A', 'B']);
-  // A knows edge 1 only, so its socket stays down while edge 1 is; B is on edge 2.
   const ua = freshUser();
   await a.signIn(ua, { wsUrl: clusterConfig().clusterWsUrls[0] });
   const ub = await signInOn(b, 2);
@@ -342,6 +336,12 @@ test('fault (cluster): an agent hangs up while its socket is down; the far end g
   // The call card does not claim all is well: the call is up, its signalling is not.
   await a.waitForText('badge-reconnecting', /reconnecting/i);
   await a.hangUp();
+  return { a, b, killedAt };
+}
+
+test('fault (cluster): an agent hangs up while its socket is down; the far end gets the BYE once the socket is back', async (t) => {
+  t.after(bothUp);
+  const { a, b, killedAt } = await hangUpWhileDown(t);
   await sleep(1_500);
   // Nothing could carry A's BYE yet: B is still in the call.
   assert.match(await b.text('call-state'), /Connected/);
@@ -356,20 +356,7 @@ test('fault (cluster): an agent hangs up while its socket is down; the far end g
 
 test('fault (cluster): a hang-up made while the socket stays down past the 32 s limit is never sent; the agent is told, and the far end ends the call itself', async (t) => {
   t.after(bothUp);
-  const [a, b] = await launch(t, ['A', 'B']);
-  // As above: A knows edge 1 only, B is on edge 2.
-  const ua = freshUser();
-  await a.signIn(ua, { wsUrl: clusterConfig().clusterWsUrls[0] });
-  const ub = await signInOn(b, 2);
-  await Promise.all([waitForEdge(ua, 1, 2), waitForEdge(ub, 2, 1)]);
-  await a.dial(ub);
-  await b.waitForCallState('Incoming');
-  await b.answer();
-  await Promise.all([a.waitForCallState('Connected'), b.waitForCallState('Connected')]);
-
-  await control({ action: 'kill', edges: [1] });
-  await a.waitForText('badge-reconnecting', /reconnecting/i);
-  await a.hangUp();
+  const { a, b } = await hangUpWhileDown(t);
   // The BYE waits for the socket at most sip::HELD_LIMIT (32 s), then A says it never left.
   await a.waitForText('notice', (s) => /Could not send your hang-up to .*more than 32 seconds/.test(s), {
     timeout: 45_000,

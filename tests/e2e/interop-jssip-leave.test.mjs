@@ -8,8 +8,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AgentPage, config, freshUser, startStaticServer } from './harness.mjs';
-import { JsSipPage, startJsSipServer } from './jssip-page.mjs';
+import { config, startStaticServer } from './harness.mjs';
+import { startJsSipServer, twoAgentsAndJsSip } from './jssip-page.mjs';
 
 let server;
 let jssipServer;
@@ -30,12 +30,7 @@ const show = (p) => Object.entries(p).map(([f, v]) => `${f} Hz ${v.toExponential
 
 /** A hosts A, JsSIP and B; A leaves; JsSIP takes the REFER and stalls; A falls back to the bridge. */
 async function bridged(t) {
-  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
-  const b = await AgentPage.launch('B', config.wavB, { baseUrl: server.url });
-  const j = await JsSipPage.launch('JsSIP', config.wavC, { url: jssipServer.url });
-  t.after(() => Promise.all([a.close(), b.close(), j.close()]));
-  const [ua, ub, uj] = [freshUser(), freshUser(), freshUser()];
-  await Promise.all([a.signIn(ua), b.signIn(ub), j.start(uj)]);
+  const { a, b, j, ub, uj } = await twoAgentsAndJsSip(t, { appUrl: server.url, jssipUrl: jssipServer.url });
 
   await a.dial(uj);
   await j.waitForEvent('incoming');

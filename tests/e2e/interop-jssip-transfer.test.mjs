@@ -6,8 +6,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AgentPage, config, freshUser, startStaticServer } from './harness.mjs';
-import { JsSipPage, startJsSipServer } from './jssip-page.mjs';
+import { config, startStaticServer } from './harness.mjs';
+import { startJsSipServer, twoAgentsAndJsSip } from './jssip-page.mjs';
 
 let server;
 let jssipServer;
@@ -24,12 +24,7 @@ after(async () => {
 const show = (p) => Object.entries(p).map(([f, v]) => `${f} Hz ${v.toExponential(1)}`).join(', ');
 
 test('interop: JsSIP calls the agent and blind-transfers it to another agent; the two agents talk, JsSIP is gone', async (t) => {
-  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
-  const b = await AgentPage.launch('B', config.wavB, { baseUrl: server.url });
-  const j = await JsSipPage.launch('JsSIP', config.wavC, { url: jssipServer.url });
-  t.after(() => Promise.all([a.close(), b.close(), j.close()]));
-  const [ua, ub, uj] = [freshUser(), freshUser(), freshUser()];
-  await Promise.all([a.signIn(ua), b.signIn(ub), j.start(uj)]);
+  const { a, b, j, ua, ub } = await twoAgentsAndJsSip(t, { appUrl: server.url, jssipUrl: jssipServer.url });
 
   await j.call(ua);
   await a.waitForCallState('Incoming');

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AgentPage, config, launchAgent, passwordOf, startStaticServer } from './harness.mjs';
+import { AgentPage, config, freshUser, launchAgent, passwordOf, startStaticServer } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const JSSIP_DIR = path.join(here, 'jssip');
@@ -121,3 +121,17 @@ export class JsSipPage {
 
 // The same tone check as the app's agents, on the page's own measurement.
 JsSipPage.prototype.waitForTones = AgentPage.prototype.waitForTones;
+
+/**
+ * Agents A (440 Hz) and B (660 Hz) on the app at `appUrl` and a colleague on JsSIP (880 Hz) at
+ * `jssipUrl`, each signed in as a fresh user; closed when `t` ends.
+ */
+export async function twoAgentsAndJsSip(t, { appUrl, jssipUrl }) {
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: appUrl });
+  const b = await AgentPage.launch('B', config.wavB, { baseUrl: appUrl });
+  const j = await JsSipPage.launch('JsSIP', config.wavC, { url: jssipUrl });
+  t.after(() => Promise.all([a.close(), b.close(), j.close()]));
+  const [ua, ub, uj] = [freshUser(), freshUser(), freshUser()];
+  await Promise.all([a.signIn(ua), b.signIn(ub), j.start(uj)]);
+  return { a, b, j, ua, ub, uj };
+}

@@ -29,7 +29,7 @@ async function shoot(agent, name) {
   }
 }
 
-test('screenshots: sign-in, idle, incoming, call card with keypad, conference, in English and Spanish', async (t) => {
+test('screenshots: sign-in, idle, Settings, incoming, call card with keypad, conference, in English and Spanish', async (t) => {
   const agents = [];
   t.after(() => Promise.all(agents.map((a) => a.close())));
   for (const [name, wav] of [['A', config.wavA], ['B', config.wavB], ['C', config.wavC]]) {
@@ -41,6 +41,16 @@ test('screenshots: sign-in, idle, incoming, call card with keypad, conference, i
   const [ua, ub, uc] = [freshUser(), freshUser(), freshUser()];
   await Promise.all([a.signIn(ua), b.signIn(ub), c.signIn(uc)]);
   await shoot(a, 'en-idle');
+  // Settings open, with noise suppression on so that its strength is there to set.
+  await a.byTestId('devices').click();
+  await a.byTestId('noise-suppression').check();
+  await a.byTestId('noise-strength').waitFor({ state: 'visible' });
+  await shoot(a, 'en-settings');
+  await a.byTestId('language').selectOption('es');
+  await shoot(a, 'es-settings');
+  await a.byTestId('language').selectOption('en');
+  await a.byTestId('noise-suppression').uncheck();
+  await a.byTestId('devices').click();
   await b.dial(ua);
   await a.waitForCallState('Incoming');
   await shoot(a, 'en-incoming');

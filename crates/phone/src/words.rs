@@ -4,8 +4,11 @@
 use crate::target::TargetError;
 
 /// Something the agent should know after a command or an event.
+///
+/// Not `#[non_exhaustive]`, nor is [`Unsent`]: the app words every variant in each language
+/// with a match that has no catch-all arm, so a new notice does not compile until it has
+/// its words.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Notice {
     /// A command needs a registered account.
     NotRegistered,
@@ -122,7 +125,6 @@ pub enum Notice {
 
 /// What the agent did that could not be sent ([`Notice::NotSent`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Unsent {
     /// A hang-up (BYE) or the cancelling of a call still ringing (CANCEL).
     HangUp,

@@ -7,26 +7,17 @@ mod common;
 
 use std::time::Duration;
 
+use common::one_edge::EDGE;
 use common::Net;
 use phone::{Command, LineState, Notice, RegStatus, Unsent};
 
-const EDGE: &str = "ws://edge1.sip.test";
 const A: usize = 0;
 const B: usize = 1;
 
-/// Two agents on one edge, registered, in a call.
+/// Two agents on one edge, registered, in a call. As the project's Kamailio does: both ends
+/// lose the same edge, and only GRUUs reach them on their new connections.
 fn call_on_one_edge() -> Net {
-    let mut net = Net::new(&["1001", "1002"]);
-    // As the project's Kamailio does: both ends lose the same edge, and only GRUUs reach
-    // them on their new connections.
-    net.proxy.gruu = true;
-    for i in [A, B] {
-        net.configure(i, |c| c.edges = vec![EDGE.to_owned()]);
-        net.command(i, Command::SignIn);
-    }
-    net.settle();
-    net.call(A, B);
-    net
+    Net::call_on_one_edge(A, |p| p.gruu = true)
 }
 
 /// The edge comes back, and both agents register again.

@@ -8,26 +8,20 @@ mod common;
 
 use std::time::Duration;
 
+use common::one_edge::EDGE;
 use common::Net;
 use phone::{Command, LineState, RegFailure, RegStatus};
 
-const EDGE: &str = "ws://edge1.sip.test";
 const A: usize = 0;
 const B: usize = 1;
 
 /// Two agents on one edge, registered, in a call; the proxy binds Contacts to flows and
 /// hands out GRUUs when `gruu`.
 fn call_through_one_proxy(gruu: bool) -> Net {
-    let mut net = Net::new(&["1001", "1002"]);
-    net.proxy.flow_bound = true;
-    net.proxy.gruu = gruu;
-    for i in [A, B] {
-        net.configure(i, |c| c.edges = vec![EDGE.to_owned()]);
-        net.command(i, Command::SignIn);
-    }
-    net.settle();
-    net.call(A, B);
-    net
+    Net::call_on_one_edge(A, |p| {
+        p.flow_bound = true;
+        p.gruu = gruu;
+    })
 }
 
 /// Restarts the proxy (down for 1.4 s) and runs until both phones registered again,

@@ -12,10 +12,10 @@ mod common;
 
 use std::time::Duration;
 
+use common::one_edge::EDGE;
 use common::Net;
 use phone::{Command, LineState};
 
-const EDGE: &str = "ws://edge1.sip.test";
 const A: usize = 0;
 const B: usize = 1;
 
@@ -23,14 +23,7 @@ const B: usize = 1;
 /// reconnect (B first, as their jitter falls) and the network runs `after`. The proxy hands
 /// out GRUUs when `gruu`.
 fn outage_in_a_call(gruu: bool, caller: usize, outage: Duration, after: Duration) -> Net {
-    let mut net = Net::new(&["1001", "1002"]);
-    net.proxy.gruu = gruu;
-    for i in [A, B] {
-        net.configure(i, |c| c.edges = vec![EDGE.to_owned()]);
-        net.command(i, Command::SignIn);
-    }
-    net.settle();
-    net.call(caller, 1 - caller);
+    let mut net = Net::call_on_one_edge(caller, |p| p.gruu = gruu);
     net.kill_edge(EDGE);
     net.run_for(outage);
     net.dead_edges.remove(EDGE);

@@ -235,12 +235,10 @@ impl Words for En {
                     Unsent::Transfer => "transfer",
                     Unsent::Dtmf => "keypad tones",
                     Unsent::Call => "call",
-                    _ => "request",
                 };
                 let secs = HELD_LIMIT.as_secs();
                 format!("Could not send your {what} to {party}: the connection was down for more than {secs} seconds")
             }
-            _ => "Something went wrong".into(),
         }
     }
 

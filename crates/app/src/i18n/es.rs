@@ -250,12 +250,10 @@ impl Words for Es {
                     Unsent::Transfer => "la transferencia",
                     Unsent::Dtmf => "los tonos del teclado",
                     Unsent::Call => "la llamada",
-                    _ => "la solicitud",
                 };
                 let secs = HELD_LIMIT.as_secs();
                 format!("No fue posible enviar {what} a {party}: la conexión estuvo caída más de {secs} segundos")
             }
-            _ => "Algo salió mal".into(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! virtual clock. Media is played by the test: offers and answers come back at once.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod one_edge;
 mod proxy;
 
 use std::collections::{HashMap, HashSet, VecDeque};
