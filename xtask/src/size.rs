@@ -254,6 +254,7 @@ mod tests {
     fn the_runtime_files_are_still_the_ones_the_sources_fetch() {
         let sources = [
             "crates/web/src/audio/mod.rs",
+            "crates/web/src/audio/warm.rs",
             "crates/web/src/crm/mod.rs",
             "crates/app/src/components/mod.rs",
         ]
