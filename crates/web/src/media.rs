@@ -127,11 +127,9 @@ impl Media {
     }
 
     /// Makes the spare connections calls start from (after the WebSocket: making one takes
-    /// the main thread a few ms).
+    /// the main thread a few ms). Nothing once [`close_all`](Self::close_all) has run.
     pub(crate) fn start_spares(&self) {
-        if !matches!(*self.audio.borrow(), AudioSlot::Closed) {
-            self.spares.start();
-        }
+        self.spares.start();
     }
 
     /// A line's new connection on `port`, once the audio is there to feed it; `None` if
