@@ -46,7 +46,13 @@ pub(crate) fn ContactInfo(
         let remote_held = line.remote_held;
         let reconnecting = line.reconnecting;
         let health = line.media;
-        let health_tag = format!("{health:?}").to_ascii_lowercase();
+        let health_tag = match health {
+            MediaHealth::Connecting => "connecting",
+            MediaHealth::Connected => "connected",
+            MediaHealth::Interrupted => "interrupted",
+            MediaHealth::Restarting => "restarting",
+            MediaHealth::Failed => "failed",
+        };
         let speaking = move || levels.with(|l| l.get(port).is_some_and(|rms| *rms > SPEAKING_RMS));
         let peer = line.peer.clone();
         let line_signal = move |f: fn(&LineView) -> Control| {
