@@ -76,6 +76,7 @@ impl Words for En {
             L::MoreCallOptions => "More ways to call",
             L::IncomingCall => "Incoming call",
             L::Settings => "Settings",
+            L::VoiceHeading => "Your voice",
             L::VoiceProcessing => {
                 "The browser's echo cancellation and automatic gain (and its noise suppression \
                  while ours is off)"

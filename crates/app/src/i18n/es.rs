@@ -80,6 +80,7 @@ impl Words for Es {
             L::MoreCallOptions => "Más formas de llamar",
             L::IncomingCall => "Llamada entrante",
             L::Settings => "Configuración",
+            L::VoiceHeading => "Su voz",
             L::VoiceProcessing => {
                 "Cancelación de eco y ganancia automática del navegador (y su supresión de \
                  ruido mientras la nuestra está apagada)"
