@@ -254,7 +254,7 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                         } />
                     {move || label(lang.get(), Label::VoiceProcessing)}
                 </label>
-                <p class="hint" id="voice-processing-note" data-testid="voice-processing-note">
+                <p class="hint" id="voice-processing-note">
                     {move || label(lang.get(), Label::AppliesNextSignIn)}
                 </p>
             </div>
