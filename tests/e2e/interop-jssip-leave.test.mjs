@@ -6,22 +6,11 @@
 // other and not A; when either of them hangs up, the bridge ends for the other too.
 // Run: cargo xtask e2e --grep interop
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { config, startStaticServer } from './harness.mjs';
-import { startJsSipServer, twoAgentsAndJsSip } from './jssip-page.mjs';
+import { serveAppAndJsSip, twoAgentsAndJsSip } from './jssip-page.mjs';
 
-let server;
-let jssipServer;
-
-before(async () => {
-  server = await startStaticServer(config.dist, config.httpPort);
-  jssipServer = await startJsSipServer();
-});
-
-after(async () => {
-  await Promise.all([server?.close(), jssipServer?.close()]);
-});
+const servers = serveAppAndJsSip();
 
 /** How long the host waits for the transfer to complete (crates/phone, `transfer_wait`). */
 const TRANSFER_WAIT_MS = 20_000;
@@ -30,7 +19,7 @@ const show = (p) => Object.entries(p).map(([f, v]) => `${f} Hz ${v.toExponential
 
 /** A hosts A, JsSIP and B; A leaves; JsSIP takes the REFER and stalls; A falls back to the bridge. */
 async function bridged(t) {
-  const { a, b, j, ub, uj } = await twoAgentsAndJsSip(t, { appUrl: server.url, jssipUrl: jssipServer.url });
+  const { a, b, j, ub, uj } = await twoAgentsAndJsSip(t, servers);
 
   await a.dial(uj);
   await j.waitForEvent('incoming');

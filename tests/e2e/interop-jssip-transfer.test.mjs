@@ -4,27 +4,16 @@
 // then hear each other, and JsSIP is gone from both.
 // Run: cargo xtask e2e --grep interop
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { config, startStaticServer } from './harness.mjs';
-import { startJsSipServer, twoAgentsAndJsSip } from './jssip-page.mjs';
+import { serveAppAndJsSip, twoAgentsAndJsSip } from './jssip-page.mjs';
 
-let server;
-let jssipServer;
-
-before(async () => {
-  server = await startStaticServer(config.dist, config.httpPort);
-  jssipServer = await startJsSipServer();
-});
-
-after(async () => {
-  await Promise.all([server?.close(), jssipServer?.close()]);
-});
+const servers = serveAppAndJsSip();
 
 const show = (p) => Object.entries(p).map(([f, v]) => `${f} Hz ${v.toExponential(1)}`).join(', ');
 
 test('interop: JsSIP calls the agent and blind-transfers it to another agent; the two agents talk, JsSIP is gone', async (t) => {
-  const { a, b, j, ua, ub } = await twoAgentsAndJsSip(t, { appUrl: server.url, jssipUrl: jssipServer.url });
+  const { a, b, j, ua, ub } = await twoAgentsAndJsSip(t, servers);
 
   await j.call(ua);
   await a.waitForCallState('Incoming');

@@ -7,22 +7,12 @@
 // the test runs at 90 s: a refresh every 45 s, two of them by about 100 s into the call.
 // Run: cargo xtask e2e --grep interop
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AgentPage, config, freshUser, startStaticServer } from './harness.mjs';
-import { JsSipPage, startJsSipServer } from './jssip-page.mjs';
+import { AgentPage, config, freshUser } from './harness.mjs';
+import { JsSipPage, serveAppAndJsSip } from './jssip-page.mjs';
 
-let server;
-let jssipServer;
-
-before(async () => {
-  server = await startStaticServer(config.dist, config.httpPort);
-  jssipServer = await startJsSipServer();
-});
-
-after(async () => {
-  await Promise.all([server?.close(), jssipServer?.close()]);
-});
+const servers = serveAppAndJsSip();
 
 /** Session interval of these calls, in seconds (the smallest both ends accept). */
 const SESSION_EXPIRES = 90;
@@ -32,8 +22,8 @@ const CALL_TIMEOUT_MS = 240_000;
 const show = (p) => Object.entries(p).map(([f, v]) => `${f} Hz ${v.toExponential(1)}`).join(', ');
 
 async function agentAndJsSip(t, jsOptions) {
-  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
-  const j = await JsSipPage.launch('JsSIP', config.wavC, { url: jssipServer.url }).catch(async (err) => {
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: servers.app.url });
+  const j = await JsSipPage.launch('JsSIP', config.wavC, { url: servers.jssip.url }).catch(async (err) => {
     await a.close();
     throw err;
   });

@@ -4,6 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { AgentPage, config, freshUser, launchAgent, passwordOf, startStaticServer } from './harness.mjs';
 
@@ -18,6 +19,23 @@ export async function startJsSipServer() {
     throw new Error(`${JSSIP_DIR}/.build/jssip.js is missing: cargo xtask e2e bundles it`);
   }
   return startStaticServer(JSSIP_DIR, 0);
+}
+
+/**
+ * For a test file with JsSIP in it: the app's server and the JsSIP page's, started before the
+ * file's tests and closed after them. Call at the file's top level; the returned object has
+ * `app` and `jssip` (each with `url`) once the tests run.
+ */
+export function serveAppAndJsSip() {
+  const servers = { app: null, jssip: null };
+  before(async () => {
+    servers.app = await startStaticServer(config.dist, config.httpPort);
+    servers.jssip = await startJsSipServer();
+  });
+  after(async () => {
+    await Promise.all([servers.app?.close(), servers.jssip?.close()]);
+  });
+  return servers;
 }
 
 export class JsSipPage {
@@ -126,10 +144,10 @@ JsSipPage.prototype.waitForTones = AgentPage.prototype.waitForTones;
  * Agents A (440 Hz) and B (660 Hz) on the app at `appUrl` and a colleague on JsSIP (880 Hz) at
  * `jssipUrl`, each signed in as a fresh user; closed when `t` ends.
  */
-export async function twoAgentsAndJsSip(t, { appUrl, jssipUrl }) {
-  const a = await AgentPage.launch('A', config.wavA, { baseUrl: appUrl });
-  const b = await AgentPage.launch('B', config.wavB, { baseUrl: appUrl });
-  const j = await JsSipPage.launch('JsSIP', config.wavC, { url: jssipUrl });
+export async function twoAgentsAndJsSip(t, servers) {
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: servers.app.url });
+  const b = await AgentPage.launch('B', config.wavB, { baseUrl: servers.app.url });
+  const j = await JsSipPage.launch('JsSIP', config.wavC, { url: servers.jssip.url });
   t.after(() => Promise.all([a.close(), b.close(), j.close()]));
   const [ua, ub, uj] = [freshUser(), freshUser(), freshUser()];
   await Promise.all([a.signIn(ua), b.signIn(ub), j.start(uj)]);

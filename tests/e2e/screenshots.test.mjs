@@ -29,7 +29,7 @@ async function shoot(agent, name) {
   }
 }
 
-test('screenshots: sign-in, idle, Settings, incoming, call card with keypad, conference, in English and Spanish', async (t) => {
+test('screenshots: sign-in, idle (both languages), Settings, incoming, call card with keypad, conference, in English and Spanish', async (t) => {
   const agents = [];
   t.after(() => Promise.all(agents.map((a) => a.close())));
   for (const [name, wav] of [['A', config.wavA], ['B', config.wavB], ['C', config.wavC]]) {
@@ -41,6 +41,10 @@ test('screenshots: sign-in, idle, Settings, incoming, call card with keypad, con
   const [ua, ub, uc] = [freshUser(), freshUser(), freshUser()];
   await Promise.all([a.signIn(ua), b.signIn(ub), c.signIn(uc)]);
   await shoot(a, 'en-idle');
+  // The number field's placeholder must fit in both languages.
+  await a.byTestId('language').selectOption('es');
+  await shoot(a, 'es-idle');
+  await a.byTestId('language').selectOption('en');
   // Settings open, with noise suppression on so that its strength is there to set.
   await a.byTestId('devices').click();
   await a.byTestId('noise-suppression').check();

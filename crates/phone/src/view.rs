@@ -193,8 +193,9 @@ pub struct Participant {
 }
 
 /// A participant's state, in RFC 4575 terms.
+///
+/// Not `#[non_exhaustive]`: the app words every state with no catch-all arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum PartyStatus {
     /// Being dialled.
     DialingOut,

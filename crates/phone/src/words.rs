@@ -1,13 +1,13 @@
 //! What the engine tells the agent, as data: notices, reasons for disabled controls, call
 //! outcomes and registration failures. The app words them in the agent's language (E6).
+//!
+//! None of these enums is `#[non_exhaustive]`: the app words every variant in each language
+//! with a match that has no catch-all arm, so a new variant does not compile until it has
+//! its words.
 
 use crate::target::TargetError;
 
 /// Something the agent should know after a command or an event.
-///
-/// Not `#[non_exhaustive]`, nor is [`Unsent`]: the app words every variant in each language
-/// with a match that has no catch-all arm, so a new notice does not compile until it has
-/// its words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
     /// A command needs a registered account.
@@ -142,7 +142,6 @@ pub enum Unsent {
 
 /// Why a control is disabled (E2). Each names the rule of `spec/CONFERENCE.md` behind it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Reason {
     /// The account is not registered.
     NotRegistered,
@@ -194,7 +193,6 @@ impl Reason {
 
 /// Why a call failed, when it is not one of the everyday outcomes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Failure {
     /// The far end or a server answered with this SIP status.
     Status(u16),
@@ -206,7 +204,6 @@ pub enum Failure {
 
 /// What went wrong in the browser's media work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum MediaError {
     /// The microphone could not be opened.
     Microphone,
@@ -222,7 +219,6 @@ pub enum MediaError {
 
 /// Why the account is not registered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum RegFailure {
     /// The registrar refused the credentials.
     WrongCredentials,

@@ -239,36 +239,46 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                     {move || label(lang.get(), Label::Preview)}
                 </button>
             </div>
-            <label class="check">
-                <input type="checkbox" data-testid="voice-processing"
-                    prop:checked=voice
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        save_voice_processing(on);
-                        voice.set(on);
-                    } />
-                {move || label(lang.get(), Label::VoiceProcessing)}
-                <small>{move || label(lang.get(), Label::AppliesNextSignIn)}</small>
-            </label>
-            <label class="check">
-                <input type="checkbox" data-testid="noise-suppression"
-                    prop:checked=move || noise.with(|n| n.on)
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        set_noise(&|n| n.on = on);
-                    } />
-                {move || label(lang.get(), Label::NoiseSuppression)}
-            </label>
-            <label class="strength">{move || label(lang.get(), Label::NoiseStrength)}
-                <input type="range" min="0" max="100" step="5" data-testid="noise-strength"
-                    prop:value=move || strength_percent(noise.get()).to_string()
-                    disabled=move || noise.with(|n| !n.on)
-                    on:change=move |ev| {
-                        let Ok(p) = event_target_value(&ev).parse::<u8>() else { return };
-                        set_noise(&|n| n.strength = f32::from(p.min(100)) / 100.0);
-                    } />
-                <output>{move || format!("{} %", strength_percent(noise.get()))}</output>
-            </label>
+            <h3 class="section">{move || label(lang.get(), Label::VoiceHeading)}</h3>
+            // Each setting is one group, its note or slider indented under its own text, so
+            // nothing reads as belonging to the setting below it.
+            <div class="setting">
+                <label class="check">
+                    <input type="checkbox" data-testid="voice-processing"
+                        aria-describedby="voice-processing-note"
+                        prop:checked=voice
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            save_voice_processing(on);
+                            voice.set(on);
+                        } />
+                    {move || label(lang.get(), Label::VoiceProcessing)}
+                </label>
+                <p class="hint" id="voice-processing-note">
+                    {move || label(lang.get(), Label::AppliesNextSignIn)}
+                </p>
+            </div>
+            <div class="setting">
+                <label class="check">
+                    <input type="checkbox" data-testid="noise-suppression"
+                        prop:checked=move || noise.with(|n| n.on)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            set_noise(&|n| n.on = on);
+                        } />
+                    {move || label(lang.get(), Label::NoiseSuppression)}
+                </label>
+                <label class="strength">{move || label(lang.get(), Label::NoiseStrength)}
+                    <input type="range" min="0" max="100" step="5" data-testid="noise-strength"
+                        prop:value=move || strength_percent(noise.get()).to_string()
+                        disabled=move || noise.with(|n| !n.on)
+                        on:change=move |ev| {
+                            let Ok(p) = event_target_value(&ev).parse::<u8>() else { return };
+                            set_noise(&|n| n.strength = f32::from(p.min(100)) / 100.0);
+                        } />
+                    <output>{move || format!("{} %", strength_percent(noise.get()))}</output>
+                </label>
+            </div>
             <Show when=move || notice.with(Option::is_some)>
                 <p class="notice" data-testid="device-notice" role="status">
                     {move || notice.get().map(|(l, detail)| match detail {

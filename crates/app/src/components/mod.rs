@@ -96,7 +96,7 @@ pub fn App() -> impl IntoView {
             account.instance_id = instance_id();
             spawn_local(async move {
                 let result =
-                    sign_in::start(account, view_state, driver, bridge.get_value(), audio).await;
+                    sign_in::start(*account, view_state, driver, bridge.get_value(), audio).await;
                 answer.send_sign_in(result.as_ref().map(|_| ()));
             });
         }

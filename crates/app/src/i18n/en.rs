@@ -76,6 +76,7 @@ impl Words for En {
             L::MoreCallOptions => "More ways to call",
             L::IncomingCall => "Incoming call",
             L::Settings => "Settings",
+            L::VoiceHeading => "Your voice",
             L::VoiceProcessing => {
                 "The browser's echo cancellation and automatic gain (and its noise suppression \
                  while ours is off)"
@@ -131,7 +132,7 @@ impl Words for En {
             RegFailure::WrongCredentials => "wrong credentials",
             RegFailure::Rejected { .. } => "the server refused the registration",
             RegFailure::Timeout => "no answer from the server",
-            _ => "connection to the server lost",
+            RegFailure::ConnectionLost => "connection to the server lost",
         }
     }
 
@@ -158,7 +159,7 @@ impl Words for En {
         match failure {
             Failure::Status(status) => format!("the call was refused ({status})"),
             Failure::Media(e) => format!("audio failed: {}", self.media_error(*e)),
-            _ => "call ended".into(),
+            Failure::Unknown => "call ended".into(),
         }
     }
 
@@ -168,7 +169,7 @@ impl Words for En {
             MediaError::RemoteDescription => "the other side's audio settings were refused",
             MediaError::LocalDescription => "the browser could not offer audio",
             MediaError::PeerConnection => "the browser could not start a media connection",
-            _ => "the media connection failed",
+            MediaError::Ice => "the media connection failed",
         }
     }
 
@@ -263,7 +264,6 @@ impl Words for En {
             R::LeaveNeedsThree { count } => format!(
                 "The host can leave only while the conference has exactly three participants; it has {count}"
             ),
-            _ => "Not available now".into(),
         }
     }
 
@@ -274,7 +274,7 @@ impl Words for En {
             PartyStatus::Connected => "connected",
             PartyStatus::OnHold => "on hold",
             PartyStatus::Disconnected => "left",
-            _ => "joining",
+            PartyStatus::Other => "joining",
         }
     }
 
@@ -344,7 +344,6 @@ impl Words for En {
         match error {
             TargetError::Empty => "Enter a number or SIP address".into(),
             TargetError::Invalid(s) => format!("Not a number or SIP address: {s}"),
-            _ => "Not a number or SIP address".into(),
         }
     }
 }

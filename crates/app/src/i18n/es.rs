@@ -80,6 +80,7 @@ impl Words for Es {
             L::MoreCallOptions => "Más formas de llamar",
             L::IncomingCall => "Llamada entrante",
             L::Settings => "Configuración",
+            L::VoiceHeading => "Su voz",
             L::VoiceProcessing => {
                 "Cancelación de eco y ganancia automática del navegador (y su supresión de \
                  ruido mientras la nuestra está apagada)"
@@ -137,7 +138,7 @@ impl Words for Es {
             RegFailure::WrongCredentials => "credenciales incorrectas",
             RegFailure::Rejected { .. } => "el servidor rechazó el registro",
             RegFailure::Timeout => "el servidor no responde",
-            _ => "se perdió la conexión con el servidor",
+            RegFailure::ConnectionLost => "se perdió la conexión con el servidor",
         }
     }
 
@@ -164,7 +165,7 @@ impl Words for Es {
         match failure {
             Failure::Status(status) => format!("la llamada fue rechazada ({status})"),
             Failure::Media(e) => format!("falló el audio: {}", self.media_error(*e)),
-            _ => "llamada finalizada".into(),
+            Failure::Unknown => "llamada finalizada".into(),
         }
     }
 
@@ -174,7 +175,7 @@ impl Words for Es {
             MediaError::RemoteDescription => "se rechazó la configuración de audio del otro lado",
             MediaError::LocalDescription => "el navegador no pudo ofrecer audio",
             MediaError::PeerConnection => "el navegador no pudo abrir una conexión de medios",
-            _ => "falló la conexión de medios",
+            MediaError::Ice => "falló la conexión de medios",
         }
     }
 
@@ -278,7 +279,6 @@ impl Words for Es {
             R::LeaveNeedsThree { count } => format!(
                 "El anfitrión solo puede dejar la conferencia cuando tiene exactamente tres participantes; tiene {count}"
             ),
-            _ => "No disponible ahora".into(),
         }
     }
 
@@ -289,7 +289,7 @@ impl Words for Es {
             PartyStatus::Connected => "conectado",
             PartyStatus::OnHold => "en espera",
             PartyStatus::Disconnected => "salió",
-            _ => "uniéndose",
+            PartyStatus::Other => "uniéndose",
         }
     }
 
@@ -355,7 +355,6 @@ impl Words for Es {
         match error {
             TargetError::Empty => "Indique un número o dirección SIP".into(),
             TargetError::Invalid(s) => format!("No es un número ni una dirección SIP: {s}"),
-            _ => "No es un número ni una dirección SIP".into(),
         }
     }
 }

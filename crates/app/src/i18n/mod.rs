@@ -131,6 +131,7 @@ pub(crate) enum Label {
     MoreCallOptions,
     IncomingCall,
     Settings,
+    VoiceHeading,
     VoiceProcessing,
     AppliesNextSignIn,
     NoiseSuppression,
