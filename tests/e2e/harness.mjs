@@ -221,9 +221,10 @@ export function chromiumArgs(wavPath) {
 /**
  * Launches a headless Chromium with a fresh profile whose fake microphone plays `wavPath`.
  * Console errors and uncaught exceptions of its pages are printed, prefixed by `name`.
+ * `locale`: the browser's language (navigator.language), Chromium's own otherwise.
  * Resolves to `{ name, context, page, close() }`.
  */
-export async function launchAgent(wavPath, { name = 'agent' } = {}) {
+export async function launchAgent(wavPath, { name = 'agent', locale } = {}) {
   if (!fs.existsSync(wavPath)) throw new Error(`missing WAV fixture ${wavPath} (cargo xtask e2e writes it)`);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), `softphone-${name}-`));
   let context;
@@ -233,6 +234,7 @@ export async function launchAgent(wavPath, { name = 'agent' } = {}) {
       headless: true,
       args: chromiumArgs(wavPath),
       viewport: { width: 1100, height: 800 },
+      ...(locale ? { locale } : {}),
     });
   } catch (err) {
     fs.rmSync(userDataDir, { recursive: true, force: true });
@@ -396,9 +398,9 @@ export class AgentPage {
     this.stateCursor = 0;
   }
 
-  /** Launches an agent whose microphone plays `wavPath`. */
-  static async launch(name, wavPath, { baseUrl }) {
-    const agent = await launchAgent(wavPath, { name });
+  /** Launches an agent whose microphone plays `wavPath` (`locale`: see launchAgent). */
+  static async launch(name, wavPath, { baseUrl, locale }) {
+    const agent = await launchAgent(wavPath, { name, locale });
     await agent.page.addInitScript(recordCallStates);
     await agent.page.addInitScript(recordCspViolations);
     await agent.page.addInitScript(recordRegStates);

@@ -6,6 +6,13 @@
 
 mod components;
 mod i18n;
+pub mod shell;
 mod state;
 
 pub use components::App;
+
+/// Mounts the app over the page's built-in sign-in screen ([`shell`]).
+pub fn start() {
+    leptos::mount::mount_to_body(App);
+    shell::hand_over();
+}

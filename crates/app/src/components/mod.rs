@@ -7,6 +7,7 @@ mod contact_info;
 mod control_button;
 mod devices;
 mod dialer;
+mod header;
 mod icons;
 mod incoming;
 mod keypad;
@@ -14,6 +15,7 @@ mod quality;
 mod questions;
 mod shortcuts;
 mod sign_in;
+mod sign_in_form;
 mod transfer;
 
 use leptos::prelude::*;
@@ -21,7 +23,7 @@ use leptos::task::spawn_local;
 use web::crm::{AppRequest, Bridge, CrmAnswer, ErrorReason};
 use web::{PhoneView, RegStatus, Runtime};
 
-use crate::i18n::{self, label, sign_in_error, Label, Lang};
+use crate::i18n::{self, sign_in_error, Lang};
 use crate::state::{
     instance_id, load_directory, load_lang, save_lang, set_swept, sweep, Directory, History,
 };
@@ -34,10 +36,12 @@ use call_card::CallCard;
 use contact_info::ContactInfo;
 use devices::Settings;
 use dialer::Dialer;
+pub(crate) use header::Header;
 use incoming::Incoming;
 use questions::Questions;
 use shortcuts::{Help, Shortcuts};
 use sign_in::SignIn;
+pub(crate) use sign_in_form::{Fields, SignInForm, REMEMBER, SECTIONS};
 
 /// The running phone, once signed in; kept out of the reactive graph (it is not `Send`).
 pub(crate) type DriverSlot = StoredValue<Option<Runtime>, LocalStorage>;
@@ -153,7 +157,7 @@ pub fn App() -> impl IntoView {
     });
     let registered = move || view_state.with(|v| v.registration == RegStatus::Registered);
     let status = move || view_state.with(|v| i18n::registration(lang.get(), &v.registration));
-    let sign_out = move |_| {
+    let sign_out = move |()| {
         // The runtime finishes the un-REGISTER on its own; the page is done with it now.
         if let Some(d) = driver.get_value() {
             d.sign_out();
@@ -166,32 +170,10 @@ pub fn App() -> impl IntoView {
         view_state.set(signed_out());
         audio.set(None);
     };
-    let pick_lang = move |ev: leptos::ev::Event| {
-        let chosen = Lang::from_tag(&event_target_value(&ev));
-        save_lang(chosen);
-        lang.set(chosen);
-    };
     view! {
         <main class="phone" class:desk=move || signed_in.get() && !embedded class:embedded=embedded>
-            <header class="phone-header">
-                <h1><span class="logo" aria-hidden="true">{icons::Icon::Phone.view()}</span>{move || label(lang.get(), Label::Title)}</h1>
-                <span class="reg-status" data-testid="reg-status" class:ok=registered role="status">
-                    <span class="dot" aria-hidden="true"></span>
-                    {status}
-                </span>
-                <select class="lang" data-testid="language" aria-label=move || label(lang.get(), Label::Language) on:change=pick_lang>
-                    {Lang::ALL.map(|l| view! {
-                        <option value=l.tag() selected=move || lang.get() == l>{l.name()}</option>
-                    })}
-                </select>
-                <button type="button" class="link help-button" data-testid="help" aria-label=move || label(lang.get(), Label::Shortcuts)
-                    title=move || label(lang.get(), Label::Shortcuts) on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
-                <Show when=move || signed_in.get()>
-                    <button class="link" data-testid="sign-out" on:click=sign_out>
-                        {move || label(lang.get(), Label::SignOut)}
-                    </button>
-                </Show>
-            </header>
+            <Header status=Signal::derive(status) registered=Signal::derive(registered)
+                signed_in=signed_in help on_sign_out=Callback::new(sign_out) />
             <Help open=help />
             <Show when=move || mic_blocked>
                 <p class="error embed-problem" data-testid="embed-problem" role="alert">

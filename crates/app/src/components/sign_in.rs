@@ -5,9 +5,10 @@ use leptos::task::spawn_local;
 use web::crm::{Bridge, Problem};
 use web::{Account, PhoneView, RegStatus, Runtime, SignInError};
 
+use super::sign_in_form::{Fields, SignInForm};
 use super::{use_bridge, AudioStatus, DriverSlot};
-use crate::i18n::{label, sign_in_error, Label};
-use crate::state::{set_swept, use_lang, DeviceChoice, Ringtone, Settings};
+use crate::shell;
+use crate::state::{set_swept, DeviceChoice, Ringtone, Settings};
 
 /// Signs in with `account` and hands the running phone to the page, and to the CRM when the
 /// phone is embedded: the form and the CRM's `sign_in` command both come here.
@@ -63,46 +64,16 @@ pub(crate) async fn start(
     }
 }
 
-/// A text field bound to one of the form's signals.
-#[component]
-fn Field(
-    label: Label,
-    testid: &'static str,
-    value: RwSignal<String>,
-    #[prop(optional)] kind: &'static str,
-    #[prop(optional)] autocomplete: &'static str,
-    #[prop(optional)] placeholder: &'static str,
-) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <label>{move || self::label(lang.get(), label)}
-            <input data-testid=testid type=if kind.is_empty() { "text" } else { kind }
-                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
-                placeholder=(!placeholder.is_empty()).then_some(placeholder)
-                bind:value=value />
-        </label>
-    }
-}
-
 #[component]
 pub(crate) fn SignIn(
     view_state: RwSignal<PhoneView>,
     driver: DriverSlot,
     audio: AudioStatus,
 ) -> impl IntoView {
-    let lang = use_lang();
     let bridge = use_bridge();
-    let saved = Settings::load();
-    let ws_url = RwSignal::new(saved.ws_url);
-    let sip_uri = RwSignal::new(saved.sip_uri);
-    let display_name = RwSignal::new(saved.display_name);
-    let auth_user = RwSignal::new(saved.auth_user);
-    let ice = RwSignal::new(saved.ice_servers);
-    let turn = RwSignal::new(saved.turn_servers);
-    let turn_username = RwSignal::new(saved.turn_username);
-    let turn_credential = RwSignal::new(saved.turn_credential);
-    let password = RwSignal::new(saved.password);
-    let remember = RwSignal::new(saved.remember);
+    let fields = Fields::new(Settings::load());
+    // What the agent typed into the page's built-in form before the app was up.
+    shell::carry_over(&fields);
     let error = RwSignal::new(None::<SignInError>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -111,18 +82,7 @@ pub(crate) fn SignIn(
         if busy.get_untracked() {
             return;
         }
-        let settings = Settings {
-            ws_url: ws_url.get_untracked(),
-            sip_uri: sip_uri.get_untracked(),
-            display_name: display_name.get_untracked(),
-            auth_user: auth_user.get_untracked(),
-            ice_servers: ice.get_untracked(),
-            turn_servers: turn.get_untracked(),
-            turn_username: turn_username.get_untracked(),
-            turn_credential: turn_credential.get_untracked(),
-            password: password.get_untracked(),
-            remember: remember.get_untracked(),
-        };
+        let settings = fields.settings();
         let account = settings.account();
         let bridge = bridge.get_value();
         busy.set(true);
@@ -155,38 +115,5 @@ pub(crate) fn SignIn(
             std::time::Duration::ZERO,
         );
     });
-    let l = move |what| label(lang.get(), what);
-    view! {
-        // method="post" with no action: were the script ever to fail, a browser would still
-        // not put the password in the address bar (a GET form would).
-        <form class="card sign-in" method="post" on:submit=submit>
-            <h2>{move || l(Label::SignIn)}</h2>
-            <Field label=Label::SipAddress testid="sip-uri" value=sip_uri autocomplete="username" />
-            <Field label=Label::Password testid="password" value=password kind="password" autocomplete="current-password" />
-            <label class="check">
-                <input type="checkbox" data-testid="remember" prop:checked=remember
-                    on:change=move |ev| remember.set(event_target_checked(&ev)) />
-                {move || l(Label::Remember)}
-            </label>
-            <details>
-                <summary data-testid="account-more">{move || l(Label::Account)}</summary>
-                <Field label=Label::DisplayName testid="display-name" value=display_name autocomplete="name" />
-                <Field label=Label::AuthUser testid="auth-user" value=auth_user />
-            </details>
-            <details>
-                <summary data-testid="server-more">{move || l(Label::Server)}</summary>
-                <Field label=Label::WebSocketUrl testid="ws-url" value=ws_url />
-                <Field label=Label::IceServers testid="ice-servers" value=ice placeholder="stun:stun.example.com:3478" />
-                <Field label=Label::TurnServers testid="turn-servers" value=turn placeholder="turns:turn.example.com:5349" />
-                <Field label=Label::TurnUsername testid="turn-username" value=turn_username />
-                <Field label=Label::TurnCredential testid="turn-credential" value=turn_credential kind="password" autocomplete="off" />
-            </details>
-            <button data-testid="sign-in" type="submit" disabled=move || busy.get()>{move || l(Label::SignIn)}</button>
-            <Show when=move || error.with(Option::is_some)>
-                <p class="error" data-testid="sign-in-error" role="alert">
-                    {move || error.with(|e| e.as_ref().map(|e| sign_in_error(lang.get(), e)))}
-                </p>
-            </Show>
-        </form>
-    }
+    view! { <SignInForm fields busy error on_submit=Callback::new(submit) /> }
 }

@@ -15,6 +15,7 @@ impl Words for En {
         match label {
             L::Title => "Softphone",
             L::SignIn => "Sign in",
+            L::SigningIn => "Signing in…",
             L::SignOut => "Sign out",
             L::SipAddress => "SIP address",
             L::Password => "Password",

@@ -15,6 +15,7 @@ impl Words for Es {
         match label {
             L::Title => "Softphone",
             L::SignIn => "Iniciar sesión",
+            L::SigningIn => "Iniciando sesión…",
             L::SignOut => "Cerrar sesión",
             L::SipAddress => "Dirección SIP",
             L::Password => "Contraseña",

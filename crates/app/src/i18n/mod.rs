@@ -69,6 +69,8 @@ impl Lang {
 pub(crate) enum Label {
     Title,
     SignIn,
+    /// The sign-in button while the phone signs in.
+    SigningIn,
     SignOut,
     SipAddress,
     Password,

@@ -205,7 +205,8 @@ pub(crate) fn strength_percent(noise: web::NoiseSuppression) -> u8 {
     (noise.strength.clamp(0.0, 1.0) * 100.0).round() as u8
 }
 
-const KEY_LANG: &str = "softphone.lang";
+/// Where the language is remembered (the page's built-in screen reads it too).
+pub(crate) const KEY_LANG: &str = "softphone.lang";
 
 /// The agent's language: chosen before in this browser, else the browser's own.
 pub(crate) fn load_lang() -> Lang {
@@ -246,6 +247,24 @@ const KEY_PASSWORD: &str = "softphone.password";
 const KEY_TURN_CREDENTIAL: &str = "softphone.turn_credential";
 const KEY_INSTANCE: &str = "softphone.instance_id";
 
+/// Where the sign-in form's fields are remembered: the field's `data-testid`, its storage
+/// key, and whether it is a secret (read only when [`KEY_REMEMBER`] is "yes"). The page's
+/// built-in form fills itself from this table as [`Settings::load`] does (`crate::shell`).
+pub(crate) const STORED: [(&str, &str, bool); 9] = [
+    ("ws-url", KEY_WS, false),
+    ("sip-uri", KEY_URI, false),
+    ("display-name", KEY_NAME, false),
+    ("auth-user", KEY_AUTH_USER, false),
+    ("ice-servers", KEY_ICE, false),
+    ("turn-servers", KEY_TURN, false),
+    ("turn-username", KEY_TURN_USER, false),
+    ("turn-credential", KEY_TURN_CREDENTIAL, true),
+    ("password", KEY_PASSWORD, true),
+];
+
+/// The "remember" box's key, and the value that means ticked.
+pub(crate) const REMEMBERED: (&str, &str) = (KEY_REMEMBER, "yes");
+
 pub(crate) fn storage() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
@@ -257,7 +276,17 @@ pub(crate) fn load(key: &str) -> Option<String> {
 impl Settings {
     /// The remembered settings, or the local demo's.
     pub(crate) fn load() -> Self {
-        let remember = load(KEY_REMEMBER).is_some_and(|v| v == "yes");
+        Self::from_store(load)
+    }
+
+    /// What a browser that never signed in here shows: the settings of an empty storage (the
+    /// page's built-in sign-in screen is drawn with them, `crate::shell`).
+    pub(crate) fn fresh() -> Self {
+        Self::from_store(|_| None)
+    }
+
+    pub(crate) fn from_store(load: impl Fn(&str) -> Option<String>) -> Self {
+        let remember = load(REMEMBERED.0).is_some_and(|v| v == REMEMBERED.1);
         let secret = |key| if remember { load(key) } else { None }.unwrap_or_default();
         Self {
             ws_url: load(KEY_WS).unwrap_or_else(|| "ws://127.0.0.1:8088".into()),
