@@ -6,6 +6,7 @@
 //! Browser failures come back as [`WebError`], never as panics.
 
 mod account;
+mod ahead;
 mod audio;
 pub mod crm;
 mod devices;
@@ -17,6 +18,7 @@ mod media;
 mod notify;
 mod peer;
 mod probe;
+mod rehearsal;
 mod runtime;
 mod spare;
 mod stats;
@@ -25,15 +27,17 @@ mod transport;
 mod worklet_msg;
 
 pub use account::{parse_edges, Account, SignInError};
+pub use ahead::{close_ahead, connect_ahead};
 pub use audio::{can_choose_outputs, AudioEngine, MicProcessing, NoiseSuppression};
 pub use devices::{audio_devices, AudioDevice, DeviceKind, DeviceWatch};
 pub use error::WebError;
 pub use gathering::GATHER_DEADLINE_MS;
 pub use notify::{ask_notification_permission, notify_if_hidden, page_hidden};
 pub use peer::{IceServer, PeerSession, PeerState};
+pub use rehearsal::rehearse_sign_in;
 pub use runtime::{DeviceChoice, Runtime, SIGNALLING_FIRST_MS};
 pub use spare::SparePeer;
-pub use timer::{now_ms, sleep, Timer};
+pub use timer::{after_paint, now_ms, sleep, Timer};
 pub use transport::{TransportEvent, WsTransport};
 
 /// The engine's view and command types, for the UI: it draws these and sends those, and

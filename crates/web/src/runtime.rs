@@ -63,9 +63,11 @@ struct Inner {
 pub struct Runtime(Rc<RefCell<Inner>>);
 
 impl Runtime {
-    /// Checks the account, connects to the first edge and registers at once; the audio
-    /// (microphone, AudioContext, worklet) starts once the registrar has answered, or after
-    /// [`SIGNALLING_FIRST_MS`], and `on_audio` hears how it went: a failure there leaves the
+    /// Checks the account, connects to the first edge and registers at once (on the socket
+    /// [`connect_ahead`](crate::connect_ahead) opened, if it is to that edge); the audio
+    /// (microphone, AudioContext, worklet) and the spare peer connections start once the
+    /// registrar's answer is on screen, or after [`SIGNALLING_FIRST_MS`], and `on_audio`
+    /// hears how the audio went: a failure there leaves the
     /// agent registered, with calls failing for want of media, until signed in again. Every
     /// new view goes to `on_view`.
     pub async fn sign_in(
@@ -83,7 +85,6 @@ impl Runtime {
         }
         let ports = cfg.ports as u32;
         let phone = Phone::new(cfg);
-        on_view(phone.view());
         let runtime = Self(Rc::new(RefCell::new(Inner {
             phone,
             transport: None,
@@ -97,6 +98,8 @@ impl Runtime {
         let media = runtime.0.borrow().media.clone();
         let devices = devices.clone();
         let audio_start = move || {
+            // Making a peer connection takes the main thread a few ms.
+            media.start_spares();
             wasm_bindgen_futures::spawn_local(async move {
                 match start_audio(ports, &devices).await {
                     Ok(audio) => {
@@ -118,16 +121,16 @@ impl Runtime {
                 weak.start_audio();
             }));
         }
+        // Before anything else: with a socket opened ahead, this sends the REGISTER.
         runtime.handle(Input::Command(Command::SignIn));
-        // After the WebSocket: making a peer connection takes the main thread a few ms.
-        runtime.0.borrow().media.clone().start_spares();
         crate::stats::watch(runtime.downgrade());
         Ok(runtime)
     }
 
     /// Begins the audio's slow start-up (the AudioContext, the worklet script, dsp.wasm) so
-    /// that the next [`sign_in`](Self::sign_in) only asks for the microphone. Call it once
-    /// the sign-in form is painted: creating the context holds the main thread a while.
+    /// that the next [`sign_in`](Self::sign_in) only asks for the microphone. Call it at the
+    /// agent's first gesture on the sign-in form (a gesture: no autoplay warning), not at the
+    /// click on Sign in: creating the context holds the main thread a while.
     pub fn prepare_audio() {
         crate::audio::prepare_audio(AUDIO_BASE);
     }
@@ -244,7 +247,9 @@ impl Runtime {
         }
         if let Some(start) = audio_start {
             self.0.borrow_mut().audio_due = None;
-            start();
+            // Once the registrar's answer is on screen: asking for the microphone, and
+            // creating the AudioContext if nothing warmed it, hold the main thread.
+            crate::timer::after_paint(start);
         }
         if signed_out {
             let mut inner = self.0.borrow_mut();
@@ -264,7 +269,14 @@ impl Runtime {
     fn connect(&self, url: &str) {
         let weak = Rc::downgrade(&self.0);
         match WsTransport::connect(url, move |ev| on_transport(&weak, ev)) {
-            Ok(t) => self.0.borrow_mut().transport = Some(t),
+            Ok(t) => {
+                // Opened ahead, on the sign-in form: its `open` event has been and gone.
+                let up = t.is_open();
+                self.0.borrow_mut().transport = Some(t);
+                if up {
+                    self.handle(Input::TransportUp);
+                }
+            }
             Err(e) => {
                 crate::error::console_warn(&format!("WebSocket {url}: {e}"));
                 self.handle(Input::TransportDown);

@@ -1,6 +1,8 @@
 //! Time for the event loop: a one-shot timer, an async sleep and a monotonic clock.
 
+use std::cell::RefCell;
 use std::future::Future;
+use std::rc::Rc;
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -14,6 +16,39 @@ extern "C" {
     fn clear_timeout(handle: &JsValue);
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     fn performance_now() -> f64;
+    #[wasm_bindgen(catch, js_name = requestAnimationFrame)]
+    fn request_animation_frame(handler: &Function) -> Result<JsValue, JsValue>;
+}
+
+/// How long [`after_paint`] waits for a frame: a hidden page paints none.
+const PAINT_WAIT_MS: u32 = 100;
+
+/// Calls `f` once, in a task of its own after the page's next paint, so that what changed
+/// just before is on screen before `f`'s work holds the main thread; after at most
+/// [`PAINT_WAIT_MS`] if no frame comes (a hidden page).
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    type Once = Rc<RefCell<Option<Box<dyn FnOnce()>>>>;
+    let slot: Once = Rc::new(RefCell::new(Some(Box::new(f))));
+    let run = |slot: Once| {
+        move || {
+            let f = slot.borrow_mut().take();
+            if let Some(f) = f {
+                f();
+            }
+        }
+    };
+    let fallback = Closure::once_into_js(run(Rc::clone(&slot)));
+    if set_timeout(fallback.unchecked_ref(), clamp_ms(PAINT_WAIT_MS)).is_err() {
+        run(Rc::clone(&slot))();
+        return;
+    }
+    // A rAF callback runs just before the paint; the task it queues, just after.
+    let after = run(slot);
+    let frame = Closure::once_into_js(move || {
+        let task = Closure::once_into_js(after);
+        let _ = set_timeout(task.unchecked_ref(), 0);
+    });
+    let _ = request_animation_frame(frame.unchecked_ref());
 }
 
 fn clamp_ms(ms: u32) -> i32 {

@@ -44,13 +44,18 @@ fn deliver(handler: &Handler, event: TransportEvent) {
 }
 
 impl WsTransport {
-    /// Opens `url` (`ws://` or `wss://`) with subprotocol `sip`. Events arrive on
-    /// `on_event`, starting with `Open` or `Error`+`Closed`.
+    /// Opens `url` (`ws://` or `wss://`) with subprotocol `sip`, or takes the socket
+    /// [`connect_ahead`](crate::connect_ahead) opened to it. Events arrive on `on_event`,
+    /// starting with `Open` or `Error`+`Closed`; a socket taken already open reports no
+    /// `Open` ([`is_open`](Self::is_open) says so at once).
     pub fn connect(
         url: &str,
         on_event: impl FnMut(TransportEvent) + 'static,
     ) -> Result<Self, WebError> {
-        let ws = WebSocket::new_with_str(url, "sip").op("new WebSocket")?;
+        let ws = match crate::ahead::take(url) {
+            Some(ws) => ws,
+            None => WebSocket::new_with_str(url, "sip").op("new WebSocket")?,
+        };
         ws.set_binary_type(BinaryType::Arraybuffer);
         let handler: Handler = Rc::new(RefCell::new(on_event));
 

@@ -1,5 +1,6 @@
 //! The screens of the phone: sign-in, then the agent desktop.
 
+mod ahead;
 mod book;
 mod call_card;
 mod call_controls;
@@ -143,17 +144,35 @@ pub fn App() -> impl IntoView {
     let number = RwSignal::new(String::new());
     let number_field = NodeRef::<leptos::html::Input>::new();
     let help = RwSignal::new(false);
-    // The desktop comes once the registrar has answered the first time, or the audio has
-    // come up without that answer (web::SIGNALLING_FIRST_MS): its first render, done at the
-    // click, held the REGISTER up. Once shown, it stays through any later re-registering.
+    // The desktop comes a frame after the registrar's first answer, so that the status
+    // saying so is on screen first (the desktop's first render holds the main thread some
+    // 25 ms), or once the audio has come up without that answer (web::SIGNALLING_FIRST_MS).
+    // Its first render, done at the click, held the REGISTER up. Once shown, it stays
+    // through any later re-registering.
+    let answered = RwSignal::new(false);
+    Effect::new(move || {
+        let (out, settled) = view_state.with(|v| {
+            (
+                v.registration == RegStatus::SignedOut,
+                matches!(v.registration, RegStatus::Registered | RegStatus::Failed(_)),
+            )
+        });
+        if out {
+            answered.set(false);
+        } else if settled && !answered.get_untracked() {
+            web::after_paint(move || {
+                let still = view_state
+                    .try_with_untracked(|v| v.registration != RegStatus::SignedOut)
+                    .unwrap_or(false);
+                if still {
+                    answered.try_set(true);
+                }
+            });
+        }
+    });
     let signed_in = Memo::new(move |shown: Option<&bool>| {
-        view_state.with(|v| match v.registration {
-            RegStatus::SignedOut => false,
-            RegStatus::Registering => {
-                shown.copied().unwrap_or(false) || audio.with(Option::is_some)
-            }
-            _ => true,
-        })
+        view_state.with(|v| v.registration != RegStatus::SignedOut)
+            && (shown.copied().unwrap_or(false) || answered.get() || audio.with(Option::is_some))
     });
     let registered = move || view_state.with(|v| v.registration == RegStatus::Registered);
     let status = move || view_state.with(|v| i18n::registration(lang.get(), &v.registration));

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web::crm::{Bridge, Problem};
-use web::{Account, PhoneView, RegStatus, Runtime, SignInError};
+use web::{Account, PhoneView, Runtime, SignInError};
 
 use super::sign_in_form::{Fields, SignInForm};
 use super::{use_bridge, AudioStatus, DriverSlot};
@@ -85,10 +85,7 @@ pub(crate) fn SignIn(
         let settings = fields.settings();
         let account = settings.account();
         let bridge = bridge.get_value();
-        busy.set(true);
-        error.set(None);
-        // From the click, as browsers require; the phone works the same without it.
-        web::ask_notification_permission();
+        // Queued before the re-renders the signals below queue: the REGISTER goes first.
         spawn_local(async move {
             // Still busy once signed in: the form stays until the desktop replaces it.
             match start(account, view_state, driver, bridge, audio).await {
@@ -98,22 +95,13 @@ pub(crate) fn SignIn(
                     busy.try_set(false);
                 }
             }
+            // Still within the click's user activation, as browsers require; the phone
+            // works the same without it.
+            web::ask_notification_permission();
         });
+        busy.set(true);
+        error.set(None);
     };
-    // The audio's slow start-up, after the form is painted (web::Runtime::prepare_audio
-    // says why), unless a sign-in (the CRM's) already began its own.
-    request_animation_frame(move || {
-        set_timeout(
-            move || {
-                let signed_out = view_state
-                    .try_with_untracked(|v| v.registration == RegStatus::SignedOut)
-                    .unwrap_or(false);
-                if signed_out {
-                    Runtime::prepare_audio();
-                }
-            },
-            std::time::Duration::ZERO,
-        );
-    });
+    super::ahead::start_ahead(fields.ws_url, view_state);
     view! { <SignInForm fields busy error on_submit=Callback::new(submit) /> }
 }

@@ -4,8 +4,10 @@
 //! output device synchronously: 120-180 ms in the start-up bench), and compiling dsp.wasm and
 //! loading the worklet script take a while too. Done at the click, they held up the
 //! WebSocket's `open` event and with it the REGISTER. [`prepare_audio`] does them while the
-//! sign-in form is shown; the sign-in then finds them done and only asks for the microphone.
-//! A context made before any click starts suspended (autoplay policy): the sign-in resumes it.
+//! sign-in form is shown, at the agent's first press of a key or pointer there (a gesture, so
+//! the context runs and the browser logs no autoplay warning); the sign-in then finds them
+//! done and only asks for the microphone. A context made before any gesture (a CRM's sign-in)
+//! starts suspended: the sign-in resumes it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -104,8 +106,8 @@ impl Warm {
 }
 
 /// Begins the audio's slow start-up (AudioContext, worklet script, DSP module from `base_url`)
-/// so that the next sign-in finds it done. Call it once the sign-in form is on screen, not
-/// before: the context's creation holds the main thread. Does nothing when it is already
+/// so that the next sign-in finds it done. Call it from the agent's first gesture on the
+/// sign-in form, not at the click on Sign in: the context's creation holds the main thread. Does nothing when it is already
 /// prepared; a failure here is left for the sign-in to meet and report.
 pub(crate) fn prepare_audio(base_url: &str) {
     if PREPARED.with_borrow(Option::is_some) {

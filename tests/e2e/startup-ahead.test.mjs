@@ -1,0 +1,158 @@
+// The sign-in form opens the WebSocket to its server while the agent fills it in
+// (crates/web/src/ahead.rs, crates/app/src/components/ahead.rs), so the click on Sign in finds
+// the connection up. What an agent could notice: nothing before the click, whatever that
+// server does; a server changed in the form is the one signed in to; one that refuses is
+// reported in words at the click, as it always was. Speed: `cargo xtask bench startup`.
+// Run: cargo xtask e2e --grep 'startup'
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { AgentPage, config, freshUser, passwordOf, startStaticServer } from './harness.mjs';
+
+let server;
+
+before(async () => {
+  server = await startStaticServer(config.dist, config.httpPort);
+});
+
+after(async () => {
+  await server?.close();
+});
+
+/** Runs in the page first: every WebSocket it makes, `{ url, made, closed, sent }`
+ *  (performance.now() ms; `sent`: its first frame, null until then), and the click on Sign in. */
+function recordSockets() {
+  const sockets = [];
+  window.__e2eSockets = sockets;
+  document.addEventListener(
+    'click',
+    (e) => {
+      if (e.target?.closest?.('[data-testid="sign-in"]')) window.__e2eSignInClick ??= performance.now();
+    },
+    true,
+  );
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      const entry = { url: String(args[0]), made: performance.now(), closed: null, sent: null };
+      sockets.push(entry);
+      this.addEventListener('close', () => {
+        entry.closed = performance.now();
+      });
+      const send = this.send.bind(this);
+      this.send = (data) => {
+        entry.sent ??= performance.now();
+        return send(data);
+      };
+    }
+  };
+}
+
+const sockets = (a) => a.page.evaluate(() => window.__e2eSockets);
+const sameUrl = (x, y) => x.replace(/\/$/, '') === y.replace(/\/$/, '');
+
+/** A TCP port on loopback that takes connections and never answers; counts those open (a
+ *  socket the page closed while connecting may stay open here a while: Chromium's business). */
+async function silentServer() {
+  const open = new Set();
+  const srv = net.createServer((socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+    socket.on('error', () => {});
+  });
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `ws://127.0.0.1:${srv.address().port}`,
+    open: () => open.size,
+    close: () => {
+      for (const s of open) s.destroy();
+      return new Promise((resolve) => srv.close(resolve));
+    },
+  };
+}
+
+/** A loopback URL where nothing listens: a WebSocket to it is refused. */
+async function refusingUrl() {
+  const srv = net.createServer();
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address();
+  await new Promise((resolve) => srv.close(resolve));
+  return `ws://127.0.0.1:${port}`;
+}
+
+async function openServerFields(a) {
+  await a.page.goto(server.url);
+  const ws = a.byTestId('ws-url');
+  if (!(await ws.isVisible())) await a.page.locator('details', { has: ws }).locator('summary').first().click();
+  return ws;
+}
+
+async function until(what, check, timeout = 15_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const got = await check();
+    if (got) return got;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('startup: a server changed in the form after its socket was opened ahead is the one signed in to, on a socket opened before the click', async (t) => {
+  const silent = await silentServer();
+  t.after(() => silent.close());
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
+  t.after(() => a.close());
+  await a.page.addInitScript(recordSockets);
+  const ws = await openServerFields(a);
+  const user = freshUser();
+  // The agent types a server, and moves on to the next field: the phone connects to it.
+  await ws.fill(silent.url);
+  await a.byTestId('sip-uri').fill(`sip:${user}@${config.sipDomain}`);
+  await until('the socket opened ahead to the first server', () => silent.open() > 0);
+  // Then corrects it: that socket goes, and the new server's comes.
+  await ws.fill(config.wsUrl);
+  await a.byTestId('password').fill(passwordOf(user));
+  await until('the first server\'s socket closed', async () =>
+    (await sockets(a)).filter((s) => sameUrl(s.url, silent.url)).every((s) => s.closed !== null),
+  );
+  assert.equal(await a.text('reg-status'), 'Signed out', 'nothing shows before the click');
+  await a.byTestId('sign-in').click();
+  await a.waitForText('reg-status', /^Registered\b/, { what: '"Registered"' });
+  const made = await sockets(a);
+  const click = await a.page.evaluate(() => window.__e2eSignInClick);
+  t.diagnostic(`sockets: ${JSON.stringify(made.map((s) => ({ ...s, click })))}`);
+  const carrying = made.filter((s) => s.sent !== null);
+  assert.equal(carrying.length, 1, 'one socket carried SIP');
+  assert.ok(sameUrl(carrying[0].url, config.wsUrl), `it went to the corrected server, not ${carrying[0].url}`);
+  assert.ok(carrying[0].made < click, 'it was opened before the click');
+  assert.ok(carrying[0].sent >= click, 'nothing was sent on it before the click');
+  assert.ok(
+    made.filter((s) => sameUrl(s.url, silent.url)).every((s) => s.sent === null),
+    'nothing was ever sent to the first server',
+  );
+});
+
+test('startup: a server that refuses the socket opened ahead shows nothing before the click, and the click reports it in words', async (t) => {
+  const refused = await refusingUrl();
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
+  t.after(() => a.close());
+  await a.page.addInitScript(recordSockets);
+  const ws = await openServerFields(a);
+  const user = freshUser();
+  await ws.fill(refused);
+  await a.byTestId('sip-uri').fill(`sip:${user}@${config.sipDomain}`);
+  await a.byTestId('password').fill(passwordOf(user));
+  const ahead = await until('the socket opened ahead to be refused', async () =>
+    (await sockets(a)).find((s) => sameUrl(s.url, refused) && s.closed !== null),
+  );
+  t.diagnostic(`refused ahead: ${JSON.stringify(ahead)}`);
+  assert.equal(await a.text('reg-status'), 'Signed out', 'the status says nothing of it');
+  assert.equal(await a.text('sign-in-error'), null, 'no error before the click');
+  await a.byTestId('sign-in').click();
+  const status = await a.waitForText('reg-status', /^Not registered\b/, { what: 'the failure in words' });
+  t.diagnostic(`after the click: ${status}`);
+  const after = (await sockets(a)).filter((s) => sameUrl(s.url, refused));
+  assert.ok(after.length >= 2, 'the click tried the server again itself');
+});
