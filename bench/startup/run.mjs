@@ -10,8 +10,10 @@
 //                     the code comes from the HTTP cache (the static server sends the headers
 //                     a deployment would, tests/e2e/harness.mjs cacheControl) and the wasm
 //                     from the browser's code cache, where instantiateStreaming left it
-//   sign in           the click on Sign in until the status says Registered
-//   call -> incoming  the caller's click on Start call until the callee shows Incoming
+//   sign in           the click on Sign in until the status says Registered (clicked once the
+//                     app is up: an agent takes seconds to type)
+//   call -> incoming  the caller's click on Start call until the callee shows Incoming (placed
+//                     SETTLE_MS after the callee's Registered)
 //   answer -> conn.   the callee's click on Answer until the caller shows Connected
 //   answer -> audio   the callee's click on Answer until each side first receives the other's
 //                     audio (RTP packets counted by a receiver; see recorder())
@@ -31,6 +33,8 @@ import { config, freshUser, launchAgent, passwordOf, startStaticServer } from '.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The pause, for both phones, between the callee's Registered and the caller's Start call. */
+const SETTLE_MS = 1000;
 
 function options(argv) {
   const o = { app: null, rounds: 5, json: null };
@@ -144,6 +148,9 @@ async function open(name, wav, url) {
 }
 
 async function signIn(page, user, ice) {
+  // An agent types for seconds, so the click finds the app up: our page's built-in form (the
+  // shell, which keeps a click made before the app is up) is gone once the app has taken over.
+  await page.waitForFunction(() => !document.getElementById('shell'), null, { timeout: 30_000, polling: 20 });
   const ws = page.getByTestId('ws-url');
   if (!(await ws.isVisible())) await page.locator('details', { has: ws }).locator('summary').first().click();
   await ws.fill(config.wsUrl);
@@ -162,6 +169,9 @@ async function round(name, url, ice) {
     const [ua, ub] = [freshUser(), freshUser()];
     await signIn(caller.page, ua, ice);
     await signIn(callee.page, ub, ice);
+    // Nobody places a call in the same instant the other side signs in: what each phone does
+    // just after Registered (our audio, spare connections and desktop) is not the call's.
+    await sleep(SETTLE_MS);
     await caller.page.getByTestId('number').fill(ub);
     await caller.page.getByTestId('start-call').click();
     await waitForMark(callee.page, 'incoming', 90_000);
