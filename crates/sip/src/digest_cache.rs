@@ -60,48 +60,42 @@ pub(crate) struct DigestCache {
 
 impl DigestCache {
     /// Keeps a challenge received on the current connection, in place of its realm's last.
-    pub(crate) fn keep(&mut self, ch: &DigestChallenge) {
-        match self.kept.iter_mut().find(|k| k.challenge.realm == ch.realm) {
-            Some(k) => {
-                if k.challenge.nonce != ch.nonce {
-                    // A new nonce counts its uses from 1 again (RFC 7616 §3.4).
-                    k.nc = 0;
-                }
-                k.challenge = ch.clone();
-                k.proven = true;
+    pub(crate) fn keep(&mut self, challenge: DigestChallenge) {
+        if let Some(k) = self
+            .kept
+            .iter_mut()
+            .find(|k| k.challenge.realm == challenge.realm)
+        {
+            // The same nonce again keeps its count; a new one counts from 1 (RFC 7616 §3.4).
+            if k.challenge.nonce != challenge.nonce {
+                k.nc = 0;
             }
-            None => {
-                if self.kept.len() == MAX_REALMS {
-                    self.kept.remove(0);
-                }
-                self.kept.push(Kept {
-                    challenge: ch.clone(),
-                    nc: 0,
-                    proven: true,
-                });
-            }
+            k.challenge = challenge;
+            k.proven = true;
+            return;
         }
+        if self.kept.len() == MAX_REALMS {
+            // Room for the newest: an account meeting this many realms is passing through.
+            self.kept.swap_remove(0);
+        }
+        self.kept.push(Kept {
+            challenge,
+            nc: 0,
+            proven: true,
+        });
     }
 
     /// A request other than REGISTER was challenged with `ch` in `header`: keep it, and
     /// answer that realm in that header on the next call.
-    pub(crate) fn keep_for_calls(&mut self, ch: &DigestChallenge, header: AuthHeader) {
-        self.keep(ch);
+    pub(crate) fn keep_for_calls(&mut self, ch: DigestChallenge, header: AuthHeader) {
         self.for_calls = Some((ch.realm.clone(), header));
+        self.keep(ch);
     }
 
     /// The server accepted a request answering `realm`: its nonce is good on this connection.
     pub(crate) fn prove(&mut self, realm: &str) {
         if let Some(k) = self.kept.iter_mut().find(|k| k.challenge.realm == realm) {
             k.proven = true;
-        }
-    }
-
-    /// The server refused our password for `realm`: its nonce is of no use.
-    pub(crate) fn forget(&mut self, realm: &str) {
-        self.kept.retain(|k| k.challenge.realm != realm);
-        if self.for_calls.as_ref().is_some_and(|(r, _)| r == realm) {
-            self.for_calls = None;
         }
     }
 
@@ -210,7 +204,8 @@ mod tests {
     #[test]
     fn counts_every_use_of_a_nonce_and_restarts_with_a_new_one() {
         let (mut cache, mut rng, cfg) = (DigestCache::default(), Rng::new(1), cfg());
-        cache.keep(&challenge("r", "n1"));
+        cache.keep(challenge("r", "n1"));
+        cache.keep(challenge("other", "o1"));
         let mut ncs = Vec::new();
         let mut cnonces = Vec::new();
         for _ in 0..3 {
@@ -224,7 +219,12 @@ mod tests {
         assert_eq!(ncs, [1, 2, 3]);
         cnonces.dedup();
         assert_eq!(cnonces.len(), 3, "a fresh cnonce each time");
-        cache.keep(&challenge("r", "n2"));
+        cache.keep(challenge("r", "n1"));
+        let mut req = invite();
+        assert!(cache.authorize_call(&mut req, Some("r"), &cfg, &mut rng));
+        let c = sent(&req, "Proxy-Authorization");
+        assert_eq!(c.nc, Some(4), "the same nonce again keeps its count");
+        cache.keep(challenge("r", "n2"));
         let mut req = invite();
         assert!(cache.authorize_call(&mut req, Some("r"), &cfg, &mut rng));
         assert_eq!(sent(&req, "Proxy-Authorization").nc, Some(1));
@@ -233,8 +233,8 @@ mod tests {
     #[test]
     fn calls_answer_the_realm_and_header_they_were_challenged_in() {
         let (mut cache, mut rng, cfg) = (DigestCache::default(), Rng::new(1), cfg());
-        cache.keep(&challenge("registrar", "n1"));
-        cache.keep_for_calls(&challenge("uas", "n2"), AuthHeader::Www);
+        cache.keep(challenge("registrar", "n1"));
+        cache.keep_for_calls(challenge("uas", "n2"), AuthHeader::Www);
         let mut req = invite();
         assert!(cache.authorize_call(&mut req, Some("registrar"), &cfg, &mut rng));
         assert!(req.headers.get("Proxy-Authorization").is_none());
@@ -244,7 +244,7 @@ mod tests {
     #[test]
     fn nothing_unproven_goes_on_a_call_and_nothing_outlives_sign_out() {
         let (mut cache, mut rng, cfg) = (DigestCache::default(), Rng::new(1), cfg());
-        cache.keep_for_calls(&challenge("r", "n1"), AuthHeader::Proxy);
+        cache.keep_for_calls(challenge("r", "n1"), AuthHeader::Proxy);
         cache.connection_lost();
         let mut req = invite();
         assert!(!cache.authorize_call(&mut req, Some("r"), &cfg, &mut rng));
@@ -267,11 +267,13 @@ mod tests {
     }
 
     #[test]
-    fn a_refused_realm_is_forgotten() {
-        let (mut cache, mut rng, cfg) = (DigestCache::default(), Rng::new(1), cfg());
-        cache.keep_for_calls(&challenge("r", "n1"), AuthHeader::Proxy);
-        cache.forget("r");
-        let mut req = invite();
-        assert!(!cache.authorize_call(&mut req, Some("r"), &cfg, &mut rng));
+    fn keeps_a_few_realms_and_always_the_newest() {
+        let mut cache = DigestCache::default();
+        for i in 0..=MAX_REALMS {
+            cache.keep(challenge(&format!("r{i}"), "n"));
+        }
+        assert_eq!(cache.kept.len(), MAX_REALMS);
+        let newest = format!("r{MAX_REALMS}");
+        assert!(cache.kept.iter().any(|k| k.challenge.realm == newest));
     }
 }

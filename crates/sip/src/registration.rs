@@ -70,9 +70,7 @@ enum SentAuth {
     Cached,
     /// Credentials answering the challenge to the previous REGISTER of this attempt: a
     /// second non-stale challenge from the same realm means the password is wrong.
-    Fresh {
-        realm: String,
-    },
+    Fresh,
 }
 
 /// Whether the transport being back means a REGISTER now.
@@ -240,9 +238,7 @@ impl Registration {
         if let Some((realm, header)) = &self.challenge {
             if cache.authorize(&mut req, realm, *header, cfg, rng) == Ok(true) {
                 self.sent = if answering {
-                    SentAuth::Fresh {
-                        realm: realm.clone(),
-                    }
+                    SentAuth::Fresh
                 } else {
                     SentAuth::Cached
                 };
@@ -254,7 +250,7 @@ impl Registration {
     pub(crate) fn on_response(
         &mut self,
         resp: &Response,
-        challenge: Option<&DigestChallenge>,
+        challenge: Option<DigestChallenge>,
         contact: &Uri,
         now: Instant,
         cache: &mut DigestCache,
@@ -305,32 +301,30 @@ impl Registration {
     fn on_challenge(
         &mut self,
         status: u16,
-        challenge: Option<&DigestChallenge>,
+        challenge: Option<DigestChallenge>,
         now: Instant,
         cache: &mut DigestCache,
     ) -> Option<RegistrationState> {
         let Some(ch) = challenge.filter(|_| self.challenges < MAX_CHALLENGES) else {
-            return self.refused(now, cache);
+            return self.refused(now);
         };
-        let refused = match &self.sent {
-            SentAuth::Fresh { realm } => !ch.stale && *realm == ch.realm,
+        let refused = match self.sent {
+            SentAuth::Fresh => !ch.stale && self.realm() == Some(ch.realm.as_str()),
             SentAuth::None | SentAuth::Cached => false,
         };
         if refused {
-            return self.refused(now, cache);
+            return self.refused(now);
         }
-        cache.keep(ch);
         self.challenge = Some((ch.realm.clone(), AuthHeader::of_status(status)));
+        cache.keep(ch);
         self.challenges += 1;
         self.retry_auth = true;
         None
     }
 
-    fn refused(&mut self, now: Instant, cache: &mut DigestCache) -> Option<RegistrationState> {
-        // Its nonce is of no use to the next attempt, nor to calls.
-        if let Some((realm, _)) = self.challenge.take() {
-            cache.forget(&realm);
-        }
+    fn refused(&mut self, now: Instant) -> Option<RegistrationState> {
+        // Its nonce is of no use to the next attempt.
+        self.challenge = None;
         if self.wanted {
             let at = now + WRONG_CREDENTIALS_RETRY;
             self.refresh_at = Some(at);

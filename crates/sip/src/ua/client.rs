@@ -55,13 +55,9 @@ impl UserAgent {
     fn on_register_response(&mut self, resp: &Response, now: Instant) {
         let challenge = challenge_of(resp);
         let contact = self.contact_uri();
-        let state = self.registration.on_response(
-            resp,
-            challenge.as_ref(),
-            &contact,
-            now,
-            &mut self.digests,
-        );
+        let state =
+            self.registration
+                .on_response(resp, challenge, &contact, now, &mut self.digests);
         if (200..300).contains(&resp.status) && self.registration.wanted() {
             self.start_keepalive(resp, now);
             self.gruu_from_2xx(resp, &contact, now);
@@ -130,7 +126,7 @@ impl UserAgent {
                         }
                         let branch = self.resend_with_auth(
                             req.clone(),
-                            &ch,
+                            ch,
                             resp.status,
                             Owner::Invite(id),
                             now,
@@ -255,16 +251,17 @@ impl UserAgent {
     fn resend_with_auth(
         &mut self,
         mut req: Request,
-        challenge: &DigestChallenge,
+        challenge: DigestChallenge,
         status: u16,
         owner: Owner,
         now: Instant,
     ) -> String {
         let header = AuthHeader::of_status(status);
+        let realm = challenge.realm.clone();
         self.digests.keep_for_calls(challenge, header);
-        let answered =
-            self.digests
-                .authorize(&mut req, &challenge.realm, header, &self.cfg, &mut self.rng);
+        let answered = self
+            .digests
+            .authorize(&mut req, &realm, header, &self.cfg, &mut self.rng);
         if let Err(e) = answered {
             self.malformed(e.clone().into());
             if let Owner::Invite(id) = owner {
