@@ -1,7 +1,8 @@
 //! New calls carry the credentials the registration earned (RFC 3261 §22.3): our real
 //! Kamailio accepts the first INVITE without a 407. Once Kamailio calls the kept nonce
 //! expired (the lab's nonces live `NONCE_LIFE`, tests/kamailio/kamailio.cfg), the next call
-//! is challenged once, with `stale=true`, answered, and goes through.
+//! is challenged once (a 407 with a fresh nonce: Kamailio 5.6 does not say `stale=true`
+//! here), answered, and goes through.
 //! Needs Kamailio: run with `cargo xtask interop`.
 
 use std::time::Duration;
@@ -70,7 +71,7 @@ fn challenges(lines: &[String]) -> Vec<&String> {
 }
 
 #[test]
-fn the_first_invite_carries_credentials_and_a_stale_nonce_costs_one_407() {
+fn the_first_invite_carries_credentials_and_an_expired_nonce_costs_one_407() {
     let mut agents = [Agent::registered(2971), Agent::registered(2972)];
     let got = call(&mut agents);
     assert!(
@@ -84,15 +85,10 @@ fn the_first_invite_carries_credentials_and_a_stale_nonce_costs_one_407() {
     let mut all: Vec<&mut Agent> = agents.iter_mut().collect();
     settle(&mut all, NONCE_LIFE + Duration::from_secs(2));
     let got = call(&mut agents);
-    assert_eq!(
-        challenges(&got).len(),
-        1,
-        "one challenge: {got:?}\n{}",
-        agents[0].trace()
-    );
+    let met = challenges(&got);
     assert!(
-        agents[0].trace().contains("stale=true"),
-        "Kamailio called the nonce stale\n{}",
+        met.len() == 1 && met[0].starts_with("SIP/2.0 407"),
+        "one 407: {got:?}\n{}",
         agents[0].trace()
     );
     let got = call(&mut agents);
@@ -100,5 +96,5 @@ fn the_first_invite_carries_credentials_and_a_stale_nonce_costs_one_407() {
         challenges(&got).is_empty(),
         "the new nonce was kept: {got:?}"
     );
-    proved("an expired nonce: Kamailio's 407 (stale=true) is answered once and the call goes through; the next one meets no 407");
+    proved("an expired nonce: Kamailio's one 407 is answered once and the call goes through; the next call meets no 407");
 }
