@@ -45,7 +45,7 @@ fn we_call_jssip_and_hang_up() {
     let (mut a, mut j, call) = we_call(2941, 2942);
     settle(&mut [&mut a], Duration::from_millis(200));
     hang_up(&mut a, &mut j, call);
-    proved("our UA -> JsSIP over WebSocket: INVITE (407 digest), JsSIP answers 200, our ACK confirms it there, our BYE ends it there");
+    proved("our UA -> JsSIP over WebSocket: INVITE (with the registration's credentials), JsSIP answers 200, our ACK confirms it there, our BYE ends it there");
 }
 
 #[test]

@@ -57,7 +57,7 @@ fn invite_200_ack_bye_to_sipp_uas() {
             .any(|l| l.starts_with("SIP/2.0 200")),
         "no 200 to our BYE"
     );
-    proved("our UA -> SIPp UAS through Kamailio: INVITE (407 digest), 180, 200, ACK reached SIPp, our BYE answered 200");
+    proved("our UA -> SIPp UAS through Kamailio: INVITE (with the registration's credentials), 180, 200, ACK reached SIPp, our BYE answered 200");
 }
 
 #[test]

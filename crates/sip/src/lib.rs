@@ -16,6 +16,7 @@
 mod conference_info;
 mod dialog;
 pub mod digest;
+mod digest_cache;
 mod display;
 mod error;
 mod header;

@@ -4,9 +4,10 @@ use std::time::Duration;
 
 use web_time::Instant;
 
+use crate::digest_cache::{AuthHeader, DigestCache};
 use crate::rng::Rng;
 use crate::ua::UaConfig;
-use crate::{digest, DigestChallenge, Method, NameAddr, Request, Response, Uri};
+use crate::{DigestChallenge, Method, NameAddr, Request, Response, Uri};
 
 /// Where the account's registration stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,9 +70,7 @@ enum SentAuth {
     Cached,
     /// Credentials answering the challenge to the previous REGISTER of this attempt: a
     /// second non-stale challenge from the same realm means the password is wrong.
-    Fresh {
-        realm: String,
-    },
+    Fresh,
 }
 
 /// Whether the transport being back means a REGISTER now.
@@ -92,15 +91,15 @@ pub(crate) struct Registration {
     cseq: u32,
     state: RegistrationState,
     refresh_at: Option<Instant>,
-    /// The challenge to answer in the next REGISTER and the header it came in.
-    challenge: Option<(DigestChallenge, u16)>,
+    /// The realm to answer in the next REGISTER (its nonce is kept in the account's
+    /// [`DigestCache`]) and the header its challenge came in.
+    challenge: Option<(String, AuthHeader)>,
     /// What the REGISTER in flight carried.
     sent: SentAuth,
     /// The next REGISTER answers the challenge just received (same attempt).
     retry_auth: bool,
     /// Challenges answered in this attempt.
     challenges: u8,
-    nc: u32,
     /// After a refused password: no new attempt before this, even on a reconnect.
     backoff_until: Option<Instant>,
 }
@@ -118,7 +117,6 @@ impl Registration {
             sent: SentAuth::None,
             retry_auth: false,
             challenges: 0,
-            nc: 0,
             backoff_until: None,
         }
     }
@@ -153,6 +151,11 @@ impl Registration {
 
     pub(crate) fn refresh_due(&self, now: Instant) -> bool {
         self.refresh_at.is_some_and(|t| t <= now)
+    }
+
+    /// The realm the registrar challenged us in, if it did.
+    pub(crate) fn realm(&self) -> Option<&str> {
+        self.challenge.as_ref().map(|(realm, _)| realm.as_str())
     }
 
     pub(crate) fn retry_with_auth(&self) -> bool {
@@ -195,7 +198,13 @@ impl Registration {
     }
 
     /// The next REGISTER (or un-REGISTER when not wanted).
-    pub(crate) fn request(&mut self, cfg: &UaConfig, contact: &Uri, rng: &mut Rng) -> Request {
+    pub(crate) fn request(
+        &mut self,
+        cfg: &UaConfig,
+        contact: &Uri,
+        rng: &mut Rng,
+        cache: &mut DigestCache,
+    ) -> Request {
         self.cseq += 1;
         let expires = if self.wanted { cfg.register_expires } else { 0 };
         let mut registrar = cfg.aor.clone();
@@ -226,29 +235,10 @@ impl Registration {
             self.challenges = 0;
         }
         self.sent = SentAuth::None;
-        if let Some((ch, status)) = &self.challenge {
-            self.nc += 1;
-            let cnonce = rng.token(16);
-            let uri = req.uri.to_string();
-            if let Ok(creds) = digest::respond(
-                ch,
-                "REGISTER",
-                &uri,
-                &cfg.auth_user,
-                &cfg.password,
-                &cnonce,
-                self.nc,
-            ) {
-                let name = if *status == 407 {
-                    "Proxy-Authorization"
-                } else {
-                    "Authorization"
-                };
-                req.headers.push(name, creds.to_string());
+        if let Some((realm, header)) = &self.challenge {
+            if cache.authorize(&mut req, realm, *header, cfg, rng) == Ok(true) {
                 self.sent = if answering {
-                    SentAuth::Fresh {
-                        realm: ch.realm.clone(),
-                    }
+                    SentAuth::Fresh
                 } else {
                     SentAuth::Cached
                 };
@@ -260,9 +250,10 @@ impl Registration {
     pub(crate) fn on_response(
         &mut self,
         resp: &Response,
-        challenge: Option<&DigestChallenge>,
+        challenge: Option<DigestChallenge>,
         contact: &Uri,
         now: Instant,
+        cache: &mut DigestCache,
     ) -> Option<RegistrationState> {
         self.retry_auth = false;
         match resp.status {
@@ -285,10 +276,13 @@ impl Registration {
                 let until = expires.min(MAX_REFRESH_SECS);
                 let lead = u64::from(until).saturating_sub(u64::from(until / 10).max(5));
                 self.backoff_until = None;
+                if let (Some((realm, _)), false) = (&self.challenge, self.sent == SentAuth::None) {
+                    cache.prove(realm);
+                }
                 self.refresh_at = Some(now + Duration::from_secs(lead.max(1)));
                 self.set(RegistrationState::Registered { expires })
             }
-            401 | 407 => self.on_challenge(resp.status, challenge, now),
+            401 | 407 => self.on_challenge(resp.status, challenge, now, cache),
             _ => {
                 self.refresh_at = self.wanted.then(|| now + RETRY_AFTER);
                 self.set(RegistrationState::Failed(RegistrationError::Rejected {
@@ -307,28 +301,22 @@ impl Registration {
     fn on_challenge(
         &mut self,
         status: u16,
-        challenge: Option<&DigestChallenge>,
+        challenge: Option<DigestChallenge>,
         now: Instant,
+        cache: &mut DigestCache,
     ) -> Option<RegistrationState> {
         let Some(ch) = challenge.filter(|_| self.challenges < MAX_CHALLENGES) else {
             return self.refused(now);
         };
-        let refused = match &self.sent {
-            SentAuth::Fresh { realm } => !ch.stale && *realm == ch.realm,
+        let refused = match self.sent {
+            SentAuth::Fresh => !ch.stale && self.realm() == Some(ch.realm.as_str()),
             SentAuth::None | SentAuth::Cached => false,
         };
         if refused {
             return self.refused(now);
         }
-        if self
-            .challenge
-            .as_ref()
-            .is_none_or(|(c, _)| c.nonce != ch.nonce)
-        {
-            // A new nonce counts its uses from 1 again (RFC 7616 §3.4).
-            self.nc = 0;
-        }
-        self.challenge = Some((ch.clone(), status));
+        self.challenge = Some((ch.realm.clone(), AuthHeader::of_status(status)));
+        cache.keep(ch);
         self.challenges += 1;
         self.retry_auth = true;
         None
@@ -414,7 +402,7 @@ mod tests {
         reg.want(true);
         let now = Instant::now();
         let resp = ok_with("<sip:abc@x.invalid>;expires=4294967295");
-        let state = reg.on_response(&resp, None, &ours, now);
+        let state = reg.on_response(&resp, None, &ours, now, &mut DigestCache::default());
         assert_eq!(
             state,
             Some(RegistrationState::Registered { expires: u32::MAX })

@@ -190,7 +190,7 @@ impl Net {
             }
             Input::TransportUp => {
                 self.down.remove(&i);
-                self.proxy.connected(i);
+                self.proxy.connected(i, self.agents[i].edge.clone());
             }
             Input::Frame(_) if self.down.contains(&i) => return,
             _ => {}

@@ -4,9 +4,13 @@
 //! Contacts to the connection they came on (`flow_bound`, Kamailio's `add_contact_alias`), and
 //! hands out GRUUs (RFC 5627) that it routes to a phone's latest registration (`gruu`).
 
-use std::collections::{HashMap, HashSet};
+mod auth;
 
-use sip::{digest, DigestChallenge, Message, Method, NameAddr, Request, Response};
+use std::collections::HashMap;
+
+use sip::{Message, Method, NameAddr, Request, Response};
+
+pub use auth::Auth;
 
 pub const DOMAIN: &str = "sip.test";
 const RECORD_ROUTE: &str = "<sip:proxy.sip.test;lr>";
@@ -25,7 +29,8 @@ pub struct Proxy {
     /// caller's branch -> our branch (so CANCEL follows its INVITE)
     forwarded: HashMap<String, String>,
     counter: u64,
-    nonce: u64,
+    /// Digest checks of REGISTER and new calls.
+    pub auth: Auth,
     /// Requests seen, method and R-URI user, for assertions.
     pub log: Vec<String>,
     /// Users whose phones answer INVITEs with this status instead of ringing.
@@ -39,10 +44,10 @@ pub struct Proxy {
     /// Tie every Contact that is not a GRUU to the connection it came on, as Kamailio's
     /// `add_contact_alias` does: requests to it go on that connection or fail (477).
     pub flow_bound: bool,
-    /// Nonces issued since the last restart.
-    issued: HashSet<String>,
     /// phone -> its open connection (flow id).
     flows: HashMap<usize, u64>,
+    /// phone -> the edge (URL) its connection goes through, if the test names one.
+    edges: HashMap<usize, Option<String>>,
     next_flow: u64,
     /// GRUU instance -> (phone, flow its registration came on, registered contact).
     instances: HashMap<String, (usize, u64, String)>,
@@ -85,15 +90,17 @@ fn auth_params(value: &str) -> HashMap<String, String> {
 }
 
 impl Proxy {
-    /// A phone's connection opened.
-    pub fn connected(&mut self, phone: usize) {
+    /// A phone's connection opened, through `edge`.
+    pub fn connected(&mut self, phone: usize, edge: Option<String>) {
         self.next_flow += 1;
         self.flows.insert(phone, self.next_flow);
+        self.edges.insert(phone, edge);
     }
 
     /// A phone's connection closed.
     pub fn disconnected(&mut self, phone: usize) {
         self.flows.remove(&phone);
+        self.edges.remove(&phone);
     }
 
     /// The server restarts: every registration, nonce and transaction is forgotten (its
@@ -103,8 +110,9 @@ impl Proxy {
         self.hosts.clear();
         self.pending.clear();
         self.forwarded.clear();
-        self.issued.clear();
+        self.auth.forget_nonces();
         self.flows.clear();
+        self.edges.clear();
         self.instances.clear();
         self.reg_flows.clear();
     }
@@ -162,6 +170,11 @@ impl Proxy {
         }
         self.alias_contact(from, &mut req.headers);
         let in_dialog = req.headers.to().is_ok_and(|t| t.tag().is_some());
+        if req.method == Method::Invite && !in_dialog {
+            if let Some(challenge) = self.check_call(from, &req) {
+                return challenge;
+            }
+        }
         let to_contact = self.hosts.contains_key(&req.uri.host.to_lowercase());
         let alias = req
             .uri
@@ -295,55 +308,8 @@ impl Proxy {
     fn register(&mut self, from: usize, req: &Request) -> Out {
         let to = req.headers.to().expect("REGISTER has To");
         let user = to.uri.user.clone().unwrap_or_default();
-        let known = req.headers.get("Authorization").is_some_and(|a| {
-            auth_params(a)
-                .get("nonce")
-                .is_some_and(|n| self.issued.contains(n))
-        });
-        let auth = req.headers.get("Authorization").filter(|_| known);
-        let Some(auth) = auth else {
-            self.nonce += 1;
-            self.issued.insert(format!("n{}", self.nonce));
-            let mut resp = reply(req, 401);
-            resp.headers.push(
-                "WWW-Authenticate",
-                format!(
-                    "Digest realm=\"{DOMAIN}\", nonce=\"n{}\", qop=\"auth\", algorithm=MD5",
-                    self.nonce
-                ),
-            );
-            return vec![(from, resp.to_string())];
-        };
-        let p = auth_params(auth);
-        let challenge: DigestChallenge = format!(
-            "Digest realm=\"{}\", nonce=\"{}\", qop=\"auth\", algorithm=MD5",
-            p["realm"], p["nonce"]
-        )
-        .parse()
-        .unwrap();
-        let nc = u32::from_str_radix(p.get("nc").map_or("1", |s| s), 16).unwrap();
-        let expected = digest::respond(
-            &challenge,
-            "REGISTER",
-            &p["uri"],
-            &user,
-            &password_of(&user),
-            p.get("cnonce").map_or("", |s| s),
-            nc,
-        )
-        .unwrap();
-        if expected.response != p["response"] {
-            self.nonce += 1;
-            self.issued.insert(format!("n{}", self.nonce));
-            let mut resp = reply(req, 401);
-            resp.headers.push(
-                "WWW-Authenticate",
-                format!(
-                    "Digest realm=\"{DOMAIN}\", nonce=\"n{}\", qop=\"auth\"",
-                    self.nonce
-                ),
-            );
-            return vec![(from, resp.to_string())];
+        if let Some(challenge) = self.check_register(from, req) {
+            return challenge;
         }
         let contact: NameAddr = req.headers.contacts().unwrap().remove(0);
         let expires = req.headers.expires().unwrap().unwrap_or(600);

@@ -3,7 +3,7 @@
 use web_time::Instant;
 
 use super::{CallId, CallState, ClientTransaction, EndReason, Owner, UaEvent, UserAgent};
-use crate::digest;
+use crate::digest_cache::AuthHeader;
 use crate::{Dialog, DigestChallenge, Method, NameAddr, Request, Response};
 
 impl UserAgent {
@@ -55,9 +55,9 @@ impl UserAgent {
     fn on_register_response(&mut self, resp: &Response, now: Instant) {
         let challenge = challenge_of(resp);
         let contact = self.contact_uri();
-        let state = self
-            .registration
-            .on_response(resp, challenge.as_ref(), &contact, now);
+        let state =
+            self.registration
+                .on_response(resp, challenge, &contact, now, &mut self.digests);
         if (200..300).contains(&resp.status) && self.registration.wanted() {
             self.start_keepalive(resp, now);
             self.gruu_from_2xx(resp, &contact, now);
@@ -69,6 +69,9 @@ impl UserAgent {
         }
         if self.registration.retry_with_auth() && self.transport_up {
             self.send_register(now);
+        } else if resp.status >= 200 && !self.registration.wanted() {
+            // Signed out: the next account on this phone starts from nothing.
+            self.digests.clear();
         }
     }
 
@@ -123,7 +126,7 @@ impl UserAgent {
                         }
                         let branch = self.resend_with_auth(
                             req.clone(),
-                            &ch,
+                            ch,
                             resp.status,
                             Owner::Invite(id),
                             now,
@@ -248,46 +251,30 @@ impl UserAgent {
     fn resend_with_auth(
         &mut self,
         mut req: Request,
-        challenge: &DigestChallenge,
+        challenge: DigestChallenge,
         status: u16,
         owner: Owner,
         now: Instant,
     ) -> String {
-        let cnonce = self.rng.token(16);
-        let uri = req.uri.to_string();
-        let creds = digest::respond(
-            challenge,
-            req.method.as_str(),
-            &uri,
-            &self.cfg.auth_user,
-            &self.cfg.password,
-            &cnonce,
-            1,
-        );
-        let creds = match creds {
-            Ok(c) => c,
-            Err(e) => {
-                self.malformed(e.clone().into());
-                if let Owner::Invite(id) = owner {
-                    self.end_call(
-                        id,
-                        EndReason::Rejected {
-                            status,
-                            reason: e.to_string(),
-                        },
-                    );
-                }
-                return String::new();
+        let header = AuthHeader::of_status(status);
+        let realm = challenge.realm.clone();
+        self.digests.keep_for_calls(challenge, header);
+        let answered = self
+            .digests
+            .authorize(&mut req, &realm, header, &self.cfg, &mut self.rng);
+        if let Err(e) = answered {
+            self.malformed(e.clone().into());
+            if let Owner::Invite(id) = owner {
+                self.end_call(
+                    id,
+                    EndReason::Rejected {
+                        status,
+                        reason: e.to_string(),
+                    },
+                );
             }
-        };
-        let header = if status == 407 {
-            "Proxy-Authorization"
-        } else {
-            "Authorization"
-        };
-        req.headers.remove("Authorization");
-        req.headers.remove("Proxy-Authorization");
-        req.headers.push(header, creds.to_string());
+            return String::new();
+        }
         if let Ok(cseq) = req.headers.cseq() {
             req.headers
                 .set("CSeq", format!("{} {}", cseq.seq + 1, cseq.method));
@@ -305,7 +292,7 @@ impl UserAgent {
         let contact = self.contact_uri();
         let req = self
             .registration
-            .request(&self.cfg, &contact, &mut self.rng);
+            .request(&self.cfg, &contact, &mut self.rng, &mut self.digests);
         self.send_request(req, Owner::Register, now);
         if let Some(state) = self.registration.sent() {
             self.events.push_back(UaEvent::Registration(state));
@@ -365,6 +352,9 @@ impl UserAgent {
     pub(super) fn on_transaction_timeout(&mut self, tx: ClientTransaction, now: Instant) {
         match tx.owner {
             Owner::Register => {
+                if !self.registration.wanted() {
+                    self.digests.clear();
+                }
                 if let Some(state) = self.registration.timed_out(now) {
                     self.events.push_back(UaEvent::Registration(state));
                 }

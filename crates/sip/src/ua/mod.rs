@@ -39,6 +39,7 @@ use std::time::Duration;
 
 use web_time::Instant;
 
+use crate::digest_cache::DigestCache;
 use crate::registration::{Registration, Resume};
 use crate::rng::Rng;
 use crate::{Dialog, Limits, Message, Method, NameAddr, Request, Response, Uri, VecMap};
@@ -204,6 +205,8 @@ pub struct UserAgent {
     focus: bool,
     keepalive: keepalive::KeepAlive,
     registration: Registration,
+    /// The account's digest challenges, answered up front on new calls.
+    digests: DigestCache,
     /// Our public GRUU (RFC 5627), once the registrar handed one out: the Contact of our
     /// dialogs. It names this instance, not a flow, so a peer's in-dialog requests follow us
     /// to whichever connection we registered last, even when both ends lost the proxy.
@@ -244,6 +247,7 @@ impl UserAgent {
             focus: false,
             keepalive: keepalive::KeepAlive::default(),
             registration,
+            digests: DigestCache::default(),
             gruu: None,
             retarget_pending: false,
             calls: VecMap::new(),
@@ -351,6 +355,10 @@ impl UserAgent {
         // refreshes the session with a re-INVITE instead, and its Timer F must not end it.
         self.transactions
             .retain(|_, t| !matches!(t.owner, Owner::Register | Owner::Update(_)));
+        self.digests.connection_lost();
+        if !self.registration.wanted() {
+            self.digests.clear();
+        }
         if let Some(state) = self.registration.transport_lost() {
             self.events.push_back(UaEvent::Registration(state));
         }
@@ -369,6 +377,8 @@ impl UserAgent {
         self.registration.want(false);
         if self.transport_up {
             self.send_register(now);
+        } else {
+            self.digests.clear();
         }
     }
 
@@ -416,6 +426,15 @@ impl UserAgent {
         }
         req.headers.push("Content-Type", "application/sdp");
         req.body = offer.into_bytes();
+        if self.transport_up {
+            // RFC 3261 §22.3: the credentials we hold spare the call a 407 round trip.
+            self.digests.authorize_call(
+                &mut req,
+                self.registration.realm(),
+                &self.cfg,
+                &mut self.rng,
+            );
+        }
         let call = Call::early(Role::Caller, req.clone(), String::new(), local_tag);
         self.calls.insert(id, call);
         let branch = self.send_request(req, Owner::Invite(id), now);
