@@ -102,6 +102,54 @@ pub fn wait_until<T>(
     }
 }
 
+/// Pumps every agent until agent `who` has an event `pred` accepts, for at most `timeout`.
+pub fn expect_event(
+    agents: &mut [Agent],
+    who: usize,
+    timeout: Duration,
+    what: &str,
+    mut pred: impl FnMut(&sip::UaEvent) -> bool,
+) -> sip::UaEvent {
+    let mut all: Vec<&mut Agent> = agents.iter_mut().collect();
+    let what = format!("agent #{who}: {what}");
+    wait_until(&mut all, timeout, &what, |a| a[who].take_event(&mut pred))
+}
+
+/// Agent `a` calls agent `b`, who answers, until `b` has the ACK; each side's call id.
+pub fn connect(
+    agents: &mut [Agent],
+    a: usize,
+    b: usize,
+    timeout: Duration,
+) -> (sip::CallId, sip::CallId) {
+    use sip::UaEvent;
+    let target = agents[b].uri();
+    let ca = agents[a].with(|ua, now| ua.invite(target, sdp("sendrecv", 1), now));
+    let UaEvent::Incoming { call: cb, .. } = expect_event(agents, b, timeout, "the INVITE", |e| {
+        matches!(e, UaEvent::Incoming { .. })
+    }) else {
+        unreachable!()
+    };
+    agents[b]
+        .with(|ua, now| ua.answer(cb, sdp("sendrecv", 1), now))
+        .unwrap();
+    expect_event(
+        agents,
+        a,
+        timeout,
+        "the answer",
+        |e| matches!(e, UaEvent::Answered { call, .. } if *call == ca),
+    );
+    expect_event(
+        agents,
+        b,
+        timeout,
+        "the ACK",
+        |e| matches!(e, UaEvent::Confirmed { call } if *call == cb),
+    );
+    (ca, cb)
+}
+
 /// Pumps `agents` for `d` (lets messages that nobody waits for go through).
 pub fn settle(agents: &mut [&mut Agent], d: Duration) {
     let end = std::time::Instant::now() + d;

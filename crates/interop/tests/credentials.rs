@@ -7,56 +7,25 @@
 
 use std::time::Duration;
 
-use interop::{proved, sdp, settle, wait_until, Agent};
-use sip::{CallId, UaEvent};
+use interop::{connect, expect_event, proved, settle, Agent};
+use sip::UaEvent;
 
 const T: Duration = Duration::from_secs(10);
 
 /// The lab's `nonce_expire`, and a margin for its clock check.
 const NONCE_LIFE: Duration = Duration::from_secs(30);
 
-/// Pumps both agents until agent `who` has an event `pred` accepts.
-fn expect(
-    agents: &mut [Agent; 2],
-    who: usize,
-    what: &str,
-    mut pred: impl FnMut(&UaEvent) -> bool,
-) -> UaEvent {
-    let mut all: Vec<&mut Agent> = agents.iter_mut().collect();
-    wait_until(&mut all, T, what, |a| a[who].take_event(&mut pred))
-}
-
 /// Agent 0 calls agent 1, who answers; both hang up after the ACK. Returns what agent 0
 /// received while the call was set up (first lines).
 fn call(agents: &mut [Agent; 2]) -> Vec<String> {
     let seen = agents[0].received_lines().len();
-    let target = agents[1].uri();
-    let ca: CallId = agents[0].with(|ua, now| ua.invite(target, sdp("sendrecv", 1), now));
-    let UaEvent::Incoming { call: cb, .. } = expect(agents, 1, "the INVITE", |e| {
-        matches!(e, UaEvent::Incoming { .. })
-    }) else {
-        unreachable!()
-    };
-    agents[1]
-        .with(|ua, now| ua.answer(cb, sdp("sendrecv", 1), now))
-        .unwrap();
-    expect(
-        agents,
-        0,
-        "the answer",
-        |e| matches!(e, UaEvent::Answered { call, .. } if *call == ca),
-    );
-    expect(
-        agents,
-        1,
-        "the ACK",
-        |e| matches!(e, UaEvent::Confirmed { call } if *call == cb),
-    );
+    let (ca, cb) = connect(agents, 0, 1, T);
     let got = agents[0].received_lines()[seen..].to_vec();
     agents[0].with(|ua, now| ua.hangup(ca, now)).unwrap();
-    expect(
+    expect_event(
         agents,
         1,
+        T,
         "the BYE",
         |e| matches!(e, UaEvent::Ended { call, .. } if *call == cb),
     );

@@ -6,47 +6,18 @@
 
 use std::time::Duration;
 
-use interop::{proved, sdp, wait_until, Agent};
-use sip::{percent_encode_header, CallId, NameAddr, UaEvent};
+use interop::{connect, expect_event, proved, sdp, Agent};
+use sip::{percent_encode_header, NameAddr, UaEvent};
 
 const T: Duration = Duration::from_secs(10);
 
-/// Pumps every agent until agent `who` has an event `pred` accepts.
 fn expect(
     agents: &mut [Agent],
     who: usize,
     what: &str,
-    mut pred: impl FnMut(&UaEvent) -> bool,
+    pred: impl FnMut(&UaEvent) -> bool,
 ) -> UaEvent {
-    let mut all: Vec<&mut Agent> = agents.iter_mut().collect();
-    let what = format!("agent #{who}: {what}");
-    wait_until(&mut all, T, &what, |a| a[who].take_event(&mut pred))
-}
-
-fn call(agents: &mut [Agent], a: usize, b: usize) -> (CallId, CallId) {
-    let target = agents[b].uri();
-    let ca = agents[a].with(|ua, now| ua.invite(target, sdp("sendrecv", 1), now));
-    let UaEvent::Incoming { call: cb, .. } = expect(agents, b, "the INVITE", |e| {
-        matches!(e, UaEvent::Incoming { .. })
-    }) else {
-        unreachable!()
-    };
-    agents[b]
-        .with(|ua, now| ua.answer(cb, sdp("sendrecv", 1), now))
-        .unwrap();
-    expect(
-        agents,
-        a,
-        "the answer",
-        |e| matches!(e, UaEvent::Answered { call, .. } if *call == ca),
-    );
-    expect(
-        agents,
-        b,
-        "the ACK",
-        |e| matches!(e, UaEvent::Confirmed { call } if *call == cb),
-    );
-    (ca, cb)
+    expect_event(agents, who, T, what, pred)
 }
 
 #[test]
@@ -59,8 +30,8 @@ fn attended_transfer_through_kamailio_replaces_the_targets_dialog() {
         Agent::registered(2962),
         Agent::registered(2963),
     ];
-    let (a_b, b_a) = call(&mut ags, A, B);
-    let (a_c, c_a) = call(&mut ags, A, C);
+    let (a_b, b_a) = connect(&mut ags, A, B, T);
+    let (a_c, c_a) = connect(&mut ags, A, C, T);
     let (mut to, replaces) = {
         let ua = ags[A].ua();
         (
