@@ -21,6 +21,7 @@
 //   E2E_DUMP_DIR=dir      write every speaker measurement (with its samples) there as JSON
 
 import http from 'node:http';
+import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -158,6 +159,28 @@ export async function startStaticServer(root = config.dist, port = config.httpPo
         server.closeAllConnections?.();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A TCP port on loopback that takes connections and never says a word: a WebSocket to it
+ *  stays connecting, so a phone never hears from its registrar. `open()` counts the
+ *  connections still open (one the page closed while connecting may stay open here a while:
+ *  Chromium's business). */
+export async function silentServer() {
+  const sockets = new Set();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `ws://127.0.0.1:${server.address().port}`,
+    open: () => sockets.size,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    },
   };
 }
 

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { AgentPage, config, freshUser, passwordOf, startStaticServer } from './harness.mjs';
+import { AgentPage, config, freshUser, passwordOf, silentServer, startStaticServer } from './harness.mjs';
 
 let server;
 
@@ -52,26 +52,6 @@ function recordSockets() {
 
 const sockets = (a) => a.page.evaluate(() => window.__e2eSockets);
 const sameUrl = (x, y) => x.replace(/\/$/, '') === y.replace(/\/$/, '');
-
-/** A TCP port on loopback that takes connections and never answers; counts those open (a
- *  socket the page closed while connecting may stay open here a while: Chromium's business). */
-async function silentServer() {
-  const open = new Set();
-  const srv = net.createServer((socket) => {
-    open.add(socket);
-    socket.on('close', () => open.delete(socket));
-    socket.on('error', () => {});
-  });
-  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `ws://127.0.0.1:${srv.address().port}`,
-    open: () => open.size,
-    close: () => {
-      for (const s of open) s.destroy();
-      return new Promise((resolve) => srv.close(resolve));
-    },
-  };
-}
 
 /** A loopback URL where nothing listens: a WebSocket to it is refused. */
 async function refusingUrl() {
