@@ -41,6 +41,7 @@ extern crate alloc;
 pub mod abi;
 #[cfg(feature = "denoise")]
 pub mod denoise;
+pub mod heap;
 mod kernels;
 mod lanes;
 mod limiter;
