@@ -56,6 +56,8 @@ impl Arena {
     /// The address of a new block of `size` bytes aligned to `align` (a power of two), taking
     /// memory from `grow` (asked for at least the bytes it must add) when the region runs out.
     /// `None` if `grow` has none: nothing changes.
+    // Once, not inlined into both `alloc` and `alloc_zeroed`: 184 B less gzipped dsp.wasm.
+    #[inline(never)]
     pub fn alloc(
         &mut self,
         size: usize,
