@@ -288,6 +288,42 @@ export async function launchAgent(wavPath, { name = 'agent', locale } = {}) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The app's code on its way (the page's built-in sign-in screen shows until it is up)
+
+/**
+ * Holds the page's requests for `pattern` (a page.route glob) until `release(how)`: `how` is
+ * 'continue' (the default), 'abort' (a network error) or an HTTP status to answer with.
+ * `requested` resolves once the page asked for it.
+ */
+export async function holdRoute(page, pattern) {
+  let release;
+  let asked;
+  const held = new Promise((r) => (release = r));
+  const requested = new Promise((r) => (asked = r));
+  await page.route(pattern, async (route) => {
+    asked();
+    const how = await held;
+    if (how === 'abort') await route.abort();
+    else if (typeof how === 'number') await route.fulfill({ status: how, body: `${how}\n` });
+    else await route.continue();
+  });
+  return { release: (how = 'continue') => release(how), requested };
+}
+
+/** The app's script and its wasm, by trunk's hashed names. */
+export const APP_JS = '**/app-*.js';
+export const APP_WASM = '**/app-*_bg.wasm';
+
+/** Holds the app's wasm (see `holdRoute`). */
+export const holdWasm = (page) => holdRoute(page, APP_WASM);
+
+/** Whether the page's built-in screen is still there: the app has not taken over. */
+export const shellShown = (page) => page.locator('#shell').count().then((n) => n === 1);
+
+/** Waits until the app has taken over (the built-in screen is gone). */
+export const appUp = (page) => page.waitForFunction(() => !document.getElementById('shell'), null, { timeout: 15_000 });
+
+// ---------------------------------------------------------------------------------------------
 // SIP accounts
 
 /** The password Kamailio (tests/kamailio/kamailio.cfg) expects for test user 2001..2999. */

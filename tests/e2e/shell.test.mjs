@@ -1,14 +1,26 @@
 // The page's built-in sign-in screen (crates/app/src/shell): painted from the HTML alone, it
 // takes typing and a Sign in before the app's wasm has arrived, in the agent's language, and
 // the app takes all of it over unseen. Each test holds the app's wasm back (page.route) to act
-// on the screen before the app, then lets it through.
+// on the screen before the app, then lets it through, or fails it as a network, a deploy or
+// a browser can: then the screen says so, in words, and gives the Sign in button back.
 // Run: cargo xtask e2e --grep 'sign-in shell'
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AgentPage, config, freshUser, passwordOf, startStaticServer } from './harness.mjs';
+import {
+  AgentPage,
+  APP_JS,
+  appUp,
+  config,
+  freshUser,
+  holdRoute,
+  holdWasm,
+  passwordOf,
+  shellShown,
+  startStaticServer,
+} from './harness.mjs';
 
 let server;
 
@@ -19,20 +31,6 @@ before(async () => {
 after(async () => {
   await server?.close();
 });
-
-/** Holds the app's wasm until `release()`; `requested` resolves once the page asked for it. */
-async function holdWasm(page) {
-  let release;
-  let asked;
-  const held = new Promise((r) => (release = r));
-  const requested = new Promise((r) => (asked = r));
-  await page.route('**/app-*_bg.wasm', async (route) => {
-    asked();
-    await held;
-    await route.continue();
-  });
-  return { release, requested };
-}
 
 /** Pixels that differ between two PNG screenshots of the same size: `{ count, box }`. */
 async function pixelDiff(context, pngA, pngB) {
@@ -72,12 +70,6 @@ async function pixelDiff(context, pngA, pngB) {
     await page.close();
   }
 }
-
-/** The built-in screen is still there: the app has not taken over. */
-const shellShown = (page) => page.locator('#shell').count().then((n) => n === 1);
-
-/** Waits until the app has taken over (the built-in screen is gone). */
-const appUp = (page) => page.waitForFunction(() => !document.getElementById('shell'), null, { timeout: 15_000 });
 
 test('sign-in shell: typed and clicked before the app is up, it signs in with exactly that', async (t) => {
   const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
@@ -232,4 +224,132 @@ test('sign-in shell: looks the same as the app it turns into (en, es; 360x640, 1
       y1 <= Math.ceil(select.y + select.height);
     assert.ok(inSelect && diff.count <= 16, `${name}: the screen and the app differ: ${diff.count} pixels in ${diff.box}`);
   }
+});
+
+/** Fills the form with a fresh account on the lab's server and clicks Sign in. */
+async function fillAndSignIn(a) {
+  const user = freshUser();
+  await a.byTestId('server-more').click();
+  await a.byTestId('ws-url').fill(config.wsUrl);
+  await a.byTestId('sip-uri').fill(`sip:${user}@${config.sipDomain}`);
+  await a.byTestId('password').fill(passwordOf(user));
+  await a.byTestId('sign-in').click();
+  return user;
+}
+
+/** The screen's note on the app's code: `{ role, words }`, null when there is none. */
+const loadNote = (a) =>
+  a.page.evaluate(() => {
+    const note = document.querySelector('[data-testid="load-note"]');
+    return note && { role: note.getAttribute('role'), words: note.querySelector('p').textContent };
+  });
+
+/** Waits for the screen's note to read `words`; returns it. */
+async function waitForNote(a, words, timeout = 30_000) {
+  await a.page.waitForFunction(
+    (w) => document.querySelector('[data-testid="load-note"] p')?.textContent === w,
+    words,
+    { timeout },
+  );
+  return loadNote(a);
+}
+
+const FAILED_EN = 'The phone could not load. Check the connection, then reload the page.';
+const FAILED_ES = 'No se pudo cargar el teléfono. Compruebe la conexión y vuelva a cargar la página.';
+
+test('sign-in shell: the app\'s script never comes (a network error): a kept Sign in says so in words, the button comes back, and Reload brings the phone', async (t) => {
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
+  t.after(() => a.close());
+  const js = await holdRoute(a.page, APP_JS);
+  // Held, the app's module script holds the page's load event too.
+  await a.page.goto(server.url, { waitUntil: 'commit' });
+  await js.requested;
+  await fillAndSignIn(a);
+  await a.waitForText('sign-in', /^Signing in…$/);
+  js.release('abort');
+  assert.deepEqual(await waitForNote(a, FAILED_EN), { role: 'alert', words: FAILED_EN });
+  assert.equal(await a.text('sign-in'), 'Sign in');
+  assert.ok(await a.byTestId('sign-in').isEnabled(), 'the button is back');
+  // Clicked again, it does not pretend: the note stays, the button stays usable.
+  await a.byTestId('sign-in').click();
+  assert.equal(await a.text('sign-in'), 'Sign in');
+  assert.equal((await loadNote(a))?.words, FAILED_EN);
+  // What it says to do, done once the network is back.
+  await a.page.unroute(APP_JS);
+  await Promise.all([a.page.waitForEvent('load'), a.byTestId('reload').click()]);
+  await a.signIn(freshUser(), { open: false });
+  assert.equal(await loadNote(a), null);
+});
+
+test('sign-in shell: the app\'s wasm is gone after a deploy (404): the kept Sign in ends in words, in Spanish', async (t) => {
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url, locale: 'es-ES' });
+  t.after(() => a.close());
+  const wasm = await holdWasm(a.page);
+  await a.page.goto(server.url);
+  await wasm.requested;
+  await fillAndSignIn(a);
+  await a.waitForText('sign-in', /^Iniciando sesión…$/);
+  wasm.release(404);
+  assert.deepEqual(await waitForNote(a, FAILED_ES), { role: 'alert', words: FAILED_ES });
+  assert.equal(await a.text('sign-in'), 'Iniciar sesión');
+  assert.ok(await a.byTestId('sign-in').isEnabled());
+  assert.equal(await a.text('reload'), 'Volver a cargar');
+  // Switching language keeps what was said, in the other language.
+  await a.byTestId('language').selectOption('en');
+  assert.equal((await loadNote(a))?.words, FAILED_EN);
+  assert.equal(await a.text('sign-in'), 'Sign in');
+  assert.ok(await shellShown(a.page));
+});
+
+test('sign-in shell: a browser without WebAssembly is told at once, and Sign in stays a button', async (t) => {
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
+  t.after(() => a.close());
+  await a.page.addInitScript(() => delete globalThis.WebAssembly);
+  await a.page.goto(server.url);
+  assert.deepEqual(await waitForNote(a, FAILED_EN), { role: 'alert', words: FAILED_EN });
+  await a.byTestId('sign-in').click();
+  assert.equal(await a.text('sign-in'), 'Sign in');
+  assert.ok(await a.byTestId('sign-in').isEnabled());
+});
+
+test('sign-in shell: a slow app: the screen says it is still loading, and the kept Sign in goes ahead once it comes', async (t) => {
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
+  t.after(() => a.close());
+  const wasm = await holdWasm(a.page);
+  await a.page.goto(server.url);
+  await wasm.requested;
+  await fillAndSignIn(a);
+  const slow = 'Still loading the phone…';
+  // A note, not a failure: the button stays busy with the click kept.
+  assert.deepEqual(await waitForNote(a, slow), { role: 'status', words: slow });
+  assert.equal(await a.text('sign-in'), 'Signing in…');
+  assert.equal(await a.text('reload'), null);
+  wasm.release();
+  await a.waitForText('reg-status', /^Registered$/, { what: '"Registered"' });
+  assert.equal(await loadNote(a), null);
+});
+
+test('sign-in shell: "?" opens the shortcuts before the app is up, and they stay open into the app', async (t) => {
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
+  t.after(() => a.close());
+  const wasm = await holdWasm(a.page);
+  await a.page.goto(server.url);
+  await wasm.requested;
+  const help = a.byTestId('help');
+  await help.click();
+  await a.waitForText('shortcuts-help', /Alt\+A answer/);
+  assert.equal(await help.getAttribute('aria-expanded'), 'true');
+  await a.byTestId('help-close').click();
+  assert.equal(await a.text('shortcuts-help'), null);
+  assert.equal(await help.getAttribute('aria-expanded'), 'false');
+  await help.click();
+  await a.waitForText('shortcuts-help', /Alt\+A answer/);
+  assert.ok(await shellShown(a.page));
+  wasm.release();
+  await appUp(a.page);
+  // The app's own help, open, and its "?" closes it.
+  await a.waitForText('shortcuts-help', /Alt\+A answer/);
+  assert.equal(await help.getAttribute('aria-expanded'), 'true');
+  await help.click();
+  assert.equal(await a.text('shortcuts-help'), null);
 });

@@ -2,13 +2,15 @@
 // (crates/web/src/ahead.rs, crates/app/src/components/ahead.rs), so the click on Sign in finds
 // the connection up. What an agent could notice: nothing before the click, whatever that
 // server does; a server changed in the form is the one signed in to; one that refuses is
-// reported in words at the click, as it always was. Speed: `cargo xtask bench startup`.
+// reported in words at the click, as it always was; a fresh profile dials the built-in
+// server ahead only where it is the lab's (the page from its host), a saved server anywhere.
+// Speed: `cargo xtask bench startup`.
 // Run: cargo xtask e2e --grep 'startup'
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { AgentPage, config, freshUser, passwordOf, silentServer, startStaticServer } from './harness.mjs';
+import { AgentPage, appUp, config, freshUser, passwordOf, silentServer, startStaticServer } from './harness.mjs';
 
 let server;
 
@@ -135,4 +137,42 @@ test('startup: a server that refuses the socket opened ahead shows nothing befor
   t.diagnostic(`after the click: ${status}`);
   const after = (await sockets(a)).filter((s) => sameUrl(s.url, refused));
   assert.ok(after.length >= 2, 'the click tried the server again itself');
+});
+
+test('startup: a fresh profile dials the built-in server ahead only from the lab\'s own host; a saved server is dialled ahead anywhere', async (t) => {
+  // The built-in server (state::DEFAULT_WS) is the lab's Kamailio: the sign-ins below use it
+  // without typing a server, as a new agent would.
+  if (config.wsUrl !== 'ws://127.0.0.1:8088') {
+    t.skip(`the lab is not on the built-in server (${config.wsUrl})`);
+    return;
+  }
+  const cases = [
+    // A deployment that left the default: the page's host is not the default's.
+    { name: 'fresh profile, page from another host', host: 'localhost', saved: false, ahead: false },
+    { name: 'saved server, page from another host', host: 'localhost', saved: true, ahead: true },
+    { name: 'fresh profile, page from the lab\'s host', host: '127.0.0.1', saved: false, ahead: true },
+  ];
+  for (const c of cases) {
+    const url = server.url.replace('127.0.0.1', c.host);
+    const a = await AgentPage.launch(`A-${c.host}`, config.wavA, { baseUrl: url });
+    t.after(() => a.close());
+    await a.page.addInitScript(recordSockets);
+    if (c.saved) await a.page.addInitScript((ws) => localStorage.setItem('softphone.ws_url', ws), config.wsUrl);
+    await a.page.goto(url);
+    // The app's own form, so whatever it dials at load is dialled before the click.
+    await appUp(a.page);
+    const user = freshUser();
+    await a.byTestId('sip-uri').fill(`sip:${user}@${config.sipDomain}`);
+    await a.byTestId('password').fill(passwordOf(user));
+    await a.byTestId('sign-in').click();
+    await a.waitForText('reg-status', /^Registered\b/, { what: '"Registered"' });
+    const made = await sockets(a);
+    const click = await a.page.evaluate(() => window.__e2eSignInClick);
+    t.diagnostic(`${c.name}: ${JSON.stringify(made.map((s) => ({ ...s, click })))}`);
+    const carrying = made.filter((s) => s.sent !== null);
+    assert.equal(carrying.length, 1, `${c.name}: one socket carried SIP`);
+    assert.ok(sameUrl(carrying[0].url, config.wsUrl), c.name);
+    assert.equal(carrying[0].made < click, c.ahead, `${c.name}: dialled ahead of the click: ${!c.ahead}`);
+    if (!c.ahead) assert.ok(made.every((s) => s.made >= click), `${c.name}: nothing dialled before the click`);
+  }
 });

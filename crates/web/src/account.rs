@@ -112,7 +112,8 @@ impl SignInError {
 
 const LOOPBACK: [&str; 4] = ["127.0.0.1", "localhost", "[::1]", "::1"];
 
-fn host_of(url: &str) -> &str {
+/// The host of a URL as typed (`[::1]` with its brackets, as `location.hostname` gives it).
+pub fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);

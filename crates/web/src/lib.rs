@@ -26,7 +26,7 @@ mod timer;
 mod transport;
 mod worklet_msg;
 
-pub use account::{parse_edges, Account, SignInError};
+pub use account::{host_of, parse_edges, Account, SignInError};
 pub use ahead::{close_ahead, connect_ahead};
 pub use audio::{can_choose_outputs, AudioEngine, MicProcessing, NoiseSuppression};
 pub use devices::{audio_devices, AudioDevice, DeviceKind, DeviceWatch};

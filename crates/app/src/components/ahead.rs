@@ -11,9 +11,27 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web::{PhoneView, RegStatus, Runtime};
 
+use crate::state::{server_saved, DEFAULT_WS};
+
 /// How long the server field must stay unchanged before a socket is opened to it: a URL
 /// being typed is not dialled letter by letter.
 const STILL_MS: u32 = 400;
+
+/// Whether the form's server at load (`server`) gets a socket before the agent touches the
+/// form: one this browser signed in to before (`saved`), one typed into the page's built-in
+/// screen before the app was up (not the built-in default), or the built-in default when the
+/// page comes from that same host (the development lab, `cargo xtask dev`). A deployment that
+/// left the default in place is not dialled on every load: there, a socket refused by a
+/// machine nobody runs a server on would only log an error.
+fn known_at_load(server: &str, saved: bool, page_host: &str) -> bool {
+    saved || server.trim() != DEFAULT_WS || web::host_of(DEFAULT_WS).eq_ignore_ascii_case(page_host)
+}
+
+fn page_host() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hostname().ok())
+        .unwrap_or_default()
+}
 
 /// The data-testid of the element `ev` happened on or inside.
 fn testid_of(ev: &web_sys::Event) -> Option<String> {
@@ -26,9 +44,10 @@ fn testid_of(ev: &web_sys::Event) -> Option<String> {
 /// While the form is up:
 /// - once it is painted, the sign-in is rehearsed on an engine of its own (no network);
 /// - a WebSocket is kept open ahead (`web::connect_ahead`) to the first edge of the server
-///   field: at once for a saved server, and for a typed one once the field is left or has
-///   been still [`STILL_MS`]. No SIP goes on it before the click, and its failure says
-///   nothing: the sign-in then connects on its own and reports what it meets;
+///   field: at once for a server known at load ([`known_at_load`]), and for a typed one once
+///   the field is left or has been still [`STILL_MS`]. No SIP goes on it before the click,
+///   and its failure says nothing: the sign-in then connects on its own and reports what it
+///   meets;
 /// - the audio's slow start-up (`Runtime::prepare_audio`) begins at the agent's first key or
 ///   pointer press: a user gesture, so the AudioContext runs at once and the browser logs no
 ///   autoplay warning, and long after the form is painted. Not when that press is the
@@ -37,9 +56,13 @@ fn testid_of(ev: &web_sys::Event) -> Option<String> {
 ///   registrar has answered.
 pub(crate) fn start_ahead(ws_url: RwSignal<String>, view_state: RwSignal<PhoneView>) {
     web::after_paint(web::rehearse_sign_in);
+    let saved = server_saved();
     Effect::new(move |before: Option<()>| {
-        let delay = if before.is_none() { 0 } else { STILL_MS };
-        ws_url.with(|list| web::connect_ahead(list, delay));
+        ws_url.with(|list| match before {
+            None if known_at_load(list, saved, &page_host()) => web::connect_ahead(list, 0),
+            None => {}
+            Some(()) => web::connect_ahead(list, STILL_MS),
+        });
     });
     let pressed = Rc::new(Cell::new(false));
     let on_event = move |e: web_sys::Event| {
@@ -78,4 +101,40 @@ pub(crate) fn start_ahead(ws_url: RwSignal<String>, view_state: RwSignal<PhoneVi
         // Taken by the sign-in if it was to its server; otherwise nobody will.
         web::close_ahead();
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::known_at_load;
+    use crate::state::DEFAULT_WS;
+
+    #[test]
+    fn the_built_in_server_is_dialled_at_load_only_from_its_own_host() {
+        // A fresh browser on a deployment that left the default: nothing until the agent acts.
+        assert!(!known_at_load(DEFAULT_WS, false, "phone.example.com"));
+        assert!(!known_at_load(DEFAULT_WS, false, "localhost"));
+        // The development lab serves the page from the default's host.
+        assert!(known_at_load(DEFAULT_WS, false, "127.0.0.1"));
+    }
+
+    #[test]
+    fn a_saved_or_typed_server_is_dialled_at_load_anywhere() {
+        assert!(known_at_load(DEFAULT_WS, true, "phone.example.com"));
+        assert!(known_at_load(
+            "wss://sip.example.com/ws",
+            false,
+            "phone.example.com"
+        ));
+        assert!(known_at_load(
+            "wss://edge1.example.com wss://edge2.example.com",
+            true,
+            "crm.example.com"
+        ));
+        // The default with spaces around it is still the default.
+        assert!(!known_at_load(
+            &format!(" {DEFAULT_WS} "),
+            false,
+            "phone.example.com"
+        ));
+    }
 }

@@ -1,4 +1,6 @@
-//! The phone's header: its name, the registration, the language, help and sign-out.
+//! The phone's header: its name, the registration, the language, help and sign-out, on one
+//! line down to a 360 px side panel in either language (style.css: the name gives way to its
+//! logo where the row is short, and sign-out is an icon named by its label).
 
 use leptos::prelude::*;
 
@@ -24,7 +26,7 @@ pub(crate) fn Header(
     };
     view! {
         <header class="phone-header">
-            <h1><span class="logo" aria-hidden="true">{icons::Icon::Phone.view()}</span>{move || label(lang.get(), Label::Title)}</h1>
+            <h1><span class="logo" aria-hidden="true">{icons::Icon::Phone.view()}</span><span class="title">{move || label(lang.get(), Label::Title)}</span></h1>
             <span class="reg-status" data-testid="reg-status" class:ok=registered role="status">
                 <span class="dot" aria-hidden="true"></span>
                 {status}
@@ -35,10 +37,12 @@ pub(crate) fn Header(
                 })}
             </select>
             <button type="button" class="link help-button" data-testid="help" aria-label=move || label(lang.get(), Label::Shortcuts)
-                title=move || label(lang.get(), Label::Shortcuts) on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
+                title=move || label(lang.get(), Label::Shortcuts) aria-expanded=move || help.get().to_string()
+                on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
             <Show when=move || signed_in.get()>
-                <button class="link" data-testid="sign-out" on:click=move |_| on_sign_out.run(())>
-                    {move || label(lang.get(), Label::SignOut)}
+                <button class="link icon-button" data-testid="sign-out" aria-label=move || label(lang.get(), Label::SignOut)
+                    title=move || label(lang.get(), Label::SignOut) on:click=move |_| on_sign_out.run(())>
+                    {icons::Icon::SignOut.view()}
                 </button>
             </Show>
         </header>

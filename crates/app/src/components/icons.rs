@@ -16,6 +16,7 @@ pub(crate) enum Icon {
     Leave,
     Close,
     Phone,
+    SignOut,
 }
 
 impl Icon {
@@ -31,6 +32,8 @@ impl Icon {
             Self::Transfer => "M14 5l5 5-5 5v-3.5H9a3 3 0 0 0-3 3V19H4v-4.5a5 5 0 0 1 5-5h5z",
             Self::Leave => "M10 4h9v16h-9v-2h7V6h-7zM9 8l1.4 1.4L8.8 11H15v2H8.8l1.6 1.6L9 16l-4-4z",
             Self::Close => "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z",
+            // A power symbol: a bar in a ring open at the top.
+            Self::SignOut => "M11 2h2v10h-2zM6.86 6.87A8 8 0 1 0 17.14 6.87L15.86 8.4A6 6 0 1 1 8.14 8.4z",
             Self::Phone => "M6.6 10.8a15 15 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.6a1 1 0 0 1-.25 1z",
         }
     }

@@ -40,7 +40,8 @@ use dialer::Dialer;
 pub(crate) use header::Header;
 use incoming::Incoming;
 use questions::Questions;
-use shortcuts::{Help, Shortcuts};
+pub(crate) use shortcuts::Help;
+use shortcuts::Shortcuts;
 use sign_in::SignIn;
 pub(crate) use sign_in_form::{Fields, SignInForm, REMEMBER, SECTIONS};
 
@@ -143,7 +144,8 @@ pub fn App() -> impl IntoView {
     });
     let number = RwSignal::new(String::new());
     let number_field = NodeRef::<leptos::html::Input>::new();
-    let help = RwSignal::new(false);
+    // Open already if the agent opened it on the page's built-in screen.
+    let help = RwSignal::new(crate::shell::help_open());
     // The desktop comes a frame after the registrar's first answer, so that the status
     // saying so is on screen first (the desktop's first render holds the main thread some
     // 25 ms), or once the audio has come up without that answer (web::SIGNALLING_FIRST_MS).

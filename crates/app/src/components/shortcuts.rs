@@ -75,7 +75,7 @@ pub(crate) fn Help(open: RwSignal<bool>) -> impl IntoView {
             <div class="card help" role="dialog" data-testid="shortcuts-help" aria-label=move || l(Label::Shortcuts)>
                 <h2>{move || l(Label::Shortcuts)}</h2>
                 <p>{move || l(Label::ShortcutsList)}</p>
-                <button type="button" class="secondary" on:click=move |_| open.set(false)>{move || l(Label::Close)}</button>
+                <button type="button" class="secondary" data-testid="help-close" on:click=move |_| open.set(false)>{move || l(Label::Close)}</button>
             </div>
         </Show>
     }

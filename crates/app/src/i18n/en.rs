@@ -5,7 +5,7 @@ use web::{
     QualityLevel, Reason, RegFailure, RegStatus, SignInError, TargetError, Unsent, HELD_LIMIT,
 };
 
-use super::{Label, Words};
+use super::{Label, Loading, Words};
 
 pub(super) struct En;
 
@@ -346,5 +346,13 @@ impl Words for En {
             TargetError::Empty => "Enter a number or SIP address".into(),
             TargetError::Invalid(s) => format!("Not a number or SIP address: {s}"),
         }
+    }
+}
+
+pub(super) fn loading(what: Loading) -> &'static str {
+    match what {
+        Loading::Slow => "Still loading the phone…",
+        Loading::Failed => "The phone could not load. Check the connection, then reload the page.",
+        Loading::Reload => "Reload",
     }
 }

@@ -5,7 +5,7 @@ use web::{
     QualityLevel, Reason, RegFailure, RegStatus, SignInError, TargetError, Unsent, HELD_LIMIT,
 };
 
-use super::{Label, Words};
+use super::{Label, Loading, Words};
 
 pub(super) struct Es;
 
@@ -357,5 +357,15 @@ impl Words for Es {
             TargetError::Empty => "Indique un número o dirección SIP".into(),
             TargetError::Invalid(s) => format!("No es un número ni una dirección SIP: {s}"),
         }
+    }
+}
+
+pub(super) fn loading(what: Loading) -> &'static str {
+    match what {
+        Loading::Slow => "Todavía se está cargando el teléfono…",
+        Loading::Failed => {
+            "No se pudo cargar el teléfono. Compruebe la conexión y vuelva a cargar la página."
+        }
+        Loading::Reload => "Volver a cargar",
     }
 }

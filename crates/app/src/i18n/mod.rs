@@ -170,6 +170,26 @@ pub(crate) enum Label {
     Preview,
 }
 
+/// What the page's built-in sign-in screen says while the app's code is on its way
+/// (`crate::shell`): only the build-time render reads these, so the app's wasm carries none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Loading {
+    /// The app has not arrived after `shell::SLOW_MS`: a note, not a failure.
+    Slow,
+    /// Its script or wasm could not be fetched, compiled or started.
+    Failed,
+    /// The button that loads the page again.
+    Reload,
+}
+
+/// The words of [`Loading`] (free functions, not in [`Words`], whose table the app keeps).
+pub(crate) fn loading(lang: Lang, what: Loading) -> &'static str {
+    match lang {
+        Lang::En => en::loading(what),
+        Lang::Es => es::loading(what),
+    }
+}
+
 /// One language's words. Each method words one of the engine's enums.
 trait Words {
     fn label(&self, label: Label) -> &'static str;

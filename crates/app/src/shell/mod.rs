@@ -2,22 +2,30 @@
 //! from the app's own components and words into `index.html` (`src/bin/shell.rs`), so the
 //! first paint already shows a form the agent can type into, long before the app's wasm has
 //! arrived. A small inline script (`www/shell.js`) gives it the agent's language and the
-//! remembered account and keeps a Sign in; when the app is up it takes all of that over
-//! ([`take_over`]) and removes the shell within one task, so no frame shows the seam.
+//! remembered account, keeps a Sign in and opens the shortcuts' help; when the app is up it
+//! takes all of that over ([`take_over`]) and removes the shell within one task, so no frame
+//! shows the seam. If the app's code never comes (a network error, a 404 after a deploy, a
+//! browser without WebAssembly), the script says so in the agent's words, with a Reload,
+//! and gives the Sign in button back; if it is only slow, it says that after [`SLOW_MS`].
 
 mod take_over;
 
 use leptos::prelude::*;
 use web::RegStatus;
 
-use crate::components::{Fields, Header, SignInForm, REMEMBER};
-use crate::i18n::{self, label, Label, Lang};
+use crate::components::{Fields, Header, Help, SignInForm, REMEMBER};
+use crate::i18n::{self, label, loading, Label, Lang, Loading};
 use crate::state::{Settings, KEY_LANG, REMEMBERED, STORED};
 
-pub(crate) use take_over::{carry_over, hand_over};
+pub(crate) use take_over::{carry_over, hand_over, help_open};
 
 /// The `id` of the shell's `<main>`; its other languages sit in `<template id="shell-xx">`.
 const ID: &str = "shell";
+
+/// How long the shell waits for the app's code before it says that the phone is still
+/// loading. The page is about 480 KB gzipped: some 2.5 s on a 1.6 Mbit/s line, so past this a
+/// link is slow enough that the agent should know why nothing happens yet.
+pub const SLOW_MS: u32 = 8_000;
 
 /// What goes in the page's `<body>`: the English screen, the others as templates, and the
 /// script (the text of `www/shell.js`, a function of the config it is called with here).
@@ -59,6 +67,8 @@ fn screen(lang: Lang) -> String {
             <main class="phone" id=ID>
                 <Header status=i18n::registration(lang, &RegStatus::SignedOut) registered=false
                     signed_in=false help=RwSignal::new(false) on_sign_out=Callback::new(|()| {}) />
+                // The app's help as it opens, for the script to show where the app would.
+                <template data-help=""><Help open=RwSignal::new(true) /></template>
                 <SignInForm fields busy=RwSignal::new(false) error=RwSignal::new(None)
                     on_submit=Callback::new(|_| {}) />
             </main>
@@ -68,25 +78,35 @@ fn screen(lang: Lang) -> String {
     })
 }
 
-/// The script's facts, taken from the app: where things are stored, the busy words.
+/// The script's facts, taken from the app: where things are stored, its words per language.
 fn config() -> String {
     let fields: Vec<String> = STORED
         .iter()
         .map(|(id, key, secret)| format!("[{},{},{secret}]", json(id), json(key)))
         .collect();
-    let busy: Vec<String> = Lang::ALL
+    let words: Vec<String> = Lang::ALL
         .iter()
-        .map(|l| format!("{}:{}", json(l.tag()), json(label(*l, Label::SigningIn))))
+        .map(|&l| {
+            format!(
+                "{}:{{\"signIn\":{},\"busy\":{},\"slow\":{},\"failed\":{},\"reload\":{}}}",
+                json(l.tag()),
+                json(label(l, Label::SignIn)),
+                json(label(l, Label::SigningIn)),
+                json(loading(l, Loading::Slow)),
+                json(loading(l, Loading::Failed)),
+                json(loading(l, Loading::Reload)),
+            )
+        })
         .collect();
     format!(
-        "{{\"id\":{},\"lang\":{},\"fields\":[{}],\"remember\":[{},{},{}],\"busy\":{{{}}}}}",
+        "{{\"id\":{},\"lang\":{},\"fields\":[{}],\"remember\":[{},{},{}],\"slowMs\":{SLOW_MS},\"words\":{{{}}}}}",
         json(ID),
         json(KEY_LANG),
         fields.join(","),
         json(REMEMBER),
         json(REMEMBERED.0),
         json(REMEMBERED.1),
-        busy.join(",")
+        words.join(",")
     )
 }
 

@@ -1,5 +1,5 @@
 //! The app taking over from the page's built-in sign-in screen: what was typed, the open
-//! sections, the focus and a Sign in already clicked all move to the app's own form.
+//! sections, the help, the focus and a Sign in already clicked all move to the app's own.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -38,6 +38,11 @@ pub(crate) fn carry_over(fields: &Fields) {
     if let Some(i) = input(&shell, REMEMBER) {
         fields.remember.set(i.checked());
     }
+}
+
+/// Whether the agent opened the shortcuts' help on the shell ("?"): the app's opens too.
+pub(crate) fn help_open() -> bool {
+    shell().is_some_and(|s| by_testid(&s, "shortcuts-help").is_some())
 }
 
 /// Once the app is mounted, in the same task (so no frame shows both): the sections, the

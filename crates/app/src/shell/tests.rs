@@ -22,6 +22,14 @@ fn the_screen_is_the_apps_form_in_each_language() {
             );
         }
         assert!(html.contains(&i18n::registration(lang, &RegStatus::SignedOut)));
+        // The help as the app opens it, held in a template for the "?" of the shell.
+        let help = html
+            .find("<template data-help=\"\">")
+            .expect("the help's template");
+        assert!(
+            html[help..].contains(label(lang, Label::ShortcutsList)),
+            "{html}"
+        );
         // The password never goes into a URL, even if no script ever ran.
         assert!(
             html.contains(r#"method="post""#) && !html.contains("action="),
@@ -100,6 +108,16 @@ fn the_config_names_the_apps_keys_and_words() {
     let c = config();
     assert!(c.contains("\"softphone.lang\""), "{c}");
     assert!(c.contains("\"Iniciando sesión…\""), "{c}");
+    // What it says if the app's code is slow or never comes, in each language, from i18n.
+    for lang in Lang::ALL {
+        for what in [Loading::Slow, Loading::Failed, Loading::Reload] {
+            assert!(
+                c.contains(&json(loading(lang, what))),
+                "{what:?} {lang:?}: {c}"
+            );
+        }
+    }
+    assert!(c.contains(&format!("\"slowMs\":{SLOW_MS}")), "{c}");
     assert!(
         c.contains("[\"password\",\"softphone.password\",true]"),
         "{c}"

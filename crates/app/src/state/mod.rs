@@ -235,6 +235,9 @@ pub(crate) fn use_lang() -> RwSignal<Lang> {
 }
 
 const KEY_WS: &str = "softphone.ws_url";
+/// The server a browser that never signed in here is offered: the development lab's Kamailio
+/// (`cargo xtask dev`), on the machine serving the page.
+pub(crate) const DEFAULT_WS: &str = "ws://127.0.0.1:8088";
 const KEY_URI: &str = "softphone.sip_uri";
 const KEY_ICE: &str = "softphone.ice_servers";
 const KEY_NAME: &str = "softphone.display_name";
@@ -273,6 +276,11 @@ pub(crate) fn load(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
 }
 
+/// Whether this browser has signed in to a server before (the form shows the one it saved).
+pub(crate) fn server_saved() -> bool {
+    load(KEY_WS).is_some()
+}
+
 impl Settings {
     /// The remembered settings, or the local demo's.
     pub(crate) fn load() -> Self {
@@ -289,7 +297,7 @@ impl Settings {
         let remember = load(REMEMBERED.0).is_some_and(|v| v == REMEMBERED.1);
         let secret = |key| if remember { load(key) } else { None }.unwrap_or_default();
         Self {
-            ws_url: load(KEY_WS).unwrap_or_else(|| "ws://127.0.0.1:8088".into()),
+            ws_url: load(KEY_WS).unwrap_or_else(|| DEFAULT_WS.into()),
             sip_uri: load(KEY_URI).unwrap_or_else(|| "sip:1001@127.0.0.1".into()),
             display_name: load(KEY_NAME).unwrap_or_default(),
             auth_user: load(KEY_AUTH_USER).unwrap_or_default(),
