@@ -176,3 +176,32 @@ test('startup: a fresh profile dials the built-in server ahead only from the lab
     if (!c.ahead) assert.ok(made.every((s) => s.made >= click), `${c.name}: nothing dialled before the click`);
   }
 });
+
+test('startup: the click shows Signing in… and Registering… while the registrar is silent, and a second submit before the first paint signs in no second time', async (t) => {
+  // The click's feedback is rendered after its first paint (crates/app/src/state/first_paint.rs),
+  // so the guard against a second sign-in cannot be the disabled button.
+  const silent = await silentServer();
+  t.after(() => silent.close());
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
+  t.after(() => a.close());
+  await a.page.addInitScript(recordSockets);
+  const ws = await openServerFields(a);
+  const user = freshUser();
+  await ws.fill(silent.url);
+  await a.byTestId('sip-uri').fill(`sip:${user}@${config.sipDomain}`);
+  await a.byTestId('password').fill(passwordOf(user));
+  await until('the socket opened ahead', () => silent.open() > 0);
+  // Enter twice in one task, as a bouncing key would: no paint comes between the two.
+  await a.byTestId('password').evaluate((field) => {
+    field.form.requestSubmit();
+    field.form.requestSubmit();
+  });
+  await a.waitForText('sign-in', /^Signing in…$/, { what: 'the busy button' });
+  assert.equal(await a.byTestId('sign-in').isDisabled(), true, 'the busy button takes no click');
+  await a.waitForText('reg-status', /^Registering…$/, { what: '"Registering…"' });
+  // Long enough for a second sign-in's own socket to have been made.
+  await new Promise((r) => setTimeout(r, 500));
+  const made = (await sockets(a)).filter((s) => sameUrl(s.url, silent.url));
+  t.diagnostic(`sockets to the silent server: ${JSON.stringify(made)}`);
+  assert.equal(made.length, 1, 'one sign-in, on the socket opened ahead');
+});

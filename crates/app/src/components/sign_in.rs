@@ -1,14 +1,16 @@
 //! The sign-in form.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web::crm::{Bridge, Problem};
-use web::{Account, PhoneView, Runtime, SignInError};
+use web::{Account, PhoneView, RegStatus, Runtime, SignInError};
 
 use super::sign_in_form::{Fields, SignInForm};
 use super::{use_bridge, AudioStatus, DriverSlot};
 use crate::shell;
-use crate::state::{set_swept, DeviceChoice, Ringtone, Settings};
+use crate::state::{set_swept, DeviceChoice, FirstPaint, Ringtone, Settings};
 
 /// Signs in with `account` and hands the running phone to the page, and to the CRM when the
 /// phone is embedded: the form and the CRM's `sign_in` command both come here.
@@ -21,12 +23,20 @@ pub(crate) async fn start(
 ) -> Result<(), SignInError> {
     let devices = DeviceChoice::load().to_web();
     let observer = bridge.clone();
-    let on_view = move |v: PhoneView| {
-        if let Some(b) = &observer {
-            b.observe(&v);
-        }
-        set_swept(view_state, v);
-    };
+    // Until the click's first paint, only a settled registration is shown at once
+    // (FirstPaint says why).
+    let views = Rc::new(FirstPaint::new(
+        move |v: PhoneView| {
+            if let Some(b) = &observer {
+                b.observe(&v);
+            }
+            set_swept(view_state, v);
+        },
+        |v| matches!(v.registration, RegStatus::Registered | RegStatus::Failed(_)),
+    ));
+    let opener = Rc::clone(&views);
+    web::after_paint(move || opener.open());
+    let on_view = move |v: PhoneView| views.give(v);
     audio.set(None);
     let audio_bridge = bridge.clone();
     let on_audio = move |result: Result<(), SignInError>| {
@@ -76,21 +86,26 @@ pub(crate) fn SignIn(
     shell::carry_over(&fields);
     let error = RwSignal::new(None::<SignInError>);
     let busy = RwSignal::new(false);
+    // Set at the click, where `busy` waits for the first paint: a second submit before it
+    // signs in no second time.
+    let started = StoredValue::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         // The form never goes anywhere: nothing typed ends up in the URL.
         ev.prevent_default();
-        if busy.get_untracked() {
+        if started.get_value() {
             return;
         }
+        started.set_value(true);
         let settings = fields.settings();
         let account = settings.account();
         let bridge = bridge.get_value();
-        // Queued before the re-renders the signals below queue: the REGISTER goes first.
+        // The REGISTER goes in this task, before anything is re-rendered.
         spawn_local(async move {
             // Still busy once signed in: the form stays until the desktop replaces it.
             match start(account, view_state, driver, bridge, audio).await {
                 Ok(()) => settings.save(),
                 Err(e) => {
+                    started.set_value(false);
                     error.set(Some(e));
                     busy.try_set(false);
                 }
@@ -99,8 +114,14 @@ pub(crate) fn SignIn(
             // works the same without it.
             web::ask_notification_permission();
         });
-        busy.set(true);
-        error.set(None);
+        // After the click's first paint, by when the registrar has likely answered
+        // (FirstPaint says why); not once the sign-in has failed, nor once the form is gone.
+        web::after_paint(move || {
+            if started.try_get_value() == Some(true) {
+                busy.try_set(true);
+                error.try_set(None);
+            }
+        });
     };
     super::ahead::start_ahead(fields.ws_url, view_state);
     view! { <SignInForm fields busy error on_submit=Callback::new(submit) /> }

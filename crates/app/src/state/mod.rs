@@ -7,10 +7,12 @@ use web_sys::Storage;
 use crate::i18n::Lang;
 
 mod book;
+mod first_paint;
 mod history;
 mod sweep;
 
 pub(crate) use book::{load_directory, DirEntry, Directory, Favorites};
+pub(crate) use first_paint::FirstPaint;
 pub(crate) use history::{CallRecord, CallResult, History};
 pub(crate) use sweep::{set_swept, sweep};
 
