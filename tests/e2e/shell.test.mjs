@@ -137,12 +137,7 @@ test('sign-in shell: in Spanish before the app when the browser is, or the agent
     assert.equal(await a.text('reg-status'), 'Sesión cerrada', c.name);
     assert.equal(await a.page.getAttribute('html', 'lang'), 'es', c.name);
     assert.equal(await a.byTestId('language').inputValue(), 'es', c.name);
-    const user = freshUser();
-    await a.byTestId('server-more').click();
-    await a.byTestId('ws-url').fill(config.wsUrl);
-    await a.byTestId('sip-uri').fill(`sip:${user}@${config.sipDomain}`);
-    await a.byTestId('password').fill(passwordOf(user));
-    await a.byTestId('sign-in').click();
+    await fillAndSignIn(a);
     await a.waitForText('sign-in', /^Iniciando sesión…$/);
     wasm.release();
     await a.waitForText('reg-status', /^Registrado$/, { what: '"Registrado"' });

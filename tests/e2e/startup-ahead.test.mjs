@@ -71,6 +71,21 @@ async function openServerFields(a) {
   return ws;
 }
 
+/** A fresh agent whose form names a server that accepts the socket and never answers, with
+ * a fresh account typed after it; its sockets recorded. */
+async function typedSilentServer(t) {
+  const silent = await silentServer();
+  t.after(() => silent.close());
+  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
+  t.after(() => a.close());
+  await a.page.addInitScript(recordSockets);
+  const ws = await openServerFields(a);
+  const user = freshUser();
+  await ws.fill(silent.url);
+  await a.byTestId('sip-uri').fill(`sip:${user}@${config.sipDomain}`);
+  return { silent, a, ws, user };
+}
+
 async function until(what, check, timeout = 15_000) {
   const end = Date.now() + timeout;
   for (;;) {
@@ -82,16 +97,8 @@ async function until(what, check, timeout = 15_000) {
 }
 
 test('startup: a server changed in the form after its socket was opened ahead is the one signed in to, on a socket opened before the click', async (t) => {
-  const silent = await silentServer();
-  t.after(() => silent.close());
-  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
-  t.after(() => a.close());
-  await a.page.addInitScript(recordSockets);
-  const ws = await openServerFields(a);
-  const user = freshUser();
   // The agent types a server, and moves on to the next field: the phone connects to it.
-  await ws.fill(silent.url);
-  await a.byTestId('sip-uri').fill(`sip:${user}@${config.sipDomain}`);
+  const { silent, a, ws, user } = await typedSilentServer(t);
   await until('the socket opened ahead to the first server', () => silent.open() > 0);
   // Then corrects it: that socket goes, and the new server's comes.
   await ws.fill(config.wsUrl);
@@ -180,15 +187,7 @@ test('startup: a fresh profile dials the built-in server ahead only from the lab
 test('startup: the click shows Signing in… and Registering… while the registrar is silent, and a second submit before the first paint signs in no second time', async (t) => {
   // The click's feedback is rendered after its first paint (crates/app/src/state/first_paint.rs),
   // so the guard against a second sign-in cannot be the disabled button.
-  const silent = await silentServer();
-  t.after(() => silent.close());
-  const a = await AgentPage.launch('A', config.wavA, { baseUrl: server.url });
-  t.after(() => a.close());
-  await a.page.addInitScript(recordSockets);
-  const ws = await openServerFields(a);
-  const user = freshUser();
-  await ws.fill(silent.url);
-  await a.byTestId('sip-uri').fill(`sip:${user}@${config.sipDomain}`);
+  const { silent, a, user } = await typedSilentServer(t);
   await a.byTestId('password').fill(passwordOf(user));
   await until('the socket opened ahead', () => silent.open() > 0);
   // Enter twice in one task, as a bouncing key would: no paint comes between the two.
