@@ -2,6 +2,8 @@
 //! field, the call button calls it; the star keeps it in Favorites.
 
 use leptos::prelude::*;
+
+use super::shown::Shown;
 use web::{Command, PhoneView};
 
 use super::DriverSlot;
@@ -108,9 +110,9 @@ pub(crate) fn Book(
                 class:on=move || tab.get() == t on:click=move |_| choose(t)>
                 {move || l(what)}
                 {(t == Tab::Recents).then(|| view! {
-                    <Show when=move || history.with(|h| h.unseen() > 0)>
+                    <Shown when=move || history.with(|h| h.unseen() > 0)>
                         <span class="count" data-testid="missed-count">{move || history.with(History::unseen)}</span>
-                    </Show>
+                    </Shown>
                 })}
             </button>
         }
@@ -136,20 +138,20 @@ pub(crate) fn Book(
                                 directory.with(|d| d.entries.iter().filter(|e| e.matches(&q)).cloned().collect::<Vec<_>>())
                             };
                             view! {
-                                <Show when=move || !shown().is_empty() fallback=empty>
+                                <Shown when=move || !shown().is_empty() fallback=empty>
                                     <For each=shown key=|e| (e.name.clone(), e.number.clone()) children=entry_row />
-                                </Show>
+                                </Shown>
                             }.into_any()
                         }
                         Tab::Recents => view! {
-                            <Show when=move || history.with(|h| !h.calls.is_empty()) fallback=empty>
+                            <Shown when=move || history.with(|h| !h.calls.is_empty()) fallback=empty>
                                 <For each=move || history.get().calls key=|c| (c.at_ms.to_bits(), c.number.clone(), c.unseen) children=recent_row />
-                            </Show>
+                            </Shown>
                         }.into_any(),
                         Tab::Favorites => view! {
-                            <Show when=move || favorites.with(|f| !f.0.is_empty()) fallback=empty>
+                            <Shown when=move || favorites.with(|f| !f.0.is_empty()) fallback=empty>
                                 <For each=move || favorites.get().0 key=|e| (e.name.clone(), e.number.clone()) children=entry_row />
-                            </Show>
+                            </Shown>
                         }.into_any(),
                     }
                 }}

@@ -7,6 +7,8 @@
 //! call leaves no subscriptions behind.
 
 use leptos::prelude::*;
+
+use super::shown::Shown;
 use web::{Command, Control, LineId, LineState, LineView, PhoneView, Reason};
 
 use super::control_button::ControlButton;
@@ -68,7 +70,7 @@ pub(crate) fn CallControls(
     let toggle = move |p: Panel| panel.update(|cur| *cur = if *cur == p { Panel::None } else { p });
     view! {
         <div class="call-controls" role="toolbar" aria-label=move || l(Label::Calls)>
-            <Show
+            <Shown
                 when=move || held.get()
                 fallback=move || view! {
                     <ControlButton label=Label::Hold testid="hold" icon=Icon::Hold control=of_line(|l| l.hold)
@@ -77,7 +79,7 @@ pub(crate) fn CallControls(
             >
                 <ControlButton label=Label::Retrieve testid="retrieve" icon=Icon::Play control=of_line(|l| l.retrieve)
                     on_press=Callback::new(move |()| send(Command::Retrieve(id))) />
-            </Show>
+            </Shown>
             <ControlButton label=Label::Mute testid="mute" icon=Icon::Mic pressed=muted
                 control=of_line(|l| Control::when(l.state == LineState::Connected, Reason::NotConnected))
                 on_press=Callback::new(move |()| send(Command::Mute(!muted.get_untracked()))) />
@@ -98,21 +100,21 @@ pub(crate) fn CallControls(
                 pressed=Signal::derive(move || panel.get() == Panel::Transfer)
                 control=of_line(|l| l.transfer)
                 on_press=Callback::new(move |()| toggle(Panel::Transfer)) />
-            <Show when=in_conference>
+            <Shown when=in_conference>
                 <ControlButton label=Label::Leave testid="leave" icon=Icon::Leave control=phone(|v| v.controls.leave)
                     on_press=Callback::new(move |()| send(Command::Leave)) />
                 <ControlButton label=Label::EndConference testid="end-conference" icon=Icon::Close class="danger"
                     control=phone(|v| v.controls.end_conference)
                     on_press=Callback::new(move |()| send(Command::EndConference)) />
-            </Show>
+            </Shown>
             <ControlButton label=Label::EndCall testid="hang-up" icon=Icon::Phone class="danger end"
                 control=end_call on_press=Callback::new(move |()| send(Command::HangUp)) />
         </div>
-        <Show when=move || panel.get() == Panel::Keypad>
+        <Shown when=move || panel.get() == Panel::Keypad>
             <Keypad driver />
-        </Show>
-        <Show when=move || panel.get() == Panel::Transfer>
+        </Shown>
+        <Shown when=move || panel.get() == Panel::Transfer>
             <TransferPanel view_state driver on_done=Callback::new(move |()| panel.set(Panel::None)) />
-        </Show>
+        </Shown>
     }
 }

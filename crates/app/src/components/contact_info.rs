@@ -2,6 +2,8 @@
 //! the host's disconnect icon (C14).
 
 use leptos::prelude::*;
+
+use super::shown::Shown;
 use web::{Command, Control, LineView, MediaHealth, PhoneView, Reason};
 
 use super::control_button::ControlButton;
@@ -96,11 +98,11 @@ pub(crate) fn ContactInfo(
                         on_press=Callback::new(move |()| send(Command::Hold(id))) />
                     <ControlButton label=Label::Retrieve testid="line-retrieve" control=line_signal(|l| l.retrieve)
                         on_press=Callback::new(move |()| send(Command::Retrieve(id))) />
-                    <Show when=move || line.in_conference>
+                    <Shown when=move || line.in_conference>
                         <ControlButton label=Label::Disconnect testid="line-disconnect" icon=Icon::Close control=line_signal(|l| l.disconnect)
                             name_suffix=peer.clone()
                             on_press=Callback::new(move |()| send(Command::Disconnect(id))) class="icon danger" />
-                    </Show>
+                    </Shown>
                     <button data-testid="line-hang-up" class="danger"
                         on:click=move |_| send(Command::HangUpLine(id))>{move || l(Label::EndCall)}</button>
                 </span>
@@ -108,18 +110,18 @@ pub(crate) fn ContactInfo(
         }
     };
     view! {
-        <Show when=shown>
+        <Shown when=shown>
             <section class="card contact-info" aria-label=move || l(Label::ContactInfo)>
                 <h2>
                     {move || l(Label::ContactInfo)}
-                    <Show when=move || view_state.with(|v| v.conference.as_ref().is_some_and(|c| c.host))>
+                    <Shown when=move || view_state.with(|v| v.conference.as_ref().is_some_and(|c| c.host))>
                         " " <span class="badge" data-testid="host-badge">{move || l(Label::Host)}</span>
-                    </Show>
+                    </Shown>
                 </h2>
                 <ul class="lines">
                     <For each=move || lines.get() key=|l| (l.id, l.state.clone(), l.held, l.remote_held, l.in_conference, l.media) children=row />
                 </ul>
-                <Show when=move || roster.with(|r| !r.is_empty())>
+                <Shown when=move || roster.with(|r| !r.is_empty())>
                     <ul class="roster">
                         <For
                             each=move || roster.get()
@@ -137,8 +139,8 @@ pub(crate) fn ContactInfo(
                             }
                         />
                     </ul>
-                </Show>
+                </Shown>
             </section>
-        </Show>
+        </Shown>
     }
 }

@@ -2,6 +2,8 @@
 //! falls back to the default with a visible notice.
 
 use leptos::prelude::*;
+
+use super::shown::Shown;
 use leptos::task::spawn_local;
 use web::{audio_devices, can_choose_outputs, AudioDevice, DeviceKind, DeviceWatch};
 
@@ -205,7 +207,7 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                     {move || options(DeviceKind::Microphone, |c| c.microphone.clone(), DEFAULT)}
                 </select>
             </label>
-            <Show
+            <Shown
                 when=can_choose_outputs
                 fallback=move || view! {
                     <p class="hint" data-testid="outputs-fixed">
@@ -223,7 +225,7 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                         {move || options(DeviceKind::Speaker, |c| c.ringer.clone(), RINGER_FIRST)}
                     </select>
                 </label>
-            </Show>
+            </Shown>
             <div class="ringtone-row">
                 <label>{move || label(lang.get(), Label::Ringtone)}
                     <select data-testid="ringtone" on:change=pick_ringtone>
@@ -279,14 +281,14 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                     <output>{move || format!("{} %", strength_percent(noise.get()))}</output>
                 </label>
             </div>
-            <Show when=move || notice.with(Option::is_some)>
+            <Shown when=move || notice.with(Option::is_some)>
                 <p class="notice" data-testid="device-notice" role="status">
                     {move || notice.get().map(|(l, detail)| match detail {
                         Some(d) => format!("{}: {d}", label(lang.get(), l)),
                         None => label(lang.get(), l).to_owned(),
                     })}
                 </p>
-            </Show>
+            </Shown>
         </details>
     }
 }

@@ -3,6 +3,8 @@
 //! call goes on hold first, C3).
 
 use leptos::prelude::*;
+
+use super::shown::Shown;
 use web::{Command, PhoneView};
 
 use super::control_button::ControlButton;
@@ -63,7 +65,7 @@ pub(crate) fn Dialer(
                     on:keydown=move |ev| if ev.key() == "ArrowDown" { ev.prevent_default(); open_menu() }>
                     "▾"
                 </button>
-                <Show when=move || menu_open.get()>
+                <Shown when=move || menu_open.get()>
                     <div class="menu" role="menu" on:keydown=move |ev| if ev.key() == "Escape" { menu_open.set(false) }>
                         <button type="button" role="menuitem" data-testid="single-step" node_ref=menu_item
                             aria-disabled=move || (!single_step.get().enabled).to_string()
@@ -80,13 +82,13 @@ pub(crate) fn Dialer(
                             {move || l(Label::SingleStep)}
                         </button>
                     </div>
-                </Show>
+                </Shown>
             </div>
-            <Show when=move || view_state.with(|v| v.notice.is_some())>
+            <Shown when=move || view_state.with(|v| v.notice.is_some())>
                 <p class="notice" data-testid="notice" role="status">
                     {move || view_state.with(|v| v.notice.as_ref().map(|n| notice(lang.get(), n)))}
                 </p>
-            </Show>
+            </Shown>
         </form>
     }
 }

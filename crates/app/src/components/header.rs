@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use super::shown::Shown;
+
 use super::icons;
 use crate::i18n::{label, Label, Lang};
 use crate::state::{save_lang, use_lang};
@@ -39,12 +41,12 @@ pub(crate) fn Header(
             <button type="button" class="link help-button" data-testid="help" aria-label=move || label(lang.get(), Label::Shortcuts)
                 title=move || label(lang.get(), Label::Shortcuts) aria-expanded=move || help.get().to_string()
                 on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
-            <Show when=move || signed_in.get()>
+            <Shown when=move || signed_in.get()>
                 <button class="link icon-button" data-testid="sign-out" aria-label=move || label(lang.get(), Label::SignOut)
                     title=move || label(lang.get(), Label::SignOut) on:click=move |_| on_sign_out.run(())>
                     {icons::Icon::SignOut.view()}
                 </button>
-            </Show>
+            </Shown>
         </header>
     }
 }

@@ -2,6 +2,8 @@
 //! notification when the tab is hidden; focus moves to the newest so a keyboard user is there.
 
 use leptos::prelude::*;
+
+use super::shown::Shown;
 use web::{Command, LineView, PhoneView};
 
 use super::DriverSlot;
@@ -70,13 +72,13 @@ pub(crate) fn Incoming(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> i
         }
     };
     view! {
-        <Show when=move || ringing.with(|r| !r.is_empty())>
+        <Shown when=move || ringing.with(|r| !r.is_empty())>
             <section class="card incoming" role="alert" aria-label=move || l(Label::IncomingCall)>
                 <h2>{move || l(Label::IncomingCall)}</h2>
                 <ul>
                     <For each=move || ringing.get() key=|l| l.id children=row />
                 </ul>
             </section>
-        </Show>
+        </Shown>
     }
 }

@@ -15,6 +15,7 @@ mod keypad;
 mod quality;
 mod questions;
 mod shortcuts;
+mod shown;
 mod sign_in;
 mod sign_in_form;
 mod transfer;
@@ -42,6 +43,7 @@ use incoming::Incoming;
 use questions::Questions;
 pub(crate) use shortcuts::Help;
 use shortcuts::Shortcuts;
+use shown::Shown;
 use sign_in::SignIn;
 pub(crate) use sign_in_form::{Fields, SignInForm, REMEMBER, SECTIONS};
 
@@ -196,16 +198,16 @@ pub fn App() -> impl IntoView {
             <Header status=Signal::derive(status) registered=Signal::derive(registered)
                 signed_in=signed_in help on_sign_out=Callback::new(sign_out) />
             <Help open=help />
-            <Show when=move || mic_blocked>
+            <Shown when=move || mic_blocked>
                 <p class="error embed-problem" data-testid="embed-problem" role="alert">
                     {move || sign_in_error(lang.get(), &SignInError::MicrophoneBlockedByFrame)}
                 </p>
-            </Show>
-            <Show
+            </Shown>
+            <Shown
                 when=move || signed_in.get()
                 fallback=move || view! { <SignIn view_state driver audio /> }
             >
-                <Show when=move || audio.with(|a| matches!(a, Some(Err(_))))>
+                <Shown when=move || audio.with(|a| matches!(a, Some(Err(_))))>
                     // Registered all the same; calls have no media until the next sign-in.
                     <p class="error audio-problem" data-testid="audio-problem" role="alert">
                         {move || audio.with(|a| match a {
@@ -213,7 +215,7 @@ pub fn App() -> impl IntoView {
                             _ => String::new(),
                         })}
                     </p>
-                </Show>
+                </Shown>
                 <Shortcuts view_state driver help />
                 <div class="col calls-col">
                     <Incoming view_state driver />
@@ -226,7 +228,7 @@ pub fn App() -> impl IntoView {
                     <Book view_state driver number history directory />
                     <Settings driver view_state />
                 </div>
-            </Show>
+            </Shown>
         </main>
     }
 }

@@ -2,6 +2,8 @@
 //! (end for everyone, or leave?). Focus moves to them; Escape cancels.
 
 use leptos::prelude::*;
+
+use super::shown::Shown;
 use web::{Command, PhoneView};
 
 use super::control_button::ControlButton;
@@ -38,7 +40,7 @@ pub(crate) fn Questions(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> 
         })
     });
     view! {
-        <Show when=move || view_state.with(|v| v.merge_confirm.is_some())>
+        <Shown when=move || view_state.with(|v| v.merge_confirm.is_some())>
             <div class="card confirm" role="alertdialog" aria-modal="false" data-testid="merge-question"
                 on:keydown=move |ev| if ev.key() == "Escape" { send(Command::CancelMerge) }>
                 <p>
@@ -50,8 +52,8 @@ pub(crate) fn Questions(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> 
                     <button class="secondary" data-testid="merge-cancel" on:click=move |_| send(Command::CancelMerge)>{move || l(Label::Cancel)}</button>
                 </div>
             </div>
-        </Show>
-        <Show when=move || view_state.with(|v| v.hang_up_question.is_some())>
+        </Shown>
+        <Shown when=move || view_state.with(|v| v.hang_up_question.is_some())>
             <div class="card confirm" role="alertdialog" aria-modal="false" data-testid="hang-up-question"
                 on:keydown=move |ev| if ev.key() == "Escape" { send(Command::CancelHangUp) }>
                 <p>{move || l(Label::HangUpQuestionText)}</p>
@@ -63,6 +65,6 @@ pub(crate) fn Questions(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> 
                     <button class="secondary" data-testid="question-cancel" on:click=move |_| send(Command::CancelHangUp)>{move || l(Label::Cancel)}</button>
                 </div>
             </div>
-        </Show>
+        </Shown>
     }
 }

@@ -2,6 +2,8 @@
 //! digits as DTMF during a call, `?` help) and the overlay that lists them.
 
 use leptos::prelude::*;
+
+use super::shown::Shown;
 use web::{Command, LineState, PhoneView};
 
 use super::DriverSlot;
@@ -71,12 +73,12 @@ pub(crate) fn Help(open: RwSignal<bool>) -> impl IntoView {
     let lang = use_lang();
     let l = move |what| label(lang.get(), what);
     view! {
-        <Show when=move || open.get()>
+        <Shown when=move || open.get()>
             <div class="card help" role="dialog" data-testid="shortcuts-help" aria-label=move || l(Label::Shortcuts)>
                 <h2>{move || l(Label::Shortcuts)}</h2>
                 <p>{move || l(Label::ShortcutsList)}</p>
                 <button type="button" class="secondary" data-testid="help-close" on:click=move |_| open.set(false)>{move || l(Label::Close)}</button>
             </div>
-        </Show>
+        </Shown>
     }
 }

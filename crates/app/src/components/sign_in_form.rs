@@ -2,6 +2,8 @@
 //! is up (`crate::shell` renders it at build time, so the two cannot drift apart).
 
 use leptos::prelude::*;
+
+use super::shown::Shown;
 use web::SignInError;
 
 use crate::i18n::{label, sign_in_error, Label};
@@ -138,11 +140,11 @@ pub(crate) fn SignInForm(
                 aria-busy=move || busy.get().then_some("true")>
                 {move || l(if busy.get() { Label::SigningIn } else { Label::SignIn })}
             </button>
-            <Show when=move || error.with(Option::is_some)>
+            <Shown when=move || error.with(Option::is_some)>
                 <p class="error" data-testid="sign-in-error" role="alert">
                     {move || error.with(|e| e.as_ref().map(|e| sign_in_error(lang.get(), e)))}
                 </p>
-            </Show>
+            </Shown>
         </form>
     }
 }
