@@ -94,6 +94,8 @@ pub(crate) fn CallCard(
                     <div class="call-peer" data-testid="call-peer">
                         {move || line.with(|l| l.as_ref().map(|l| l.peer.clone()))}
                     </div>
+                    // Reactive children give AnyView (`.into_any()`, here and across the
+                    // components) so that all of them share one copy of the render code.
                     {move || view_state.with(|v| {
                         let conf = v.conference.as_ref()?;
                         let joined = v.line.as_ref().is_some_and(|l| l.in_conference || !conf.host);
@@ -101,7 +103,7 @@ pub(crate) fn CallCard(
                             <div class="call-conference" data-testid="call-conference">
                                 {l(Label::Conference)} " · " {conf.participants} " " {l(Label::Participants)}
                             </div>
-                        })
+                        }.into_any())
                     })}
                     <div class="call-state" data-testid="call-state">{state_text}</div>
                 </div>
@@ -113,12 +115,12 @@ pub(crate) fn CallCard(
                 })) />
                 {move || badges().into_iter().map(|(kind, text)| view! {
                     <span class=format!("badge {kind}") data-testid=format!("badge-{kind}")>{text}</span>
-                }).collect::<Vec<_>>()}
+                }.into_any()).collect::<Vec<_>>()}
                 {move || line.with(|l| l.as_ref().filter(|l| !l.dtmf_received.is_empty()).map(|l| view! {
                     <span class="badge digits" data-testid="dtmf-received">
                         {label(lang.get(), Label::DigitsReceived)} ": " {l.dtmf_received.clone()}
                     </span>
-                }))}
+                }.into_any()))}
             </div>
             // Made for the live line and dropped with it (see call_controls).
             {move || live.get().map(|id| view! { <CallControls view_state driver number_field id /> })}

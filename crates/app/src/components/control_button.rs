@@ -67,7 +67,7 @@ pub(crate) fn ControlButton(
         >
             {icon.map(Icon::view)}
             <span class="text">{move || self::label(lang.get(), label)}</span>
-            {move || why().map(|text| view! { <span class="why" id=id.clone() role="tooltip">{text}</span> })}
+            {move || why().map(|text| view! { <span class="why" id=id.clone() role="tooltip">{text}</span> }.into_any())}
         </button>
     }
 }

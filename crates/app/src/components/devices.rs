@@ -194,7 +194,7 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
         opts.into_iter()
             .map(|(id, label)| {
                 let is = id == current;
-                view! { <option value=id selected=is>{label}</option> }
+                view! { <option value=id selected=is>{label}</option> }.into_any()
             })
             .collect::<Vec<_>>()
     };

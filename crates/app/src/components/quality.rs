@@ -36,6 +36,7 @@ pub(crate) fn QualityBadge(
                     <span aria-hidden="true">{bars} " " {i18n::quality_level(lang.get(), q.level)}</span>
                 </span>
             }
+            .into_any()
         })
     }
 }

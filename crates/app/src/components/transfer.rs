@@ -54,7 +54,7 @@ pub(crate) fn TransferPanel(
                     on:click=move |_| if let Some(line) = selected() { send(Command::AttendedTransfer { line, to }) }>
                     {l(Label::AttendedTransfer)} " " {peer.clone()}
                 </button>
-            }).collect::<Vec<_>>()}
+            }.into_any()).collect::<Vec<_>>()}
         </form>
     }
 }
