@@ -3,6 +3,9 @@
 #![forbid(unsafe_code)]
 // Leptos' `#[component]` macro emits `pub` props types for `pub(crate)` components.
 #![allow(unreachable_pub)]
+// Natively (tests, the build-time render) views keep their full types, and the desktop's
+// nests deeper than the default 128 queries allow.
+#![recursion_limit = "256"]
 
 mod components;
 mod i18n;

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::rows::{rows, Rows};
 use super::shown::Shown;
 use web::{Command, PhoneView};
 
@@ -139,18 +140,18 @@ pub(crate) fn Book(
                             };
                             view! {
                                 <Shown when=move || !shown().is_empty() fallback=empty>
-                                    <For each=shown key=|e| (e.name.clone(), e.number.clone()) children=entry_row />
+                                    <Rows each=rows(shown, |e: &DirEntry| (e.name.clone(), e.number.clone()), entry_row) />
                                 </Shown>
                             }.into_any()
                         }
                         Tab::Recents => view! {
                             <Shown when=move || history.with(|h| !h.calls.is_empty()) fallback=empty>
-                                <For each=move || history.get().calls key=|c| (c.at_ms.to_bits(), c.number.clone(), c.unseen) children=recent_row />
+                                <Rows each=rows(move || history.get().calls, |c: &CallRecord| (c.at_ms.to_bits(), c.number.clone(), c.unseen), recent_row) />
                             </Shown>
                         }.into_any(),
                         Tab::Favorites => view! {
                             <Shown when=move || favorites.with(|f| !f.0.is_empty()) fallback=empty>
-                                <For each=move || favorites.get().0 key=|e| (e.name.clone(), e.number.clone()) children=entry_row />
+                                <Rows each=rows(move || favorites.get().0, |e: &DirEntry| (e.name.clone(), e.number.clone()), entry_row) />
                             </Shown>
                         }.into_any(),
                     }

@@ -4,11 +4,12 @@
 use leptos::prelude::*;
 
 use super::shown::Shown;
-use web::{Command, Control, LineView, MediaHealth, PhoneView, Reason};
+use web::{Command, Control, LineView, MediaHealth, Participant, PhoneView, Reason};
 
 use super::control_button::ControlButton;
 use super::icons::Icon;
 use super::quality::QualityBadge;
+use super::rows::{rows, Rows};
 use super::DriverSlot;
 use crate::i18n::{self, label, Label};
 use crate::state::use_lang;
@@ -119,14 +120,14 @@ pub(crate) fn ContactInfo(
                     </Shown>
                 </h2>
                 <ul class="lines">
-                    <For each=move || lines.get() key=|l| (l.id, l.state.clone(), l.held, l.remote_held, l.in_conference, l.media) children=row />
+                    <Rows each=rows(move || lines.get(), |l: &LineView| (l.id, l.state.clone(), l.held, l.remote_held, l.in_conference, l.media), row) />
                 </ul>
                 <Shown when=move || roster.with(|r| !r.is_empty())>
                     <ul class="roster">
-                        <For
-                            each=move || roster.get()
-                            key=|p| (p.name.clone(), p.status, p.host)
-                            children=move |p| view! {
+                        <Rows each=rows(
+                            move || roster.get(),
+                            |p: &Participant| (p.name.clone(), p.status, p.host),
+                            move |p: Participant| view! {
                                 <li data-testid="participant" data-name=p.name.clone() data-host=p.host.to_string()>
                                     <span class="peer">
                                         {p.name.clone()}
@@ -136,8 +137,8 @@ pub(crate) fn ContactInfo(
                                     </span>
                                     <span class="state" data-testid="participant-state">{move || i18n::party_status(lang.get(), p.status)}</span>
                                 </li>
-                            }
-                        />
+                            },
+                        ) />
                     </ul>
                 </Shown>
             </section>

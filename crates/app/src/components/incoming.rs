@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::rows::{rows, Rows};
 use super::shown::Shown;
 use web::{Command, LineView, PhoneView};
 
@@ -76,7 +77,7 @@ pub(crate) fn Incoming(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> i
             <section class="card incoming" role="alert" aria-label=move || l(Label::IncomingCall)>
                 <h2>{move || l(Label::IncomingCall)}</h2>
                 <ul>
-                    <For each=move || ringing.get() key=|l| l.id children=row />
+                    <Rows each=rows(move || ringing.get(), |l: &LineView| l.id, row) />
                 </ul>
             </section>
         </Shown>

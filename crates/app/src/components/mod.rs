@@ -14,6 +14,7 @@ mod incoming;
 mod keypad;
 mod quality;
 mod questions;
+mod rows;
 mod shortcuts;
 mod shown;
 mod sign_in;
