@@ -6,10 +6,16 @@
 // times, in the pages (performance.timeOrigin + performance.now(), one clock for both
 // browsers on this machine):
 //   nav -> form       the navigation's start until the Sign in button is in the page
-//   second visit      the same, when the caller's browser opens the page again after its call:
-//                     the code comes from the HTTP cache (the static server sends the headers
-//                     a deployment would, tests/e2e/harness.mjs cacheControl) and the wasm
-//                     from the browser's code cache, where instantiateStreaming left it
+//   reload after a call
+//                     the same, when the caller's tab, still signed in after its call, is sent
+//                     to the page again (page.goto): that navigation also tears the signed-in
+//                     page down (its connections, its audio)
+//   return visit      the same, when the callee's agent closes the phone's tab after the call
+//                     and, RETURN_PAUSE_MS later, opens the page again in a new tab of the same
+//                     browser: nothing of the old page is left to tear down.
+//                     In both, the code comes from the HTTP cache (the static server sends the
+//                     headers a deployment would, tests/e2e/harness.mjs cacheControl) and the
+//                     wasm from the browser's code cache, where instantiateStreaming left it
 //   sign in           the click on Sign in until the status says Registered (clicked once the
 //                     app is up: an agent takes seconds to type)
 //   call -> incoming  the caller's click on Start call until the callee shows Incoming (placed
@@ -35,6 +41,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** The pause, for both phones, between the callee's Registered and the caller's Start call. */
 const SETTLE_MS = 1000;
+/** How long, for both phones, the tab stays closed before the return visit opens it again. */
+const RETURN_PAUSE_MS = 1000;
 
 function options(argv) {
   const o = { app: null, rounds: 5, json: null };
@@ -141,10 +149,21 @@ async function waitForMark(page, key, timeout) {
 /** One page of `url` in a fresh Chromium; resolves to `{ agent, page }`. */
 async function open(name, wav, url) {
   const agent = await launchAgent(wav, { name });
-  await agent.page.addInitScript(recorder);
+  // On the browser, not the page: the return visit's new tab records the same marks.
+  await agent.context.addInitScript(recorder);
   await agent.page.goto(url);
   await waitForMark(agent.page, 'form', 30_000);
   return { agent, page: agent.page };
+}
+
+/** The agent closes `page`'s tab and, RETURN_PAUSE_MS later, opens `url` in a new one. */
+async function returnVisit(agent, page, url) {
+  await page.close();
+  await sleep(RETURN_PAUSE_MS);
+  const again = await agent.context.newPage();
+  await again.goto(url);
+  await waitForMark(again, 'form', 30_000);
+  return marks(again);
 }
 
 async function signIn(page, user, ice) {
@@ -181,13 +200,16 @@ async function round(name, url, ice) {
     const [a, b] = [await marks(caller.page), await marks(callee.page)];
     await caller.page.getByTestId('hang-up').click().catch(() => {});
     await sleep(300);
-    // The agent comes back: a new navigation (not a reload, which revalidates everything).
+    // The caller's tab goes to the page again: a new navigation (not a reload, which
+    // revalidates everything).
     await caller.page.goto(url);
     await waitForMark(caller.page, 'form', 30_000);
-    const again = await marks(caller.page);
+    const reloaded = await marks(caller.page);
+    const returned = await returnVisit(callee.agent, callee.page, url);
     return {
       form: a.form - a.origin,
-      second: again.form - again.origin,
+      reload: reloaded.form - reloaded.origin,
+      back: returned.form - returned.origin,
       registered: a.registered - a['click:sign-in'],
       incoming: b.incoming - a['click:start-call'],
       connected: a.connected - b['click:answer'],
@@ -207,7 +229,8 @@ const median = (xs) => {
 
 const STEPS = [
   ['form', 'nav -> sign-in form'],
-  ['second', 'second visit: nav -> sign-in form'],
+  ['reload', 'reload after a call: nav -> sign-in form'],
+  ['back', 'return visit, tab closed and opened: nav -> sign-in form'],
   ['registered', 'Sign in -> Registered'],
   ['incoming', 'Start call -> callee Incoming'],
   ['connected', 'Answer -> caller Connected'],
@@ -218,15 +241,20 @@ const STEPS = [
 function report(results) {
   const fmt = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1)).padStart(8);
   const lines = [];
-  lines.push(`${'step'.padEnd(66)} ${'ours'.padStart(8)} ${'spread'.padStart(17)} ${'JsSIP'.padStart(8)} ${'spread'.padStart(17)} ${'ratio'.padStart(6)}`);
-  for (const [stun, label] of [['none', 'no ICE servers'], ['silent', 'a STUN server that never answers']]) {
+  const shown = (stun, key) => stun === 'none' || !['form', 'reload', 'back', 'registered'].includes(key);
+  const modes = [['none', 'no ICE servers'], ['silent', 'a STUN server that never answers']];
+  const width = Math.max(
+    ...modes.flatMap(([stun, label]) => STEPS.filter(([key]) => shown(stun, key)).map(([, step]) => `${step} (${label})`.length)),
+  );
+  lines.push(`${'step'.padEnd(width)} ${'ours'.padStart(8)} ${'spread'.padStart(17)} ${'JsSIP'.padStart(8)} ${'spread'.padStart(17)} ${'ratio'.padStart(6)}`);
+  for (const [stun, label] of modes) {
     for (const [key, step] of STEPS) {
       // The page and the sign-in do not touch ICE: shown once, from the rounds without it.
-      if (stun === 'silent' && (key === 'form' || key === 'second' || key === 'registered')) continue;
+      if (!shown(stun, key)) continue;
       const ours = results.ours[stun].map((r) => r[key]);
       const theirs = results.jssip[stun].map((r) => r[key]);
       const spread = (xs) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`.padStart(17);
-      const name = `${step} (${label})`.padEnd(66);
+      const name = `${step} (${label})`.padEnd(width);
       const ratio = (median(ours) / median(theirs)).toFixed(2).padStart(6);
       lines.push(`${name} ${fmt(median(ours))} ${spread(ours)} ${fmt(median(theirs))} ${spread(theirs)} ${ratio}`);
     }
