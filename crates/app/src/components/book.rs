@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::said::said;
+
 use super::rows::{rows, Rows};
 use super::shown::Shown;
 use web::{Command, PhoneView};
@@ -92,8 +94,8 @@ pub(crate) fn Book(
                 <button type="button" class="pick" on:click={let n = num.clone(); move |_| number.set(n.clone())}>
                     <span class="name">{c.peer.clone()}</span>
                     <span class="number">
-                        {move || l(if c.incoming { Label::IncomingShort } else { Label::OutgoingShort })}
-                        " · " <span data-testid="recent-result">{move || l(result_label(result))}</span>
+                        {said(lang, if c.incoming { Label::IncomingShort } else { Label::OutgoingShort })}
+                        " · " <span data-testid="recent-result">{said(lang, result_label(result))}</span>
                         " · " {time.clone()}
                         {(c.seconds > 0).then(|| format!(" · {}", crate::i18n::duration(c.seconds)))}
                     </span>
@@ -109,7 +111,7 @@ pub(crate) fn Book(
         view! {
             <button type="button" role="tab" data-testid=testid aria-selected=move || (tab.get() == t).to_string()
                 class:on=move || tab.get() == t on:click=move |_| choose(t)>
-                {move || l(what)}
+                {said(lang, what)}
                 {(t == Tab::Recents).then(|| view! {
                     <Shown when=move || history.with(|h| h.unseen() > 0)>
                         <span class="count" data-testid="missed-count">{move || history.with(History::unseen)}</span>

@@ -4,6 +4,8 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+
+use super::said::said;
 use web::{Instant, LineState, MediaHealth, PhoneView};
 
 use super::call_controls::CallControls;
@@ -85,7 +87,7 @@ pub(crate) fn CallCard(
         })
     };
     view! {
-        <section class="card call" aria-live="polite" aria-label=move || l(Label::Calls)>
+        <section class="card call" aria-live="polite" aria-label=said(lang, Label::Calls)>
             <div class="call-head">
                 <div class="avatar" aria-hidden="true">
                     {move || line.with(|l| l.as_ref().and_then(|l| l.peer.chars().next()).unwrap_or('·'))}

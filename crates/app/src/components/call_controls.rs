@@ -8,6 +8,8 @@
 
 use leptos::prelude::*;
 
+use super::said::said;
+
 use super::shown::Shown;
 use web::{Command, Control, LineId, LineState, LineView, PhoneView, Reason};
 
@@ -16,7 +18,7 @@ use super::icons::Icon;
 use super::keypad::Keypad;
 use super::transfer::TransferPanel;
 use super::DriverSlot;
-use crate::i18n::{label, Label};
+use crate::i18n::Label;
 use crate::state::use_lang;
 
 /// Which panel under the controls is open.
@@ -37,7 +39,6 @@ pub(crate) fn CallControls(
     id: LineId,
 ) -> impl IntoView {
     let lang = use_lang();
-    let l = move |what| label(lang.get(), what);
     let line = Memo::new(move |_| view_state.with(|v| v.line.clone().filter(|l| l.id == id)));
     let panel = RwSignal::new(Panel::None);
     let send = move |cmd: Command| {
@@ -69,7 +70,7 @@ pub(crate) fn CallControls(
     });
     let toggle = move |p: Panel| panel.update(|cur| *cur = if *cur == p { Panel::None } else { p });
     view! {
-        <div class="call-controls" role="toolbar" aria-label=move || l(Label::Calls)>
+        <div class="call-controls" role="toolbar" aria-label=said(lang, Label::Calls)>
             <Shown
                 when=move || held.get()
                 fallback=move || view! {

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::said::said;
+
 use super::shown::Shown;
 use web::{Command, Control, LineView, MediaHealth, Participant, PhoneView, Reason};
 
@@ -105,18 +107,18 @@ pub(crate) fn ContactInfo(
                             on_press=Callback::new(move |()| send(Command::Disconnect(id))) class="icon danger" />
                     </Shown>
                     <button data-testid="line-hang-up" class="danger"
-                        on:click=move |_| send(Command::HangUpLine(id))>{move || l(Label::EndCall)}</button>
+                        on:click=move |_| send(Command::HangUpLine(id))>{said(lang, Label::EndCall)}</button>
                 </span>
             </li>
         }
     };
     view! {
         <Shown when=shown>
-            <section class="card contact-info" aria-label=move || l(Label::ContactInfo)>
+            <section class="card contact-info" aria-label=said(lang, Label::ContactInfo)>
                 <h2>
-                    {move || l(Label::ContactInfo)}
+                    {said(lang, Label::ContactInfo)}
                     <Shown when=move || view_state.with(|v| v.conference.as_ref().is_some_and(|c| c.host))>
-                        " " <span class="badge" data-testid="host-badge">{move || l(Label::Host)}</span>
+                        " " <span class="badge" data-testid="host-badge">{said(lang, Label::Host)}</span>
                     </Shown>
                 </h2>
                 <ul class="lines">
@@ -132,7 +134,7 @@ pub(crate) fn ContactInfo(
                                     <span class="peer">
                                         {p.name.clone()}
                                         {p.host.then(|| view! {
-                                            " " <span class="badge" data-testid="participant-host">{move || l(Label::Host)}</span>
+                                            " " <span class="badge" data-testid="participant-host">{said(lang, Label::Host)}</span>
                                         })}
                                     </span>
                                     <span class="state" data-testid="participant-state">{move || i18n::party_status(lang.get(), p.status)}</span>

@@ -5,6 +5,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leptos::prelude::*;
+
+use super::said::said;
 use web::Control;
 
 use super::icons::Icon;
@@ -66,7 +68,7 @@ pub(crate) fn ControlButton(
             }
         >
             {icon.map(Icon::view)}
-            <span class="text">{move || self::label(lang.get(), label)}</span>
+            <span class="text">{said(lang, label)}</span>
             {move || why().map(|text| view! { <span class="why" id=id.clone() role="tooltip">{text}</span> }.into_any())}
         </button>
     }

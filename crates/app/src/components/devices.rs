@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::said::said;
+
 use super::shown::Shown;
 use leptos::task::spawn_local;
 use web::{audio_devices, can_choose_outputs, AudioDevice, DeviceKind, DeviceWatch};
@@ -200,9 +202,9 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
     };
     view! {
         <details class="card devices settings">
-            <summary data-testid="devices">{move || label(lang.get(), Label::Settings)}</summary>
-            <h3>{move || label(lang.get(), Label::AudioDevices)}</h3>
-            <label>{move || label(lang.get(), Label::Microphone)}
+            <summary data-testid="devices">{said(lang, Label::Settings)}</summary>
+            <h3>{said(lang, Label::AudioDevices)}</h3>
+            <label>{said(lang, Label::Microphone)}
                 <select data-testid="microphone" on:change=pick_mic>
                     {move || options(DeviceKind::Microphone, |c| c.microphone.clone(), DEFAULT)}
                 </select>
@@ -211,37 +213,37 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                 when=can_choose_outputs
                 fallback=move || view! {
                     <p class="hint" data-testid="outputs-fixed">
-                        {move || label(lang.get(), Label::OutputsFixed)}
+                        {said(lang, Label::OutputsFixed)}
                     </p>
                 }
             >
-                <label>{move || label(lang.get(), Label::Speaker)}
+                <label>{said(lang, Label::Speaker)}
                     <select data-testid="speaker" on:change=pick_speaker>
                         {move || options(DeviceKind::Speaker, |c| c.speaker.clone(), DEFAULT)}
                     </select>
                 </label>
-                <label>{move || label(lang.get(), Label::Ringer)}
+                <label>{said(lang, Label::Ringer)}
                     <select data-testid="ringer" on:change=pick_ringer>
                         {move || options(DeviceKind::Speaker, |c| c.ringer.clone(), RINGER_FIRST)}
                     </select>
                 </label>
             </Shown>
             <div class="ringtone-row">
-                <label>{move || label(lang.get(), Label::Ringtone)}
+                <label>{said(lang, Label::Ringtone)}
                     <select data-testid="ringtone" on:change=pick_ringtone>
                         {Ringtone::ALL.map(|r| view! {
                             <option value=r.tag() selected=move || ringtone.get() == r>
-                                {move || label(lang.get(), r.label())}
+                                {said(lang, r.label())}
                             </option>
                         })}
                     </select>
                 </label>
                 <button type="button" class="secondary" data-testid="ringtone-preview"
                     disabled=call_rings on:click=preview>
-                    {move || label(lang.get(), Label::Preview)}
+                    {said(lang, Label::Preview)}
                 </button>
             </div>
-            <h3 class="section">{move || label(lang.get(), Label::VoiceHeading)}</h3>
+            <h3 class="section">{said(lang, Label::VoiceHeading)}</h3>
             // Each setting is one group, its note or slider indented under its own text, so
             // nothing reads as belonging to the setting below it.
             <div class="setting">
@@ -254,10 +256,10 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                             save_voice_processing(on);
                             voice.set(on);
                         } />
-                    {move || label(lang.get(), Label::VoiceProcessing)}
+                    {said(lang, Label::VoiceProcessing)}
                 </label>
                 <p class="hint" id="voice-processing-note">
-                    {move || label(lang.get(), Label::AppliesNextSignIn)}
+                    {said(lang, Label::AppliesNextSignIn)}
                 </p>
             </div>
             <div class="setting">
@@ -268,9 +270,9 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                             let on = event_target_checked(&ev);
                             set_noise(&|n| n.on = on);
                         } />
-                    {move || label(lang.get(), Label::NoiseSuppression)}
+                    {said(lang, Label::NoiseSuppression)}
                 </label>
-                <label class="strength">{move || label(lang.get(), Label::NoiseStrength)}
+                <label class="strength">{said(lang, Label::NoiseStrength)}
                     <input type="range" min="0" max="100" step="5" data-testid="noise-strength"
                         prop:value=move || strength_percent(noise.get()).to_string()
                         disabled=move || noise.with(|n| !n.on)

@@ -4,13 +4,15 @@
 
 use leptos::prelude::*;
 
+use super::said::said;
+
 use super::shown::Shown;
 use web::{Command, PhoneView};
 
 use super::control_button::ControlButton;
 use super::icons::Icon;
 use super::DriverSlot;
-use crate::i18n::{label, notice, reason, Label};
+use crate::i18n::{notice, reason, Label};
 use crate::state::use_lang;
 
 #[component]
@@ -21,7 +23,6 @@ pub(crate) fn Dialer(
     number_field: NodeRef<leptos::html::Input>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let l = move |what| label(lang.get(), what);
     let menu_open = RwSignal::new(false);
     let menu_item = NodeRef::<leptos::html::Button>::new();
     let send = move |cmd: Command| {
@@ -52,15 +53,15 @@ pub(crate) fn Dialer(
     view! {
         <form class="card dialer" on:submit=dial>
             <input data-testid="number" type="tel" node_ref=number_field
-                placeholder=move || l(Label::NumberPlaceholder)
-                aria-label=move || l(Label::NumberPlaceholder)
+                placeholder=said(lang, Label::NumberPlaceholder)
+                aria-label=said(lang, Label::NumberPlaceholder)
                 bind:value=number />
             <div class="split">
                 <ControlButton label=Label::StartCall testid="start-call" submit=true icon=Icon::Phone class="call"
                     control=Signal::derive(move || view_state.with(|v| v.controls.dial)) />
                 <button type="button" class="menu-button" data-testid="start-call-menu"
                     aria-haspopup="menu" aria-expanded=move || menu_open.get().to_string()
-                    aria-label=move || l(Label::MoreCallOptions) title=move || l(Label::MoreCallOptions)
+                    aria-label=said(lang, Label::MoreCallOptions) title=said(lang, Label::MoreCallOptions)
                     on:click=move |_| if menu_open.get_untracked() { menu_open.set(false) } else { open_menu() }
                     on:keydown=move |ev| if ev.key() == "ArrowDown" { ev.prevent_default(); open_menu() }>
                     "▾"
@@ -79,7 +80,7 @@ pub(crate) fn Dialer(
                                     }
                                 }
                             }>
-                            {move || l(Label::SingleStep)}
+                            {said(lang, Label::SingleStep)}
                         </button>
                     </div>
                 </Shown>

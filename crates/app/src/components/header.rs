@@ -4,10 +4,12 @@
 
 use leptos::prelude::*;
 
+use super::said::said;
+
 use super::shown::Shown;
 
 use super::icons;
-use crate::i18n::{label, Label, Lang};
+use crate::i18n::{Label, Lang};
 use crate::state::{save_lang, use_lang};
 
 #[component]
@@ -28,22 +30,22 @@ pub(crate) fn Header(
     };
     view! {
         <header class="phone-header">
-            <h1><span class="logo" aria-hidden="true">{icons::Icon::Phone.view()}</span><span class="title">{move || label(lang.get(), Label::Title)}</span></h1>
+            <h1><span class="logo" aria-hidden="true">{icons::Icon::Phone.view()}</span><span class="title">{said(lang, Label::Title)}</span></h1>
             <span class="reg-status" data-testid="reg-status" class:ok=registered role="status">
                 <span class="dot" aria-hidden="true"></span>
                 {status}
             </span>
-            <select class="lang" data-testid="language" aria-label=move || label(lang.get(), Label::Language) on:change=pick_lang>
+            <select class="lang" data-testid="language" aria-label=said(lang, Label::Language) on:change=pick_lang>
                 {Lang::ALL.map(|l| view! {
                     <option value=l.tag() selected=move || lang.get() == l>{l.name()}</option>
                 })}
             </select>
-            <button type="button" class="link help-button" data-testid="help" aria-label=move || label(lang.get(), Label::Shortcuts)
-                title=move || label(lang.get(), Label::Shortcuts) aria-expanded=move || help.get().to_string()
+            <button type="button" class="link help-button" data-testid="help" aria-label=said(lang, Label::Shortcuts)
+                title=said(lang, Label::Shortcuts) aria-expanded=move || help.get().to_string()
                 on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
             <Shown when=move || signed_in.get()>
-                <button class="link icon-button" data-testid="sign-out" aria-label=move || label(lang.get(), Label::SignOut)
-                    title=move || label(lang.get(), Label::SignOut) on:click=move |_| on_sign_out.run(())>
+                <button class="link icon-button" data-testid="sign-out" aria-label=said(lang, Label::SignOut)
+                    title=said(lang, Label::SignOut) on:click=move |_| on_sign_out.run(())>
                     {icons::Icon::SignOut.view()}
                 </button>
             </Shown>

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::said::said;
+
 use super::rows::{rows, Rows};
 use super::shown::Shown;
 use web::{Command, LineView, PhoneView};
@@ -14,7 +16,6 @@ use crate::state::use_lang;
 #[component]
 pub(crate) fn Incoming(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> impl IntoView {
     let lang = use_lang();
-    let l = move |what| label(lang.get(), what);
     let ringing = Memo::new(move |_| {
         view_state.with(|v| {
             v.lines
@@ -66,16 +67,16 @@ pub(crate) fn Incoming(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> i
                     <span class="number">{line.number.clone()}</span>
                 </span>
                 <button class="answer" data-testid="answer" node_ref=answer
-                    on:click=move |_| send(Command::AnswerLine(id))>{move || l(Label::Answer)}</button>
+                    on:click=move |_| send(Command::AnswerLine(id))>{said(lang, Label::Answer)}</button>
                 <button class="decline" data-testid="decline"
-                    on:click=move |_| send(Command::HangUpLine(id))>{move || l(Label::Decline)}</button>
+                    on:click=move |_| send(Command::HangUpLine(id))>{said(lang, Label::Decline)}</button>
             </li>
         }
     };
     view! {
         <Shown when=move || ringing.with(|r| !r.is_empty())>
-            <section class="card incoming" role="alert" aria-label=move || l(Label::IncomingCall)>
-                <h2>{move || l(Label::IncomingCall)}</h2>
+            <section class="card incoming" role="alert" aria-label=said(lang, Label::IncomingCall)>
+                <h2>{said(lang, Label::IncomingCall)}</h2>
                 <ul>
                     <Rows each=rows(move || ringing.get(), |l: &LineView| l.id, row) />
                 </ul>

@@ -15,6 +15,7 @@ mod keypad;
 mod quality;
 mod questions;
 mod rows;
+mod said;
 mod shortcuts;
 mod shown;
 mod sign_in;

@@ -3,18 +3,19 @@
 
 use leptos::prelude::*;
 
+use super::said::said;
+
 use super::shown::Shown;
 use web::{Command, PhoneView};
 
 use super::control_button::ControlButton;
 use super::DriverSlot;
-use crate::i18n::{label, Label};
+use crate::i18n::Label;
 use crate::state::use_lang;
 
 #[component]
 pub(crate) fn Questions(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> impl IntoView {
     let lang = use_lang();
-    let l = move |what| label(lang.get(), what);
     let send = move |cmd: Command| {
         if let Some(d) = driver.get_value() {
             d.command(cmd);
@@ -44,25 +45,25 @@ pub(crate) fn Questions(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> 
             <div class="card confirm" role="alertdialog" aria-modal="false" data-testid="merge-question"
                 on:keydown=move |ev| if ev.key() == "Escape" { send(Command::CancelMerge) }>
                 <p>
-                    {move || l(Label::MergeQuestion)} " "
+                    {said(lang, Label::MergeQuestion)} " "
                     <strong>{move || view_state.with(|v| v.merge_confirm.as_ref().map(|q| q.held.join(", ")))}</strong>
                 </p>
                 <div class="row">
-                    <button data-testid="merge-confirm" node_ref=merge_first on:click=move |_| send(Command::ConfirmMerge)>{move || l(Label::Confirm)}</button>
-                    <button class="secondary" data-testid="merge-cancel" on:click=move |_| send(Command::CancelMerge)>{move || l(Label::Cancel)}</button>
+                    <button data-testid="merge-confirm" node_ref=merge_first on:click=move |_| send(Command::ConfirmMerge)>{said(lang, Label::Confirm)}</button>
+                    <button class="secondary" data-testid="merge-cancel" on:click=move |_| send(Command::CancelMerge)>{said(lang, Label::Cancel)}</button>
                 </div>
             </div>
         </Shown>
         <Shown when=move || view_state.with(|v| v.hang_up_question.is_some())>
             <div class="card confirm" role="alertdialog" aria-modal="false" data-testid="hang-up-question"
                 on:keydown=move |ev| if ev.key() == "Escape" { send(Command::CancelHangUp) }>
-                <p>{move || l(Label::HangUpQuestionText)}</p>
+                <p>{said(lang, Label::HangUpQuestionText)}</p>
                 <div class="row">
                     <button class="danger" data-testid="question-end-conference" node_ref=hang_up_first
-                        on:click=move |_| send(Command::EndConference)>{move || l(Label::EndConference)}</button>
+                        on:click=move |_| send(Command::EndConference)>{said(lang, Label::EndConference)}</button>
                     <ControlButton label=Label::Leave testid="question-leave" control=leave
                         on_press=Callback::new(move |()| send(Command::Leave)) />
-                    <button class="secondary" data-testid="question-cancel" on:click=move |_| send(Command::CancelHangUp)>{move || l(Label::Cancel)}</button>
+                    <button class="secondary" data-testid="question-cancel" on:click=move |_| send(Command::CancelHangUp)>{said(lang, Label::Cancel)}</button>
                 </div>
             </div>
         </Shown>

@@ -3,11 +3,13 @@
 
 use leptos::prelude::*;
 
+use super::said::said;
+
 use super::shown::Shown;
 use web::{Command, LineState, PhoneView};
 
 use super::DriverSlot;
-use crate::i18n::{label, Label};
+use crate::i18n::Label;
 use crate::state::use_lang;
 
 /// Whether the key went to a text field (then it is typing, not a shortcut).
@@ -71,13 +73,12 @@ pub(crate) fn Shortcuts(
 #[component]
 pub(crate) fn Help(open: RwSignal<bool>) -> impl IntoView {
     let lang = use_lang();
-    let l = move |what| label(lang.get(), what);
     view! {
         <Shown when=move || open.get()>
-            <div class="card help" role="dialog" data-testid="shortcuts-help" aria-label=move || l(Label::Shortcuts)>
-                <h2>{move || l(Label::Shortcuts)}</h2>
-                <p>{move || l(Label::ShortcutsList)}</p>
-                <button type="button" class="secondary" data-testid="help-close" on:click=move |_| open.set(false)>{move || l(Label::Close)}</button>
+            <div class="card help" role="dialog" data-testid="shortcuts-help" aria-label=said(lang, Label::Shortcuts)>
+                <h2>{said(lang, Label::Shortcuts)}</h2>
+                <p>{said(lang, Label::ShortcutsList)}</p>
+                <button type="button" class="secondary" data-testid="help-close" on:click=move |_| open.set(false)>{said(lang, Label::Close)}</button>
             </div>
         </Shown>
     }

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::said::said;
+
 use super::shown::Shown;
 use web::SignInError;
 
@@ -89,7 +91,7 @@ fn Field(
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <label>{move || self::label(lang.get(), label)}
+        <label>{said(lang, label)}
             <input data-testid=testid type=if kind.is_empty() { "text" } else { kind }
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
                 placeholder=(!placeholder.is_empty()).then_some(placeholder)
@@ -114,21 +116,21 @@ pub(crate) fn SignInForm(
         // method="post" with no action: were the script ever to fail, a browser would still
         // not put the password in the address bar (a GET form would).
         <form class="card sign-in" method="post" on:submit=move |ev| on_submit.run(ev)>
-            <h2>{move || l(Label::SignIn)}</h2>
+            <h2>{said(lang, Label::SignIn)}</h2>
             <Field label=Label::SipAddress testid="sip-uri" value=f.sip_uri autocomplete="username" />
             <Field label=Label::Password testid="password" value=f.password kind="password" autocomplete="current-password" />
             <label class="check">
                 <input type="checkbox" data-testid=REMEMBER prop:checked=remember
                     on:change=move |ev| remember.set(event_target_checked(&ev)) />
-                {move || l(Label::Remember)}
+                {said(lang, Label::Remember)}
             </label>
             <details>
-                <summary data-testid=SECTIONS[0]>{move || l(Label::Account)}</summary>
+                <summary data-testid=SECTIONS[0]>{said(lang, Label::Account)}</summary>
                 <Field label=Label::DisplayName testid="display-name" value=f.display_name autocomplete="name" />
                 <Field label=Label::AuthUser testid="auth-user" value=f.auth_user />
             </details>
             <details>
-                <summary data-testid=SECTIONS[1]>{move || l(Label::Server)}</summary>
+                <summary data-testid=SECTIONS[1]>{said(lang, Label::Server)}</summary>
                 <Field label=Label::WebSocketUrl testid="ws-url" value=f.ws_url />
                 <Field label=Label::IceServers testid="ice-servers" value=f.ice placeholder="stun:stun.example.com:3478" />
                 <Field label=Label::TurnServers testid="turn-servers" value=f.turn placeholder="turns:turn.example.com:5349" />

@@ -2,6 +2,8 @@
 //! connected call).
 
 use leptos::prelude::*;
+
+use super::said::said;
 use web::{Command, LineState, PhoneView};
 
 use super::DriverSlot;
@@ -45,10 +47,10 @@ pub(crate) fn TransferPanel(
     };
     view! {
         <form class="transfer" data-testid="transfer-panel" on:submit=blind>
-            <label>{move || l(Label::TransferTo)}
+            <label>{said(lang, Label::TransferTo)}
                 <input type="tel" data-testid="transfer-number" bind:value=target />
             </label>
-            <button type="submit" data-testid="blind-transfer">{move || l(Label::BlindTransfer)}</button>
+            <button type="submit" data-testid="blind-transfer">{said(lang, Label::BlindTransfer)}</button>
             {move || others().into_iter().map(|(to, peer)| view! {
                 <button type="button" class="secondary" data-testid="attended-transfer" data-peer=peer.clone()
                     on:click=move |_| if let Some(line) = selected() { send(Command::AttendedTransfer { line, to }) }>
