@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web::{PhoneView, RegStatus, Runtime};
 
+use super::effect::effect;
 use crate::state::{server_saved, DEFAULT_WS};
 
 /// How long the server field must stay unchanged before a socket is opened to it: a URL
@@ -57,12 +58,16 @@ fn testid_of(ev: &web_sys::Event) -> Option<String> {
 pub(crate) fn start_ahead(ws_url: RwSignal<String>, view_state: RwSignal<PhoneView>) {
     web::after_paint(web::rehearse_sign_in);
     let saved = server_saved();
-    Effect::new(move |before: Option<()>| {
-        ws_url.with(|list| match before {
-            None if known_at_load(list, saved, &page_host()) => web::connect_ahead(list, 0),
-            None => {}
-            Some(()) => web::connect_ahead(list, STILL_MS),
+    let mut first = true;
+    effect(move || {
+        ws_url.with(|list| {
+            if !first {
+                web::connect_ahead(list, STILL_MS);
+            } else if known_at_load(list, saved, &page_host()) {
+                web::connect_ahead(list, 0);
+            }
         });
+        first = false;
     });
     let pressed = Rc::new(Cell::new(false));
     let on_event = move |e: web_sys::Event| {

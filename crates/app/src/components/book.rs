@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::effect::effect;
+
 use super::said::said;
 
 use super::rows::{rows, Rows};
@@ -34,7 +36,7 @@ pub(crate) fn Book(
     let favorites = RwSignal::new(Favorites::load());
     // Rows come and go as the number is typed and calls end, and each row's star reads the
     // favourites, which rarely change: sweep them whenever the rows may have changed.
-    Effect::new(move |_| {
+    effect(move || {
         number.track();
         tab.track();
         history.track();

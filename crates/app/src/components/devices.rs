@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::effect::effect;
+
 use super::said::said;
 
 use super::shown::Shown;
@@ -50,7 +52,7 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
     // Once the audio is up (it starts beside registration): did the chosen microphone
     // have to give way to the default one?
     let audio_status = use_context::<AudioStatus>();
-    Effect::new(move |_| {
+    effect(move || {
         let up = audio_status.is_some_and(|a| a.with(|a| matches!(a, Some(Ok(())))));
         let fell_back = up
             && driver

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::effect::effect;
+
 use super::said::said;
 
 use super::rows::{rows, Rows};
@@ -32,7 +34,7 @@ pub(crate) fn Incoming(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> i
     };
     // One notification per new call, only while the page is out of sight.
     let notified = StoredValue::new(Vec::new());
-    Effect::new(move |_| {
+    effect(move || {
         let ringing = ringing.get();
         // Only calls still ringing need remembering.
         notified.update_value(|n: &mut Vec<web::LineId>| {
@@ -54,7 +56,7 @@ pub(crate) fn Incoming(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> i
         let id = line.id;
         let answer = NodeRef::<leptos::html::Button>::new();
         // Focus the newest call's Answer: the agent's keyboard is where the call is.
-        Effect::new(move |_| {
+        effect(move || {
             if let Some(b) = answer.get() {
                 let _ = b.focus();
             }

@@ -8,6 +8,7 @@ mod contact_info;
 mod control_button;
 mod devices;
 mod dialer;
+mod effect;
 mod header;
 mod icons;
 mod incoming;
@@ -40,6 +41,7 @@ use call_card::CallCard;
 use contact_info::ContactInfo;
 use devices::Settings;
 use dialer::Dialer;
+use effect::effect;
 pub(crate) use header::Header;
 use incoming::Incoming;
 use questions::Questions;
@@ -118,8 +120,9 @@ pub fn App() -> impl IntoView {
     let history = RwSignal::new(History::load());
     // Every ended call goes to Recents once. When a line goes, so do its views: the
     // language, which a shift never changes, is swept of their subscriptions.
-    Effect::new(move |lines_before: Option<usize>| {
-        view_state.with(|v| {
+    let mut lines_before = None;
+    effect(move || {
+        lines_before = Some(view_state.with(|v| {
             let mut changed = false;
             history.update_untracked(|h| changed = h.observe(&v.lines));
             if changed {
@@ -129,7 +132,7 @@ pub fn App() -> impl IntoView {
                 sweep(lang);
             }
             v.lines.len()
-        })
+        }));
     });
     // Input levels per mixer port for the speaking indicators (E3), five times a second.
     let levels = RwSignal::new(Vec::<f32>::new());
@@ -156,7 +159,7 @@ pub fn App() -> impl IntoView {
     // Its first render, done at the click, held the REGISTER up. Once shown, it stays
     // through any later re-registering.
     let answered = RwSignal::new(false);
-    Effect::new(move || {
+    effect(move || {
         let (out, settled) = view_state.with(|v| {
             (
                 v.registration == RegStatus::SignedOut,

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::effect::effect;
+
 use super::said::said;
 
 use super::shown::Shown;
@@ -23,12 +25,12 @@ pub(crate) fn Questions(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> 
     };
     let merge_first = NodeRef::<leptos::html::Button>::new();
     let hang_up_first = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(b) = merge_first.get() {
             let _ = b.focus();
         }
     });
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(b) = hang_up_first.get() {
             let _ = b.focus();
         }
