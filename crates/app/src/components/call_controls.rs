@@ -8,6 +8,8 @@
 
 use leptos::prelude::*;
 
+use super::fixed::fixed;
+
 use super::said::said;
 
 use super::shown::Shown;
@@ -70,7 +72,7 @@ pub(crate) fn CallControls(
     });
     let toggle = move |p: Panel| panel.update(|cur| *cur = if *cur == p { Panel::None } else { p });
     view! {
-        <div class="call-controls" role="toolbar" aria-label=said(lang, Label::Calls)>
+        <div class="call-controls" {..fixed("role", "toolbar")} aria-label=said(lang, Label::Calls)>
             <Shown
                 when=move || held.get()
                 fallback=move || view! {

@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leptos::prelude::*;
 
+use super::fixed::fixed;
+
 use super::said::said;
 use web::Control;
 
@@ -69,7 +71,7 @@ pub(crate) fn ControlButton(
         >
             {icon.map(Icon::view)}
             <span class="text">{said(lang, label)}</span>
-            {move || why().map(|text| view! { <span class="why" id=id.clone() role="tooltip">{text}</span> }.into_any())}
+            {move || why().map(|text| view! { <span class="why" id=id.clone() {..fixed("role", "tooltip")}>{text}</span> }.into_any())}
         </button>
     }
 }

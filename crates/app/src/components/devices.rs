@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::fixed::fixed;
+
 use super::effect::effect;
 
 use super::said::said;
@@ -240,7 +242,7 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                         })}
                     </select>
                 </label>
-                <button type="button" class="secondary" data-testid="ringtone-preview"
+                <button {..fixed("type", "button")} class="secondary" data-testid="ringtone-preview"
                     disabled=call_rings on:click=preview>
                     {said(lang, Label::Preview)}
                 </button>
@@ -250,8 +252,8 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
             // nothing reads as belonging to the setting below it.
             <div class="setting">
                 <label class="check">
-                    <input type="checkbox" data-testid="voice-processing"
-                        aria-describedby="voice-processing-note"
+                    <input {..fixed("type", "checkbox")} data-testid="voice-processing"
+                        {..fixed("aria-describedby", "voice-processing-note")}
                         prop:checked=voice
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
@@ -260,13 +262,13 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                         } />
                     {said(lang, Label::VoiceProcessing)}
                 </label>
-                <p class="hint" id="voice-processing-note">
+                <p class="hint" {..fixed("id", "voice-processing-note")}>
                     {said(lang, Label::AppliesNextSignIn)}
                 </p>
             </div>
             <div class="setting">
                 <label class="check">
-                    <input type="checkbox" data-testid="noise-suppression"
+                    <input {..fixed("type", "checkbox")} data-testid="noise-suppression"
                         prop:checked=move || noise.with(|n| n.on)
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
@@ -275,7 +277,7 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                     {said(lang, Label::NoiseSuppression)}
                 </label>
                 <label class="strength">{said(lang, Label::NoiseStrength)}
-                    <input type="range" min="0" max="100" step="5" data-testid="noise-strength"
+                    <input {..fixed("type", "range")} {..fixed("min", "0")} {..fixed("max", "100")} {..fixed("step", "5")} data-testid="noise-strength"
                         prop:value=move || strength_percent(noise.get()).to_string()
                         disabled=move || noise.with(|n| !n.on)
                         on:change=move |ev| {
@@ -286,7 +288,7 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                 </label>
             </div>
             <Shown when=move || notice.with(Option::is_some)>
-                <p class="notice" data-testid="device-notice" role="status">
+                <p class="notice" data-testid="device-notice" {..fixed("role", "status")}>
                     {move || notice.get().map(|(l, detail)| match detail {
                         Some(d) => format!("{}: {d}", label(lang.get(), l)),
                         None => label(lang.get(), l).to_owned(),

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use super::fixed::fixed;
+
 use super::said::said;
 
 use super::shown::Shown;
@@ -30,9 +32,9 @@ pub(crate) fn Header(
     };
     view! {
         <header class="phone-header">
-            <h1><span class="logo" aria-hidden="true">{icons::Icon::Phone.view()}</span><span class="title">{said(lang, Label::Title)}</span></h1>
-            <span class="reg-status" data-testid="reg-status" class:ok=registered role="status">
-                <span class="dot" aria-hidden="true"></span>
+            <h1><span class="logo" {..fixed("aria-hidden", "true")}>{icons::Icon::Phone.view()}</span><span class="title">{said(lang, Label::Title)}</span></h1>
+            <span class="reg-status" data-testid="reg-status" {..fixed("role", "status")} class:ok=registered>
+                <span class="dot" {..fixed("aria-hidden", "true")}></span>
                 {status}
             </span>
             <select class="lang" data-testid="language" aria-label=said(lang, Label::Language) on:change=pick_lang>
@@ -40,7 +42,7 @@ pub(crate) fn Header(
                     <option value=l.tag() selected=move || lang.get() == l>{l.name()}</option>
                 })}
             </select>
-            <button type="button" class="link help-button" data-testid="help" aria-label=said(lang, Label::Shortcuts)
+            <button {..fixed("type", "button")} class="link help-button" data-testid="help" aria-label=said(lang, Label::Shortcuts)
                 title=said(lang, Label::Shortcuts) aria-expanded=move || help.get().to_string()
                 on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
             <Shown when=move || signed_in.get()>

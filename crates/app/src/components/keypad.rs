@@ -2,6 +2,8 @@
 //! end takes it, SIP INFO otherwise: the engine decides).
 
 use leptos::prelude::*;
+
+use super::fixed::fixed;
 use web::Command;
 
 use super::DriverSlot;
@@ -19,10 +21,10 @@ pub(crate) fn Keypad(driver: DriverSlot) -> impl IntoView {
     };
     view! {
         <div class="keypad" data-testid="keypad">
-            <output class="keypad-typed" data-testid="keypad-typed" aria-live="polite">{move || typed.get()}</output>
+            <output class="keypad-typed" data-testid="keypad-typed" {..fixed("aria-live", "polite")}>{move || typed.get()}</output>
             <div class="keys">
                 {KEYS.map(|k| view! {
-                    <button type="button" class="key" data-testid=format!("key-{k}") on:click=move |_| press(k)>{k.to_string()}</button>
+                    <button {..fixed("type", "button")} class="key" data-testid=format!("key-{k}") on:click=move |_| press(k)>{k.to_string()}</button>
                 })}
             </div>
         </div>

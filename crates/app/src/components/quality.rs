@@ -2,6 +2,8 @@
 //! alone), the figures in its tooltip and in the text a screen reader speaks.
 
 use leptos::prelude::*;
+
+use super::fixed::fixed;
 use web::{CallQuality, QualityLevel};
 
 use crate::i18n;
@@ -32,8 +34,8 @@ pub(crate) fn QualityBadge(
             view! {
                 <span class=format!("quality {tag}") data-testid=testid data-level=tag
                     data-mos=q.mos_centi data-loss=q.loss_centi_percent
-                    title=details.clone() role="img" aria-label=details>
-                    <span aria-hidden="true">{bars} " " {i18n::quality_level(lang.get(), q.level)}</span>
+                    title=details.clone() {..fixed("role", "img")} aria-label=details>
+                    <span {..fixed("aria-hidden", "true")}>{bars} " " {i18n::quality_level(lang.get(), q.level)}</span>
                 </span>
             }
             .into_any()

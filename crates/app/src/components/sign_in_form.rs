@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::fixed::fixed;
+
 use super::said::said;
 
 use super::shown::Shown;
@@ -115,12 +117,12 @@ pub(crate) fn SignInForm(
     view! {
         // method="post" with no action: were the script ever to fail, a browser would still
         // not put the password in the address bar (a GET form would).
-        <form class="card sign-in" method="post" on:submit=move |ev| on_submit.run(ev)>
+        <form class="card sign-in" {..fixed("method", "post")} on:submit=move |ev| on_submit.run(ev)>
             <h2>{said(lang, Label::SignIn)}</h2>
             <Field label=Label::SipAddress testid="sip-uri" value=f.sip_uri autocomplete="username" />
             <Field label=Label::Password testid="password" value=f.password kind="password" autocomplete="current-password" />
             <label class="check">
-                <input type="checkbox" data-testid=REMEMBER prop:checked=remember
+                <input {..fixed("type", "checkbox")} data-testid=REMEMBER prop:checked=remember
                     on:change=move |ev| remember.set(event_target_checked(&ev)) />
                 {said(lang, Label::Remember)}
             </label>
@@ -138,12 +140,12 @@ pub(crate) fn SignInForm(
                 <Field label=Label::TurnCredential testid="turn-credential" value=f.turn_credential kind="password" autocomplete="off" />
             </details>
             // Busy: says so in words, instead of a greyed "Sign in".
-            <button data-testid="sign-in" type="submit" disabled=move || busy.get()
+            <button data-testid="sign-in" {..fixed("type", "submit")} disabled=move || busy.get()
                 aria-busy=move || busy.get().then_some("true")>
                 {move || l(if busy.get() { Label::SigningIn } else { Label::SignIn })}
             </button>
             <Shown when=move || error.with(Option::is_some)>
-                <p class="error" data-testid="sign-in-error" role="alert">
+                <p class="error" data-testid="sign-in-error" {..fixed("role", "alert")}>
                     {move || error.with(|e| e.as_ref().map(|e| sign_in_error(lang.get(), e)))}
                 </p>
             </Shown>

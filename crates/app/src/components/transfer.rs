@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::fixed::fixed;
+
 use super::said::said;
 use web::{Command, LineState, PhoneView};
 
@@ -48,11 +50,11 @@ pub(crate) fn TransferPanel(
     view! {
         <form class="transfer" data-testid="transfer-panel" on:submit=blind>
             <label>{said(lang, Label::TransferTo)}
-                <input type="tel" data-testid="transfer-number" bind:value=target />
+                <input {..fixed("type", "tel")} data-testid="transfer-number" bind:value=target />
             </label>
-            <button type="submit" data-testid="blind-transfer">{said(lang, Label::BlindTransfer)}</button>
+            <button {..fixed("type", "submit")} data-testid="blind-transfer">{said(lang, Label::BlindTransfer)}</button>
             {move || others().into_iter().map(|(to, peer)| view! {
-                <button type="button" class="secondary" data-testid="attended-transfer" data-peer=peer.clone()
+                <button {..fixed("type", "button")} class="secondary" data-testid="attended-transfer" data-peer=peer.clone()
                     on:click=move |_| if let Some(line) = selected() { send(Command::AttendedTransfer { line, to }) }>
                     {l(Label::AttendedTransfer)} " " {peer.clone()}
                 </button>
