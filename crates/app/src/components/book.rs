@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::{attr, bound};
 
 use super::effect::effect;
 
@@ -64,9 +64,9 @@ pub(crate) fn Book(
             move || favorites.with(|f| f.has(&num))
         });
         view! {
-            <button {..fixed("type", "button")} class="star" data-testid="star" aria-pressed=move || on.get().to_string()
-                aria-label=move || l(if on.get() { Label::Unstar } else { Label::Star })
-                title=move || l(if on.get() { Label::Unstar } else { Label::Star })
+            <button {..attr("type", "button")} class="star" data-testid="star" {..bound("aria-pressed", move || on.get().to_string())}
+                {..bound("aria-label", move || l(if on.get() { Label::Unstar } else { Label::Star }))}
+                {..bound("title", move || l(if on.get() { Label::Unstar } else { Label::Star }))}
                 on:click=move |_| favorites.update(|f| f.toggle(&name, &num))>
                 {move || if on.get() { "★" } else { "☆" }}
             </button>
@@ -77,13 +77,13 @@ pub(crate) fn Book(
         let dial_num = num.clone();
         view! {
             <li class="entry" data-testid="book-entry" data-number=num.clone()>
-                <button {..fixed("type", "button")} class="pick" on:click=move |_| number.set(dial_num.clone())>
+                <button {..attr("type", "button")} class="pick" on:click=move |_| number.set(dial_num.clone())>
                     <span class="name">{name.clone()}</span>
                     <span class="number">{num.clone()}</span>
                 </button>
                 {star(name.clone(), num.clone())}
-                <button {..fixed("type", "button")} class="call-icon" data-testid="book-call"
-                    aria-label=move || format!("{} {}", l(Label::Call), e.name)
+                <button {..attr("type", "button")} class="call-icon" data-testid="book-call"
+                    {..bound("aria-label", move || format!("{} {}", l(Label::Call), e.name))}
                     on:click={let n = num.clone(); move |_| call(n.clone())}>{super::icons::Icon::Phone.view()}</button>
             </li>
         }
@@ -95,7 +95,7 @@ pub(crate) fn Book(
         let time = format!("{:02}:{:02}", when.get_hours(), when.get_minutes());
         view! {
             <li class="entry recent" class:missed=c.unseen data-testid="recent" data-result=result.token()>
-                <button {..fixed("type", "button")} class="pick" on:click={let n = num.clone(); move |_| number.set(n.clone())}>
+                <button {..attr("type", "button")} class="pick" on:click={let n = num.clone(); move |_| number.set(n.clone())}>
                     <span class="name">{c.peer.clone()}</span>
                     <span class="number">
                         {said(lang, if c.incoming { Label::IncomingShort } else { Label::OutgoingShort })}
@@ -105,15 +105,15 @@ pub(crate) fn Book(
                     </span>
                 </button>
                 {star(c.peer.clone(), num.clone())}
-                <button {..fixed("type", "button")} class="call-icon" data-testid="redial"
-                    aria-label=move || format!("{} {}", l(Label::Call), c.peer)
+                <button {..attr("type", "button")} class="call-icon" data-testid="redial"
+                    {..bound("aria-label", move || format!("{} {}", l(Label::Call), c.peer))}
                     on:click={let n = num.clone(); move |_| call(n.clone())}>{super::icons::Icon::Phone.view()}</button>
             </li>
         }
     };
     let tab_button = move |t: Tab, what: Label, testid: &'static str| {
         view! {
-            <button {..fixed("type", "button")} {..fixed("role", "tab")} data-testid=testid aria-selected=move || (tab.get() == t).to_string()
+            <button {..attr("type", "button")} {..attr("role", "tab")} data-testid={testid} {..bound("aria-selected", move || (tab.get() == t).to_string())}
                 class:on=move || tab.get() == t on:click=move |_| choose(t)>
                 {said(lang, what)}
                 {(t == Tab::Recents).then(|| view! {
@@ -126,12 +126,12 @@ pub(crate) fn Book(
     };
     view! {
         <section class="card book">
-            <div class="tabs" {..fixed("role", "tablist")}>
+            <div class="tabs" {..attr("role", "tablist")}>
                 {tab_button(Tab::Directory, Label::Directory, "tab-directory")}
                 {tab_button(Tab::Recents, Label::Recents, "tab-recents")}
                 {tab_button(Tab::Favorites, Label::Favorites, "tab-favorites")}
             </div>
-            <div {..fixed("role", "tabpanel")}>
+            <div {..attr("role", "tabpanel")}>
             <ul class="entries">
                 // Keyed rows: a new call adds one row instead of drawing the whole list again
                 // (the soak saw Wasm memory grow faster with every call while Recents was

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::attr;
 
 use super::said::said;
 use web::{Instant, LineState, MediaHealth, PhoneView};
@@ -89,9 +89,9 @@ pub(crate) fn CallCard(
         })
     };
     view! {
-        <section class="card call" {..fixed("aria-live", "polite")} aria-label=said(lang, Label::Calls)>
+        <section class="card call" {..attr("aria-live", "polite")} {..attr("aria-label", said(lang, Label::Calls))}>
             <div class="call-head">
-                <div class="avatar" {..fixed("aria-hidden", "true")}>
+                <div class="avatar" {..attr("aria-hidden", "true")}>
                     {move || line.with(|l| l.as_ref().and_then(|l| l.peer.chars().next()).unwrap_or('·'))}
                 </div>
                 <div class="who">

@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::attr;
 
 use super::said::said;
 
@@ -72,7 +72,7 @@ pub(crate) fn CallControls(
     });
     let toggle = move |p: Panel| panel.update(|cur| *cur = if *cur == p { Panel::None } else { p });
     view! {
-        <div class="call-controls" {..fixed("role", "toolbar")} aria-label=said(lang, Label::Calls)>
+        <div class="call-controls" {..attr("role", "toolbar")} {..attr("aria-label", said(lang, Label::Calls))}>
             <Shown
                 when=move || held.get()
                 fallback=move || view! {

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::attrs::{attr, bound};
+
 use super::said::said;
 
 use super::shown::Shown;
@@ -78,7 +80,7 @@ pub(crate) fn ContactInfo(
                     // screen-reader word when speaking.
                     <span class="speaking" class:on=speaking data-testid="speaking"
                         data-speaking=move || speaking().to_string()
-                        title=move || speaking().then(|| l(Label::Speaking))></span>
+                        {..bound("title", move || speaking().then(|| l(Label::Speaking)))}></span>
                     <span class="sr-only">{move || speaking().then(|| l(Label::Speaking))}</span>
                     {line.peer.clone()}
                 </span>
@@ -91,8 +93,8 @@ pub(crate) fn ContactInfo(
                 <QualityBadge testid="line-quality" quality=Signal::derive(move || {
                     view_state.with(|v| v.lines.iter().find(|l| l.id == id).and_then(|l| l.quality))
                 }) />
-                <span class="media" data-testid="line-media" data-health=health_tag
-                    title=move || i18n::media_health(lang.get(), health)>
+                <span class="media" data-testid="line-media" data-health={health_tag}
+                    {..bound("title", move || i18n::media_health(lang.get(), health))}>
                     {move || (health != MediaHealth::Connected && health != MediaHealth::Connecting)
                         .then(|| i18n::media_health(lang.get(), health))}
                 </span>
@@ -114,7 +116,7 @@ pub(crate) fn ContactInfo(
     };
     view! {
         <Shown when=shown>
-            <section class="card contact-info" aria-label=said(lang, Label::ContactInfo)>
+            <section class="card contact-info" {..attr("aria-label", said(lang, Label::ContactInfo))}>
                 <h2>
                     {said(lang, Label::ContactInfo)}
                     <Shown when=move || view_state.with(|v| v.conference.as_ref().is_some_and(|c| c.host))>

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::{attr, bound};
 
 use super::said::said;
 use web::Control;
@@ -52,13 +52,13 @@ pub(crate) fn ControlButton(
     view! {
         <button
             class=format!("ctl {class}")
-            type=if submit { "submit" } else { "button" }
-            data-testid=testid
-            aria-label=name
-            aria-disabled=move || off().to_string()
-            aria-describedby=move || why().map(|_| described.clone())
-            aria-pressed=move || pressed.map(|p| p.get().to_string())
-            title=move || why().unwrap_or_default()
+            {..attr("type", if submit { "submit" } else { "button" })}
+            data-testid={testid}
+            {..bound("aria-label", name)}
+            {..bound("aria-disabled", move || off().to_string())}
+            {..bound("aria-describedby", move || why().map(|_| described.clone()))}
+            {..bound("aria-pressed", move || pressed.map(|p| p.get().to_string()))}
+            {..bound("title", move || why().unwrap_or_default())}
             on:click=move |ev| {
                 if off() {
                     ev.prevent_default();
@@ -71,7 +71,7 @@ pub(crate) fn ControlButton(
         >
             {icon.map(Icon::view)}
             <span class="text">{said(lang, label)}</span>
-            {move || why().map(|text| view! { <span class="why" id=id.clone() {..fixed("role", "tooltip")}>{text}</span> }.into_any())}
+            {move || why().map(|text| view! { <span class="why" {..attr("id", id.clone())} {..attr("role", "tooltip")}>{text}</span> }.into_any())}
         </button>
     }
 }

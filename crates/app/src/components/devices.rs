@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::{attr, bound};
 
 use super::effect::effect;
 
@@ -200,7 +200,8 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
         opts.into_iter()
             .map(|(id, label)| {
                 let is = id == current;
-                view! { <option value=id selected=is>{label}</option> }.into_any()
+                view! { <option {..attr("value", id)} {..attr("selected", is)}>{label}</option> }
+                    .into_any()
             })
             .collect::<Vec<_>>()
     };
@@ -236,14 +237,14 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                 <label>{said(lang, Label::Ringtone)}
                     <select data-testid="ringtone" on:change=pick_ringtone>
                         {Ringtone::ALL.map(|r| view! {
-                            <option value=r.tag() selected=move || ringtone.get() == r>
+                            <option {..attr("value", r.tag())} {..bound("selected", move || ringtone.get() == r)}>
                                 {said(lang, r.label())}
                             </option>
                         })}
                     </select>
                 </label>
-                <button {..fixed("type", "button")} class="secondary" data-testid="ringtone-preview"
-                    disabled=call_rings on:click=preview>
+                <button {..attr("type", "button")} class="secondary" data-testid="ringtone-preview"
+                    {..bound("disabled", call_rings)} on:click=preview>
                     {said(lang, Label::Preview)}
                 </button>
             </div>
@@ -252,8 +253,8 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
             // nothing reads as belonging to the setting below it.
             <div class="setting">
                 <label class="check">
-                    <input {..fixed("type", "checkbox")} data-testid="voice-processing"
-                        {..fixed("aria-describedby", "voice-processing-note")}
+                    <input {..attr("type", "checkbox")} data-testid="voice-processing"
+                        {..attr("aria-describedby", "voice-processing-note")}
                         prop:checked=voice
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
@@ -262,13 +263,13 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                         } />
                     {said(lang, Label::VoiceProcessing)}
                 </label>
-                <p class="hint" {..fixed("id", "voice-processing-note")}>
+                <p class="hint" {..attr("id", "voice-processing-note")}>
                     {said(lang, Label::AppliesNextSignIn)}
                 </p>
             </div>
             <div class="setting">
                 <label class="check">
-                    <input {..fixed("type", "checkbox")} data-testid="noise-suppression"
+                    <input {..attr("type", "checkbox")} data-testid="noise-suppression"
                         prop:checked=move || noise.with(|n| n.on)
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
@@ -277,9 +278,9 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                     {said(lang, Label::NoiseSuppression)}
                 </label>
                 <label class="strength">{said(lang, Label::NoiseStrength)}
-                    <input {..fixed("type", "range")} {..fixed("min", "0")} {..fixed("max", "100")} {..fixed("step", "5")} data-testid="noise-strength"
+                    <input {..attr("type", "range")} {..attr("min", "0")} {..attr("max", "100")} {..attr("step", "5")} data-testid="noise-strength"
                         prop:value=move || strength_percent(noise.get()).to_string()
-                        disabled=move || noise.with(|n| !n.on)
+                        {..bound("disabled", move || noise.with(|n| !n.on))}
                         on:change=move |ev| {
                             let Ok(p) = event_target_value(&ev).parse::<u8>() else { return };
                             set_noise(&|n| n.strength = f32::from(p.min(100)) / 100.0);
@@ -288,7 +289,7 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                 </label>
             </div>
             <Shown when=move || notice.with(Option::is_some)>
-                <p class="notice" data-testid="device-notice" {..fixed("role", "status")}>
+                <p class="notice" data-testid="device-notice" {..attr("role", "status")}>
                     {move || notice.get().map(|(l, detail)| match detail {
                         Some(d) => format!("{}: {d}", label(lang.get(), l)),
                         None => label(lang.get(), l).to_owned(),

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::{attr, bound};
 
 use super::said::said;
 
@@ -54,25 +54,25 @@ pub(crate) fn Dialer(
     };
     view! {
         <form class="card dialer" on:submit=dial>
-            <input data-testid="number" {..fixed("type", "tel")} node_ref=number_field
-                placeholder=said(lang, Label::NumberPlaceholder)
-                aria-label=said(lang, Label::NumberPlaceholder)
+            <input data-testid="number" {..attr("type", "tel")} node_ref={number_field}
+                {..attr("placeholder", said(lang, Label::NumberPlaceholder))}
+                {..attr("aria-label", said(lang, Label::NumberPlaceholder))}
                 bind:value=number />
             <div class="split">
                 <ControlButton label=Label::StartCall testid="start-call" submit=true icon=Icon::Phone class="call"
                     control=Signal::derive(move || view_state.with(|v| v.controls.dial)) />
-                <button {..fixed("type", "button")} class="menu-button" data-testid="start-call-menu"
-                    {..fixed("aria-haspopup", "menu")} aria-expanded=move || menu_open.get().to_string()
-                    aria-label=said(lang, Label::MoreCallOptions) title=said(lang, Label::MoreCallOptions)
+                <button {..attr("type", "button")} class="menu-button" data-testid="start-call-menu"
+                    {..attr("aria-haspopup", "menu")} {..bound("aria-expanded", move || menu_open.get().to_string())}
+                    {..attr("aria-label", said(lang, Label::MoreCallOptions))} {..attr("title", said(lang, Label::MoreCallOptions))}
                     on:click=move |_| if menu_open.get_untracked() { menu_open.set(false) } else { open_menu() }
                     on:keydown=move |ev| if ev.key() == "ArrowDown" { ev.prevent_default(); open_menu() }>
                     "▾"
                 </button>
                 <Shown when=move || menu_open.get()>
-                    <div class="menu" {..fixed("role", "menu")} on:keydown=move |ev| if ev.key() == "Escape" { menu_open.set(false) }>
-                        <button {..fixed("type", "button")} {..fixed("role", "menuitem")} data-testid="single-step" node_ref=menu_item
-                            aria-disabled=move || (!single_step.get().enabled).to_string()
-                            title=move || single_step.get().reason.map(|r| reason(lang.get(), r)).unwrap_or_default()
+                    <div class="menu" {..attr("role", "menu")} on:keydown=move |ev| if ev.key() == "Escape" { menu_open.set(false) }>
+                        <button {..attr("type", "button")} {..attr("role", "menuitem")} data-testid="single-step" node_ref={menu_item}
+                            {..bound("aria-disabled", move || (!single_step.get().enabled).to_string())}
+                            {..bound("title", move || single_step.get().reason.map(|r| reason(lang.get(), r)).unwrap_or_default())}
                             on:click=move |_| {
                                 if single_step.get_untracked().enabled {
                                     menu_open.set(false);
@@ -88,7 +88,7 @@ pub(crate) fn Dialer(
                 </Shown>
             </div>
             <Shown when=move || view_state.with(|v| v.notice.is_some())>
-                <p class="notice" data-testid="notice" {..fixed("role", "status")}>
+                <p class="notice" data-testid="notice" {..attr("role", "status")}>
                     {move || view_state.with(|v| v.notice.as_ref().map(|n| notice(lang.get(), n)))}
                 </p>
             </Shown>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::{attr, bound};
 
 use super::said::said;
 
@@ -32,22 +32,22 @@ pub(crate) fn Header(
     };
     view! {
         <header class="phone-header">
-            <h1><span class="logo" {..fixed("aria-hidden", "true")}>{icons::Icon::Phone.view()}</span><span class="title">{said(lang, Label::Title)}</span></h1>
-            <span class="reg-status" data-testid="reg-status" {..fixed("role", "status")} class:ok=registered>
-                <span class="dot" {..fixed("aria-hidden", "true")}></span>
+            <h1><span class="logo" {..attr("aria-hidden", "true")}>{icons::Icon::Phone.view()}</span><span class="title">{said(lang, Label::Title)}</span></h1>
+            <span class="reg-status" data-testid="reg-status" {..attr("role", "status")} class:ok=registered>
+                <span class="dot" {..attr("aria-hidden", "true")}></span>
                 {status}
             </span>
-            <select class="lang" data-testid="language" aria-label=said(lang, Label::Language) on:change=pick_lang>
+            <select class="lang" data-testid="language" {..attr("aria-label", said(lang, Label::Language))} on:change=pick_lang>
                 {Lang::ALL.map(|l| view! {
-                    <option value=l.tag() selected=move || lang.get() == l>{l.name()}</option>
+                    <option {..attr("value", l.tag())} {..bound("selected", move || lang.get() == l)}>{l.name()}</option>
                 })}
             </select>
-            <button {..fixed("type", "button")} class="link help-button" data-testid="help" aria-label=said(lang, Label::Shortcuts)
-                title=said(lang, Label::Shortcuts) aria-expanded=move || help.get().to_string()
+            <button {..attr("type", "button")} class="link help-button" data-testid="help" {..attr("aria-label", said(lang, Label::Shortcuts))}
+                {..attr("title", said(lang, Label::Shortcuts))} aria-expanded=move || help.get().to_string()
                 on:click=move |_| help.update(|h| *h = !*h)>"?"</button>
             <Shown when=move || signed_in.get()>
-                <button class="link icon-button" data-testid="sign-out" aria-label=said(lang, Label::SignOut)
-                    title=said(lang, Label::SignOut) on:click=move |_| on_sign_out.run(())>
+                <button class="link icon-button" data-testid="sign-out" {..attr("aria-label", said(lang, Label::SignOut))}
+                    {..attr("title", said(lang, Label::SignOut))} on:click=move |_| on_sign_out.run(())>
                     {icons::Icon::SignOut.view()}
                 </button>
             </Shown>

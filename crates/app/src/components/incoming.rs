@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::attr;
 
 use super::effect::effect;
 
@@ -65,7 +65,7 @@ pub(crate) fn Incoming(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> i
         });
         view! {
             <li class="incoming-call" data-testid="incoming-call" data-peer=line.peer.clone()>
-                <span class="ring-dot" {..fixed("aria-hidden", "true")}></span>
+                <span class="ring-dot" {..attr("aria-hidden", "true")}></span>
                 <span class="who">
                     <strong class="caller">{line.peer.clone()}</strong>
                     <span class="number">{line.number.clone()}</span>
@@ -79,7 +79,7 @@ pub(crate) fn Incoming(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> i
     };
     view! {
         <Shown when=move || ringing.with(|r| !r.is_empty())>
-            <section class="card incoming" {..fixed("role", "alert")} aria-label=said(lang, Label::IncomingCall)>
+            <section class="card incoming" {..attr("role", "alert")} {..attr("aria-label", said(lang, Label::IncomingCall))}>
                 <h2>{said(lang, Label::IncomingCall)}</h2>
                 <ul>
                     <Rows each=rows(move || ringing.get(), |l: &LineView| l.id, row) />

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::attr;
 use web::Command;
 
 use super::DriverSlot;
@@ -21,10 +21,10 @@ pub(crate) fn Keypad(driver: DriverSlot) -> impl IntoView {
     };
     view! {
         <div class="keypad" data-testid="keypad">
-            <output class="keypad-typed" data-testid="keypad-typed" {..fixed("aria-live", "polite")}>{move || typed.get()}</output>
+            <output class="keypad-typed" data-testid="keypad-typed" {..attr("aria-live", "polite")}>{move || typed.get()}</output>
             <div class="keys">
                 {KEYS.map(|k| view! {
-                    <button {..fixed("type", "button")} class="key" data-testid=format!("key-{k}") on:click=move |_| press(k)>{k.to_string()}</button>
+                    <button {..attr("type", "button")} class="key" data-testid=format!("key-{k}") on:click=move |_| press(k)>{k.to_string()}</button>
                 })}
             </div>
         </div>

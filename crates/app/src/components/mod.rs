@@ -1,6 +1,7 @@
 //! The screens of the phone: sign-in, then the agent desktop.
 
 mod ahead;
+mod attrs;
 mod book;
 mod call_card;
 mod call_controls;
@@ -9,7 +10,6 @@ mod control_button;
 mod devices;
 mod dialer;
 mod effect;
-mod fixed;
 mod header;
 mod icons;
 mod incoming;
@@ -26,7 +26,7 @@ mod transfer;
 
 use leptos::prelude::*;
 
-use fixed::fixed;
+use attrs::attr;
 use leptos::task::spawn_local;
 use web::crm::{AppRequest, Bridge, CrmAnswer, ErrorReason};
 use web::{PhoneView, RegStatus, Runtime};
@@ -207,7 +207,7 @@ pub fn App() -> impl IntoView {
                 signed_in=signed_in help on_sign_out=Callback::new(sign_out) />
             <Help open=help />
             <Shown when=move || mic_blocked>
-                <p class="error embed-problem" data-testid="embed-problem" {..fixed("role", "alert")}>
+                <p class="error embed-problem" data-testid="embed-problem" {..attr("role", "alert")}>
                     {move || sign_in_error(lang.get(), &SignInError::MicrophoneBlockedByFrame)}
                 </p>
             </Shown>
@@ -217,7 +217,7 @@ pub fn App() -> impl IntoView {
             >
                 <Shown when=move || audio.with(|a| matches!(a, Some(Err(_))))>
                     // Registered all the same; calls have no media until the next sign-in.
-                    <p class="error audio-problem" data-testid="audio-problem" {..fixed("role", "alert")}>
+                    <p class="error audio-problem" data-testid="audio-problem" {..attr("role", "alert")}>
                         {move || audio.with(|a| match a {
                             Some(Err(e)) => sign_in_error(lang.get(), e),
                             _ => String::new(),

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::attr;
 use web::{CallQuality, QualityLevel};
 
 use crate::i18n;
@@ -34,8 +34,8 @@ pub(crate) fn QualityBadge(
             view! {
                 <span class=format!("quality {tag}") data-testid=testid data-level=tag
                     data-mos=q.mos_centi data-loss=q.loss_centi_percent
-                    title=details.clone() {..fixed("role", "img")} aria-label=details>
-                    <span {..fixed("aria-hidden", "true")}>{bars} " " {i18n::quality_level(lang.get(), q.level)}</span>
+                    {..attr("title", details.clone())} {..attr("role", "img")} {..attr("aria-label", details)}>
+                    <span {..attr("aria-hidden", "true")}>{bars} " " {i18n::quality_level(lang.get(), q.level)}</span>
                 </span>
             }
             .into_any()

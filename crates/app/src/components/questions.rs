@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::attr;
 
 use super::effect::effect;
 
@@ -46,7 +46,7 @@ pub(crate) fn Questions(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> 
     });
     view! {
         <Shown when=move || view_state.with(|v| v.merge_confirm.is_some())>
-            <div class="card confirm" {..fixed("role", "alertdialog")} {..fixed("aria-modal", "false")} data-testid="merge-question"
+            <div class="card confirm" {..attr("role", "alertdialog")} {..attr("aria-modal", "false")} data-testid="merge-question"
                 on:keydown=move |ev| if ev.key() == "Escape" { send(Command::CancelMerge) }>
                 <p>
                     {said(lang, Label::MergeQuestion)} " "
@@ -59,7 +59,7 @@ pub(crate) fn Questions(view_state: RwSignal<PhoneView>, driver: DriverSlot) -> 
             </div>
         </Shown>
         <Shown when=move || view_state.with(|v| v.hang_up_question.is_some())>
-            <div class="card confirm" {..fixed("role", "alertdialog")} {..fixed("aria-modal", "false")} data-testid="hang-up-question"
+            <div class="card confirm" {..attr("role", "alertdialog")} {..attr("aria-modal", "false")} data-testid="hang-up-question"
                 on:keydown=move |ev| if ev.key() == "Escape" { send(Command::CancelHangUp) }>
                 <p>{said(lang, Label::HangUpQuestionText)}</p>
                 <div class="row">

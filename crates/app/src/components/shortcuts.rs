@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::attr;
 
 use super::said::said;
 
@@ -77,10 +77,10 @@ pub(crate) fn Help(open: RwSignal<bool>) -> impl IntoView {
     let lang = use_lang();
     view! {
         <Shown when=move || open.get()>
-            <div class="card help" {..fixed("role", "dialog")} data-testid="shortcuts-help" aria-label=said(lang, Label::Shortcuts)>
+            <div class="card help" {..attr("role", "dialog")} data-testid="shortcuts-help" {..attr("aria-label", said(lang, Label::Shortcuts))}>
                 <h2>{said(lang, Label::Shortcuts)}</h2>
                 <p>{said(lang, Label::ShortcutsList)}</p>
-                <button {..fixed("type", "button")} class="secondary" data-testid="help-close" on:click=move |_| open.set(false)>{said(lang, Label::Close)}</button>
+                <button {..attr("type", "button")} class="secondary" data-testid="help-close" on:click=move |_| open.set(false)>{said(lang, Label::Close)}</button>
             </div>
         </Shown>
     }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::{attr, bound};
 
 use super::said::said;
 
@@ -94,11 +94,11 @@ fn Field(
     let lang = use_lang();
     view! {
         <label>{said(lang, label)}
-            <input data-testid=testid type=if kind.is_empty() { "text" } else { kind }
-                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
-                placeholder=(!placeholder.is_empty()).then_some(placeholder)
+            <input data-testid={testid} {..attr("type", if kind.is_empty() { "text" } else { kind })}
+                {..attr("autocomplete", (!autocomplete.is_empty()).then_some(autocomplete))}
+                {..attr("placeholder", (!placeholder.is_empty()).then_some(placeholder))}
                 // Also as the attribute, which the page's built-in copy is drawn with.
-                value=value.get_untracked() bind:value=value />
+                {..attr("value", value.get_untracked())} bind:value=value />
         </label>
     }
 }
@@ -117,12 +117,12 @@ pub(crate) fn SignInForm(
     view! {
         // method="post" with no action: were the script ever to fail, a browser would still
         // not put the password in the address bar (a GET form would).
-        <form class="card sign-in" {..fixed("method", "post")} on:submit=move |ev| on_submit.run(ev)>
+        <form class="card sign-in" {..attr("method", "post")} on:submit=move |ev| on_submit.run(ev)>
             <h2>{said(lang, Label::SignIn)}</h2>
             <Field label=Label::SipAddress testid="sip-uri" value=f.sip_uri autocomplete="username" />
             <Field label=Label::Password testid="password" value=f.password kind="password" autocomplete="current-password" />
             <label class="check">
-                <input {..fixed("type", "checkbox")} data-testid=REMEMBER prop:checked=remember
+                <input {..attr("type", "checkbox")} data-testid=REMEMBER prop:checked=remember
                     on:change=move |ev| remember.set(event_target_checked(&ev)) />
                 {said(lang, Label::Remember)}
             </label>
@@ -140,12 +140,12 @@ pub(crate) fn SignInForm(
                 <Field label=Label::TurnCredential testid="turn-credential" value=f.turn_credential kind="password" autocomplete="off" />
             </details>
             // Busy: says so in words, instead of a greyed "Sign in".
-            <button data-testid="sign-in" {..fixed("type", "submit")} disabled=move || busy.get()
-                aria-busy=move || busy.get().then_some("true")>
+            <button data-testid="sign-in" {..attr("type", "submit")} {..bound("disabled", move || busy.get())}
+                {..bound("aria-busy", move || busy.get().then_some("true"))}>
                 {move || l(if busy.get() { Label::SigningIn } else { Label::SignIn })}
             </button>
             <Shown when=move || error.with(Option::is_some)>
-                <p class="error" data-testid="sign-in-error" {..fixed("role", "alert")}>
+                <p class="error" data-testid="sign-in-error" {..attr("role", "alert")}>
                     {move || error.with(|e| e.as_ref().map(|e| sign_in_error(lang.get(), e)))}
                 </p>
             </Shown>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::fixed::fixed;
+use super::attrs::attr;
 
 use super::said::said;
 use web::{Command, LineState, PhoneView};
@@ -50,11 +50,11 @@ pub(crate) fn TransferPanel(
     view! {
         <form class="transfer" data-testid="transfer-panel" on:submit=blind>
             <label>{said(lang, Label::TransferTo)}
-                <input {..fixed("type", "tel")} data-testid="transfer-number" bind:value=target />
+                <input {..attr("type", "tel")} data-testid="transfer-number" bind:value=target />
             </label>
-            <button {..fixed("type", "submit")} data-testid="blind-transfer">{said(lang, Label::BlindTransfer)}</button>
+            <button {..attr("type", "submit")} data-testid="blind-transfer">{said(lang, Label::BlindTransfer)}</button>
             {move || others().into_iter().map(|(to, peer)| view! {
-                <button {..fixed("type", "button")} class="secondary" data-testid="attended-transfer" data-peer=peer.clone()
+                <button {..attr("type", "button")} class="secondary" data-testid="attended-transfer" data-peer=peer.clone()
                     on:click=move |_| if let Some(line) = selected() { send(Command::AttendedTransfer { line, to }) }>
                     {l(Label::AttendedTransfer)} " " {peer.clone()}
                 </button>
