@@ -118,7 +118,7 @@ pub(crate) fn Book(
                 {said(lang, what)}
                 {(t == Tab::Recents).then(|| view! {
                     <Shown when=move || history.with(|h| h.unseen() > 0)>
-                        <span class="count" data-testid="missed-count">{move || history.with(History::unseen)}</span>
+                        <span class="count" data-testid="missed-count">{move || history.with(History::unseen).to_string()}</span>
                     </Shown>
                 })}
             </button>

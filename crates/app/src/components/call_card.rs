@@ -92,7 +92,7 @@ pub(crate) fn CallCard(
         <section class="card call" {..attr("aria-live", "polite")} {..attr("aria-label", said(lang, Label::Calls))}>
             <div class="call-head">
                 <div class="avatar" {..attr("aria-hidden", "true")}>
-                    {move || line.with(|l| l.as_ref().and_then(|l| l.peer.chars().next()).unwrap_or('·'))}
+                    {move || line.with(|l| l.as_ref().and_then(|l| l.peer.chars().next()).unwrap_or('·').to_string())}
                 </div>
                 <div class="who">
                     <div class="call-peer" data-testid="call-peer">
@@ -127,7 +127,7 @@ pub(crate) fn CallCard(
                 }.into_any()))}
             </div>
             // Made for the live line and dropped with it (see call_controls).
-            {move || live.get().map(|id| view! { <CallControls view_state driver number_field id /> })}
+            {move || live.get().map(|id| view! { <CallControls view_state driver number_field id /> }.into_any())}
         </section>
     }
 }

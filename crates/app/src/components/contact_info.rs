@@ -80,8 +80,8 @@ pub(crate) fn ContactInfo(
                     // screen-reader word when speaking.
                     <span class="speaking" class:on=speaking data-testid="speaking"
                         data-speaking=move || speaking().to_string()
-                        {..bound("title", move || speaking().then(|| l(Label::Speaking)))}></span>
-                    <span class="sr-only">{move || speaking().then(|| l(Label::Speaking))}</span>
+                        {..bound("title", move || speaking().then(|| l(Label::Speaking).to_owned()))}></span>
+                    <span class="sr-only">{move || speaking().then(|| l(Label::Speaking).to_owned())}</span>
                     {line.peer.clone()}
                 </span>
                 <span class="state" data-testid="line-state">
@@ -96,7 +96,7 @@ pub(crate) fn ContactInfo(
                 <span class="media" data-testid="line-media" data-health={health_tag}
                     {..bound("title", move || i18n::media_health(lang.get(), health))}>
                     {move || (health != MediaHealth::Connected && health != MediaHealth::Connecting)
-                        .then(|| i18n::media_health(lang.get(), health))}
+                        .then(|| i18n::media_health(lang.get(), health).to_owned())}
                 </span>
                 <span class="actions">
                     <ControlButton label=Label::Hold testid="line-hold" control=line_signal(|l| l.hold)

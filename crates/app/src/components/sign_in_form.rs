@@ -141,7 +141,7 @@ pub(crate) fn SignInForm(
             </details>
             // Busy: says so in words, instead of a greyed "Sign in".
             <button data-testid="sign-in" {..attr("type", "submit")} {..bound("disabled", move || busy.get())}
-                {..bound("aria-busy", move || busy.get().then_some("true"))}>
+                {..bound("aria-busy", move || busy.get().then(|| "true".to_owned()))}>
                 {move || l(if busy.get() { Label::SigningIn } else { Label::SignIn })}
             </button>
             <Shown when=move || error.with(Option::is_some)>
