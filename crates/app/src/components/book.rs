@@ -120,7 +120,7 @@ pub(crate) fn Book(
                     <Shown when=move || history.with(|h| h.unseen() > 0)>
                         <span class="count" data-testid="missed-count">{move || history.with(History::unseen).to_string()}</span>
                     </Shown>
-                })}
+                }.into_any())}
             </button>
         }
     };

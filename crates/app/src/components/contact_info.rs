@@ -137,7 +137,7 @@ pub(crate) fn ContactInfo(
                                         {p.name.clone()}
                                         {p.host.then(|| view! {
                                             " " <span class="badge" data-testid="participant-host">{said(lang, Label::Host)}</span>
-                                        })}
+                                        }.into_any())}
                                     </span>
                                     <span class="state" data-testid="participant-state">{move || i18n::party_status(lang.get(), p.status)}</span>
                                 </li>

@@ -69,7 +69,7 @@ pub(crate) fn ControlButton(
                 }
             }
         >
-            {icon.map(Icon::view)}
+            {icon.map(|i| i.view().into_any())}
             <span class="text">{said(lang, label)}</span>
             {move || why().map(|text| view! { <span class="why" {..attr("id", id.clone())} {..attr("role", "tooltip")}>{text}</span> }.into_any())}
         </button>

@@ -240,7 +240,7 @@ pub(crate) fn Settings(driver: DriverSlot, view_state: RwSignal<web::PhoneView>)
                             <option {..attr("value", r.tag())} {..bound("selected", move || ringtone.get() == r)}>
                                 {said(lang, r.label())}
                             </option>
-                        })}
+                        }.into_any()).into_iter().collect::<Vec<_>>()}
                     </select>
                 </label>
                 <button {..attr("type", "button")} class="secondary" data-testid="ringtone-preview"

@@ -40,7 +40,7 @@ pub(crate) fn Header(
             <select class="lang" data-testid="language" {..attr("aria-label", said(lang, Label::Language))} on:change=pick_lang>
                 {Lang::ALL.map(|l| view! {
                     <option {..attr("value", l.tag())} {..bound("selected", move || lang.get() == l)}>{l.name()}</option>
-                })}
+                }.into_any()).into_iter().collect::<Vec<_>>()}
             </select>
             <button {..attr("type", "button")} class="link help-button" data-testid="help" {..attr("aria-label", said(lang, Label::Shortcuts))}
                 {..attr("title", said(lang, Label::Shortcuts))} aria-expanded=move || help.get().to_string()

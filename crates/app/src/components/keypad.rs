@@ -25,7 +25,7 @@ pub(crate) fn Keypad(driver: DriverSlot) -> impl IntoView {
             <div class="keys">
                 {KEYS.map(|k| view! {
                     <button {..attr("type", "button")} class="key" data-testid=format!("key-{k}") on:click=move |_| press(k)>{k.to_string()}</button>
-                })}
+                }.into_any()).into_iter().collect::<Vec<_>>()}
             </div>
         </div>
     }
