@@ -65,10 +65,10 @@ pub(crate) fn Book(
         });
         view! {
             <button {..attr("type", "button")} class="star" data-testid="star" {..bound("aria-pressed", move || on.get().to_string())}
-                {..bound("aria-label", move || l(if on.get() { Label::Unstar } else { Label::Star }))}
-                {..bound("title", move || l(if on.get() { Label::Unstar } else { Label::Star }))}
+                {..bound("aria-label", move || l(if on.get() { Label::Unstar } else { Label::Star }).to_owned())}
+                {..bound("title", move || l(if on.get() { Label::Unstar } else { Label::Star }).to_owned())}
                 on:click=move |_| favorites.update(|f| f.toggle(&name, &num))>
-                {move || if on.get() { "★" } else { "☆" }}
+                {move || if on.get() { "★" } else { "☆" }.to_owned()}
             </button>
         }
     };

@@ -94,7 +94,7 @@ pub(crate) fn ContactInfo(
                     view_state.with(|v| v.lines.iter().find(|l| l.id == id).and_then(|l| l.quality))
                 }) />
                 <span class="media" data-testid="line-media" data-health={health_tag}
-                    {..bound("title", move || i18n::media_health(lang.get(), health))}>
+                    {..bound("title", move || i18n::media_health(lang.get(), health).to_owned())}>
                     {move || (health != MediaHealth::Connected && health != MediaHealth::Connecting)
                         .then(|| i18n::media_health(lang.get(), health).to_owned())}
                 </span>
