@@ -68,6 +68,12 @@ fn with_body(head: String, body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The text form: the head, then the body, printed lossily when it is not UTF-8.
+fn with_text_body(mut head: String, body: &[u8]) -> String {
+    head.push_str(&String::from_utf8_lossy(body));
+    head
+}
+
 impl Request {
     /// A request with no headers and no body.
     pub fn new(method: Method, uri: Uri) -> Self {
@@ -88,6 +94,12 @@ impl Request {
     /// The wire form.
     pub fn to_bytes(&self) -> Vec<u8> {
         with_body(self.head(), &self.body)
+    }
+
+    /// The text form, as [`fmt::Display`] prints it, built directly: what goes on a
+    /// WebSocket text frame.
+    pub fn to_text(&self) -> String {
+        with_text_body(self.head(), &self.body)
     }
 }
 
@@ -111,6 +123,12 @@ impl Response {
     /// The wire form.
     pub fn to_bytes(&self) -> Vec<u8> {
         with_body(self.head(), &self.body)
+    }
+
+    /// The text form, as [`fmt::Display`] prints it, built directly: what goes on a
+    /// WebSocket text frame.
+    pub fn to_text(&self) -> String {
+        with_text_body(self.head(), &self.body)
     }
 
     /// Whether the status is 1xx.
@@ -256,14 +274,14 @@ impl From<Response> for Message {
 /// The text form; a non-UTF-8 body is printed lossily.
 impl fmt::Display for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", self.head(), String::from_utf8_lossy(&self.body))
+        f.write_str(&self.to_text())
     }
 }
 
 /// The text form; a non-UTF-8 body is printed lossily.
 impl fmt::Display for Response {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", self.head(), String::from_utf8_lossy(&self.body))
+        f.write_str(&self.to_text())
     }
 }
 
@@ -341,6 +359,33 @@ mod tests {
             604 => "Does Not Exist Anywhere",
             606 => "Not Acceptable",
             _ => "",
+        }
+    }
+
+    #[test]
+    fn text_form_is_the_wire_form_read_lossily() {
+        let uri: Uri = "sip:bob@example.com;transport=ws".parse().unwrap();
+        let mut seed = 0x2545_f491_u32;
+        for n in 0..200 {
+            let body: Vec<u8> = (0..n % 37)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (seed >> 16) as u8
+                })
+                .collect();
+            let mut req = Request::new(Method::Invite, uri.clone());
+            req.headers.push("Call-ID", format!("c{n}"));
+            req.body.clone_from(&body);
+            let mut resp = Response::new(200 + n as u16, "OK");
+            resp.headers.push("Content-Length", "999".to_owned());
+            resp.body = body;
+            for (text, bytes) in [
+                (req.to_text(), req.to_bytes()),
+                (resp.to_text(), resp.to_bytes()),
+            ] {
+                assert_eq!(text, String::from_utf8_lossy(&bytes));
+            }
+            assert_eq!(req.to_text(), req.to_string());
         }
     }
 
