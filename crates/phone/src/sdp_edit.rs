@@ -45,7 +45,8 @@ pub(crate) fn has_telephone_event(sdp: &str) -> bool {
     sdp.lines().any(|l| {
         l.strip_prefix("a=rtpmap:")
             .and_then(|r| r.split_once(' '))
-            .is_some_and(|(_, codec)| codec.to_ascii_lowercase().starts_with("telephone-event/"))
+            .and_then(|(_, codec)| codec.get(..16))
+            .is_some_and(|name| name.eq_ignore_ascii_case("telephone-event/"))
     })
 }
 
@@ -72,6 +73,9 @@ mod tests {
         let with = format!("{OFFER}a=rtpmap:101 telephone-event/8000\r\n");
         assert!(has_telephone_event(&with));
         assert!(!has_telephone_event("a=fmtp:101 telephone-event/8000"));
+        assert!(has_telephone_event("a=rtpmap:101 Telephone-Event/8000"));
+        assert!(!has_telephone_event("a=rtpmap:101 telephone-event"));
+        assert!(!has_telephone_event("a=rtpmap:101 telephone-évent/8000"));
     }
 
     #[test]

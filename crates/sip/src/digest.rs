@@ -5,6 +5,7 @@
 use core::fmt;
 use core::str::FromStr;
 
+use md5::digest::Update;
 use md5::{Digest, Md5};
 use sha2::Sha256;
 
@@ -322,22 +323,34 @@ impl Algorithm {
     /// The hex digest of the parts joined with `:`.
     fn hex(self, parts: &[&str]) -> String {
         match self {
-            Self::Md5 | Self::Md5Sess => hex_of::<Md5>(parts),
-            Self::Sha256 | Self::Sha256Sess => hex_of::<Sha256>(parts),
+            Self::Md5 | Self::Md5Sess => {
+                let mut h = Md5::new();
+                feed(&mut h, parts);
+                hex_of(&h.finalize())
+            }
+            Self::Sha256 | Self::Sha256Sess => {
+                let mut h = Sha256::new();
+                feed(&mut h, parts);
+                hex_of(&h.finalize())
+            }
         }
     }
 }
 
-fn hex_of<D: Digest>(parts: &[&str]) -> String {
-    let mut h = D::new();
+/// Hashes the parts joined with `:`. Through `dyn`, so the loop is made once for both
+/// hashes rather than once per hash type.
+fn feed(h: &mut dyn Update, parts: &[&str]) {
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             h.update(b":");
         }
         h.update(p.as_bytes());
     }
+}
+
+fn hex_of(digest: &[u8]) -> String {
     let mut hex = String::with_capacity(64);
-    for b in h.finalize() {
+    for &b in digest {
         hex.push(char::from(HEX[usize::from(b >> 4)]));
         hex.push(char::from(HEX[usize::from(b & 15)]));
     }

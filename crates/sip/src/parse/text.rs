@@ -105,12 +105,14 @@ pub(crate) fn split_at_first(s: &str, f: impl Fn(char) -> bool) -> (&str, &str) 
     }
 }
 
-/// Parses a decimal number made of ASCII digits only (no sign, no spaces).
-pub(crate) fn digits<T: core::str::FromStr>(s: &str) -> Option<T> {
+/// Parses a decimal number made of ASCII digits only (no sign, no spaces). One parser, of
+/// the widest type, then a range check: a parser per integer type cost the app's wasm a
+/// copy each.
+pub(crate) fn digits<T: TryFrom<u128>>(s: &str) -> Option<T> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    s.parse().ok()
+    T::try_from(s.parse::<u128>().ok()?).ok()
 }
 
 #[cfg(test)]
@@ -131,6 +133,55 @@ mod tests {
     fn split_respects_quotes_and_angles() {
         let parts = split_top(r#""a,b" <sip:x;p=1,2>, c"#, ',');
         assert_eq!(parts, vec![r#""a,b" <sip:x;p=1,2>"#, " c"]);
+    }
+
+    /// What `digits` did before it parsed through `u128`: each type's own parser.
+    fn own_parser<T: core::str::FromStr>(s: &str) -> Option<T> {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        s.parse().ok()
+    }
+
+    #[test]
+    fn digits_parse_as_each_types_own_parser() {
+        let mut inputs: Vec<String> = ["", "0", "00", "+1", "-1", " 1", "1 ", "1a", "٣"]
+            .map(str::to_owned)
+            .to_vec();
+        for n in [
+            u128::from(u8::MAX),
+            u128::from(u16::MAX),
+            u128::from(u32::MAX),
+        ]
+        .into_iter()
+        .chain([u128::from(u64::MAX), u128::MAX])
+        {
+            for d in [n - 1, n, n.saturating_add(1)] {
+                inputs.push(d.to_string());
+                inputs.push(format!("000{d}"));
+            }
+        }
+        inputs.push(format!("{}0", u128::MAX));
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = 1 + (x % 45) as usize;
+            inputs.push(
+                (0..len)
+                    .map(|i| char::from(b'0' + ((x >> (i % 60)) % 10) as u8))
+                    .collect(),
+            );
+        }
+        for s in &inputs {
+            assert_eq!(digits::<u8>(s), own_parser::<u8>(s), "{s}");
+            assert_eq!(digits::<u16>(s), own_parser::<u16>(s), "{s}");
+            assert_eq!(digits::<u32>(s), own_parser::<u32>(s), "{s}");
+            assert_eq!(digits::<u64>(s), own_parser::<u64>(s), "{s}");
+            assert_eq!(digits::<usize>(s), own_parser::<usize>(s), "{s}");
+            assert_eq!(digits::<u128>(s), own_parser::<u128>(s), "{s}");
+        }
     }
 
     #[test]

@@ -404,7 +404,7 @@ impl fmt::Display for Attribute {
     }
 }
 
-fn line(f: &mut fmt::Formatter<'_>, kind: char, v: impl fmt::Display) -> fmt::Result {
+fn line(f: &mut fmt::Formatter<'_>, kind: char, v: &dyn fmt::Display) -> fmt::Result {
     write!(f, "{kind}={v}\r\n")
 }
 
@@ -442,11 +442,11 @@ impl fmt::Display for Media {
 impl fmt::Display for SessionDescription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let o = &self.origin;
-        line(f, 'v', 0)?;
+        line(f, 'v', &0)?;
         line(
             f,
             'o',
-            format_args!(
+            &format_args!(
                 "{} {} {} {} {} {}",
                 o.username, o.session_id, o.session_version, o.net_type, o.addr_type, o.address
             ),
@@ -471,7 +471,7 @@ impl fmt::Display for SessionDescription {
             line(f, 'b', b)?;
         }
         for t in &self.times {
-            line(f, 't', format_args!("{} {}", t.start, t.stop))?;
+            line(f, 't', &format_args!("{} {}", t.start, t.stop))?;
             for r in &t.repeats {
                 line(f, 'r', r)?;
             }

@@ -210,7 +210,7 @@ impl UserAgent {
         }
         let seq = invite.headers.cseq().map(|c| c.seq).unwrap_or(1);
         ack.headers.push("CSeq", format!("{seq} ACK"));
-        self.transmit_text(ack.to_string());
+        self.transmit_text(ack.to_text());
     }
 
     /// A 2xx to an INVITE whose transaction is over: a retransmission (our ACK was lost:
@@ -243,7 +243,7 @@ impl UserAgent {
             let branch = self.rng.branch();
             req.headers.push_front("Via", self.via(&branch));
             // Fire and forget: nothing waits for the answer to these.
-            self.transmit_text(req.to_string());
+            self.transmit_text(req.to_text());
         }
     }
 
@@ -319,7 +319,7 @@ impl UserAgent {
         let key = format!("{branch}/cancel");
         let held = !self.transport_up;
         if self.transport_up {
-            self.transmit_text(cancel.to_string());
+            self.transmit_text(cancel.to_text());
         } else {
             // The proxy keeps the INVITE transaction across our outage and matches the
             // CANCEL by branch, whichever connection it comes on.

@@ -25,7 +25,7 @@ impl UserAgent {
         for key in std::mem::take(&mut self.held) {
             if let Some(tx) = self.transactions.get_mut(&key) {
                 tx.deadline = now + TIMER_64T1;
-                self.transmit.push_back(tx.request.to_string());
+                self.transmit.push_back(tx.request.to_text());
             }
         }
     }

@@ -587,7 +587,7 @@ impl UserAgent {
         }
         let hold = !self.transport_up && req.method != Method::Register;
         if !hold {
-            self.transmit_text(req.to_string());
+            self.transmit_text(req.to_text());
         }
         if req.method != Method::Ack {
             if hold {
@@ -611,7 +611,7 @@ impl UserAgent {
     }
 
     fn send_response(&mut self, resp: &Response) {
-        self.transmit_text(resp.to_string());
+        self.transmit_text(resp.to_text());
     }
 
     fn transmit_text(&mut self, text: String) {

@@ -239,7 +239,7 @@ impl UserAgent {
             if r.give_up <= now {
                 give_up.push(*id);
             } else if r.at <= now {
-                resend.push(r.response.to_string());
+                resend.push(r.response.to_text());
                 r.interval = (r.interval * 2).min(T2);
                 r.at = now + r.interval;
             }
